@@ -1,0 +1,20 @@
+import { loadConfig } from '../../config/env';
+import { startGateway } from './start';
+
+// `npm run gateway`: the gateway alone, against TEMPORAL_ADDRESS (or the embedded server's address).
+async function main() {
+  const config = loadConfig();
+  const gateway = await startGateway(config);
+  console.log(`[gateway] listening on ${gateway.url} (Temporal at ${gateway.temporalAddress})`);
+  const stop = async () => {
+    await gateway.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  console.error(`[gateway] failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { AesGcmPayloadCodec } from '../../temporal/codec';
+import { connectClient, temporalAddress } from '../../temporal/connection';
+import { createDataConverter } from '../../temporal/data-converter';
+import { loadEncryptionKeys } from '../../temporal/keys';
+import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues';
+import type { AppConfig } from '../../config/env';
+import { buildGateway } from './server';
+
+export const DEFAULT_WEB_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  temporalAddress: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(
+  config: AppConfig,
+  opts: { taskQueues?: TaskQueues; host?: string; webUiOrigins?: string[] } = {},
+): Promise<RunningGateway> {
+  const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
+  const address = temporalAddress(config.TEMPORAL_ADDRESS);
+  const client = await connectClient({
+    address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(keys),
+  });
+  const app = await buildGateway({
+    client,
+    config,
+    codec: new AesGcmPayloadCodec(keys),
+    taskQueues: opts.taskQueues ?? DEFAULT_TASK_QUEUES,
+    webUiOrigins: opts.webUiOrigins ?? DEFAULT_WEB_UI_ORIGINS,
+  });
+  await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    temporalAddress: address,
+    async close() {
+      await app.close();
+      await client.connection.close();
+    },
+  };
+}

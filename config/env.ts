@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * The product's configuration: every environment variable of DESIGN.md §4.1, parsed once.
+ * A wrong value stops the process with a message naming the variable and what it expects,
+ * never echoing the value itself (it may be a secret).
+ */
+
+const DEFAULT_WEBEX_SCOPES =
+  'spark:rooms_read spark:rooms_write spark:messages_read spark:messages_write spark:people_read';
+
+const optionalNonEmpty = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty when set')
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL')
+    .transform((value) => value.replace(/\/+$/, ''));
+
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a namespace name (letters, digits, . _ -)')
+    .default('default'),
+  TEMPORAL_CLI_PATH: optionalNonEmpty,
+  GATEWAY_PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0..65535')
+    .max(65535, 'must be 0..65535')
+    .default(3000),
+  PUBLIC_BASE_URL: httpUrl('http://localhost:3000'),
+  WEBEX_API_BASE_URL: httpUrl('https://webexapis.com/v1'),
+  WEBEX_CLIENT_ID: optionalNonEmpty,
+  WEBEX_CLIENT_SECRET: optionalNonEmpty,
+  WEBEX_SCOPES: z
+    .string()
+    .trim()
+    .regex(/^[\w:.-]+( [\w:.-]+)*$/, 'must be space-separated scope names')
+    .default(DEFAULT_WEBEX_SCOPES),
+  BILL_API_BASE_URL: httpUrl('https://gateway.stage.bill.com/connect'),
+  BILL_USERNAME: optionalNonEmpty,
+  BILL_PASSWORD: optionalNonEmpty,
+  BILL_APP_KEY: optionalNonEmpty,
+  BILL_DEV_KEY: optionalNonEmpty,
+  BILLSBY_API_BASE_URL: httpUrl('https://public.billsby.com/api/v1/rest'),
+  BILLSBY_API_KEY: optionalNonEmpty,
+  PAYLOAD_ENCRYPTION_KEY: optionalNonEmpty,
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Names of every variable the product reads; docker-compose and .env.example are checked against it. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof AppConfig)[];
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const input: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) input[name] = env[name];
+  const result = envSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
+}
+
+let cached: AppConfig | undefined;
+
+/** Parse once per process; on a bad value print what is wrong and exit, rather than start half-configured. */
+export function loadConfig(): AppConfig {
+  if (cached) return cached;
+  try {
+    cached = parseConfig();
+    return cached;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

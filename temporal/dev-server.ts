@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { PRODUCT_SEARCH_ATTRIBUTES } from './search-attributes';
+
+/**
+ * The embedded Temporal server: `temporal server start-dev` spawned and owned by this process.
+ * We spawn it ourselves rather than through @temporalio/testing because the SDK allows only 5 s
+ * for start-up, which a loaded 2-core machine can miss.
+ */
+
+export interface DevServerOptions {
+  cliPath: string;
+  ip?: string;
+  port: number;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  /** SQLite file; omit for an in-memory database. Its folder is created. */
+  dbFilename?: string;
+  namespace?: string;
+  /** Codec server URL for the Web UI, so operators see decrypted payloads. */
+  codecEndpoint?: string;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function devServerArgs(opts: DevServerOptions): string[] {
+  const ip = opts.ip ?? '127.0.0.1';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn'];
+  if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  for (const key of PRODUCT_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+  args.push(
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'frontend.enableExecuteMultiOperation=true',
+  );
+  if (opts.dbFilename) {
+    args.push('--db-filename', opts.dbFilename);
+    // WAL lets the UI and history readers run beside writers; NORMAL sync is durable at checkpoints.
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  }
+  if (opts.uiPort !== undefined) {
+    args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
+    if (opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
+  } else {
+    args.push('--headless');
+  }
+  return args;
+}
+
+async function waitUntilReady(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `temporal dev server exited during start-up (code ${child.exitCode ?? child.signalCode})`,
+      );
+    }
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      // A namespace answer means the frontend, persistence and namespace registry are all up.
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+  }
+  throw new Error(
+    `temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${(lastError as Error)?.message}`,
+  );
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const ip = opts.ip ?? '127.0.0.1';
+  const address = `${ip}:${opts.port}`;
+  const namespace = opts.namespace ?? 'default';
+  const log = opts.log ?? (() => {});
+  if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
+  const child = spawn(opts.cliPath, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`[temporal] ${line}`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    address,
+    uiUrl:
+      opts.uiPort !== undefined ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${opts.uiPort}` : undefined,
+    process: child,
+    stop,
+  };
+}

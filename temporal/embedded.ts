@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { ensureTemporalCli } from './cli';
+import { startDevServer, type DevServer } from './dev-server';
+import { DATA_DIR } from './paths';
+
+export const EMBEDDED_PORT = 7233;
+export const EMBEDDED_UI_PORT = 8233;
+export const EMBEDDED_DB_FILE = path.join(DATA_DIR, 'temporal.sqlite');
+
+/** The embedded default: a persistent dev server with its Web UI wired to the gateway's codec endpoint. */
+export async function startEmbeddedTemporal(opts: {
+  namespace: string;
+  codecEndpoint: string;
+  log: (line: string) => void;
+}): Promise<DevServer> {
+  const cli = ensureTemporalCli(opts.log);
+  opts.log(`temporal CLI: ${cli.path} (${cli.source})`);
+  return startDevServer({
+    cliPath: cli.path,
+    port: EMBEDDED_PORT,
+    uiPort: EMBEDDED_UI_PORT,
+    dbFilename: EMBEDDED_DB_FILE,
+    namespace: opts.namespace,
+    codecEndpoint: opts.codecEndpoint,
+    readyTimeoutMs: 120_000,
+    log: opts.log,
+  });
+}

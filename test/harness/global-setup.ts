@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureTemporalCli } from '../../temporal/cli';
+import { startDevServer } from '../../temporal/dev-server';
+import { DATA_DIR } from '../../temporal/paths';
+import { WORKFLOWS_PATH } from '../../workers/create-workers';
+import { freePort } from './free-port';
+
+/**
+ * One Temporal dev server (in-memory, random port) and one workflow bundle for the whole run.
+ * Test files reach them through environment variables, which Jest's workers inherit.
+ */
+export default async function globalSetup() {
+  const started = Date.now();
+  const cli = ensureTemporalCli((line) => console.log(`[test setup] ${line}`));
+  const port = await freePort();
+  const server = await startDevServer({ cliPath: cli.path, port, readyTimeoutMs: 120_000 });
+  (globalThis as Record<string, unknown>).__temporalTestServer = server;
+
+  const runDir = path.join(DATA_DIR, 'test-runs', String(process.pid));
+  mkdirSync(runDir, { recursive: true });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
+  const bundlePath = path.join(runDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.TEST_PAYLOAD_KEY = randomBytes(32).toString('base64');
+  console.log(
+    `\n[test setup] Temporal ${server.address} and workflow bundle ready in ${Date.now() - started} ms`,
+  );
+}

@@ -1,0 +1,10 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { DevServer } from '../../temporal/dev-server';
+
+export default async function globalTeardown() {
+  const server = (globalThis as Record<string, unknown>).__temporalTestServer as DevServer | undefined;
+  await server?.stop();
+  if (process.env.TEST_WORKFLOW_BUNDLE)
+    rmSync(path.dirname(process.env.TEST_WORKFLOW_BUNDLE), { recursive: true, force: true });
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../temporal/codec';
+import { createDataConverter } from '../../temporal/data-converter';
+import type { TaskQueues } from '../../temporal/task-queues';
+
+/** Access to the run's shared dev server and bundle (see global-setup.ts). */
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests through jest (global setup starts Temporal)`);
+  return value;
+}
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier helper in this file's realm.
+  }
+}
+
+export const testNamespace = 'default';
+export const testAddress = () => required('TEST_TEMPORAL_ADDRESS');
+export const testKeys = () => parseEncryptionKeys(required('TEST_PAYLOAD_KEY'));
+export const testDataConverter = () => createDataConverter(testKeys());
+export const testCodec = () => new AesGcmPayloadCodec(testKeys());
+export const testWorkflowBundle = () => ({ codePath: required('TEST_WORKFLOW_BUNDLE') });
+
+export function uniqueTaskQueues(prefix: string): TaskQueues {
+  const id = randomUUID().slice(0, 8);
+  return { webex: `${prefix}-webex-${id}`, bill: `${prefix}-bill-${id}` };
+}
+
+const opened: { close(): Promise<void> }[] = [];
+
+export async function createTestClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: testAddress() });
+  opened.push(connection);
+  return new Client({ connection, namespace: testNamespace, dataConverter: testDataConverter() });
+}
+
+export async function createTestWorker(
+  opts: { taskQueue: string; activities: object } & Partial<WorkerOptions>,
+): Promise<Worker> {
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: testAddress() });
+  opened.push(connection);
+  return Worker.create({
+    connection,
+    namespace: testNamespace,
+    dataConverter: testDataConverter(),
+    workflowBundle: testWorkflowBundle(),
+    ...opts,
+  });
+}
+
+/** Runs the worker in the background; returns a stop function that waits for it to finish. */
+export function runInBackground(worker: Worker): () => Promise<void> {
+  const running = worker.run();
+  return async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+}
+
+/** Close every connection this file opened (call in afterAll). */
+export async function closeTestConnections(): Promise<void> {
+  await Promise.all(opened.splice(0).map((c) => c.close().catch(() => undefined)));
+}

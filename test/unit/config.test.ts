@@ -1,0 +1,63 @@
+import { parseConfig, ConfigError, CONFIG_VARIABLES } from '../../config/env';
+
+describe('configuration', () => {
+  it('applies the documented defaults with an empty environment', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      TEMPORAL_ADDRESS: undefined,
+      TEMPORAL_NAMESPACE: 'default',
+      GATEWAY_PORT: 3000,
+      PUBLIC_BASE_URL: 'http://localhost:3000',
+      WEBEX_API_BASE_URL: 'https://webexapis.com/v1',
+      BILL_API_BASE_URL: 'https://gateway.stage.bill.com/connect',
+      BILLSBY_API_BASE_URL: 'https://public.billsby.com/api/v1/rest',
+      WEBEX_SCOPES:
+        'spark:rooms_read spark:rooms_write spark:messages_read spark:messages_write spark:people_read',
+    });
+  });
+
+  it('reads every variable of DESIGN.md §4.1', () => {
+    expect([...CONFIG_VARIABLES].sort()).toEqual(
+      [
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_NAMESPACE',
+        'TEMPORAL_CLI_PATH',
+        'GATEWAY_PORT',
+        'PUBLIC_BASE_URL',
+        'WEBEX_API_BASE_URL',
+        'WEBEX_CLIENT_ID',
+        'WEBEX_CLIENT_SECRET',
+        'WEBEX_SCOPES',
+        'BILL_API_BASE_URL',
+        'BILL_USERNAME',
+        'BILL_PASSWORD',
+        'BILL_APP_KEY',
+        'BILL_DEV_KEY',
+        'BILLSBY_API_BASE_URL',
+        'BILLSBY_API_KEY',
+        'PAYLOAD_ENCRYPTION_KEY',
+      ].sort(),
+    );
+  });
+
+  it.each([
+    [{ GATEWAY_PORT: 'eighty' }, 'GATEWAY_PORT: must be a port number'],
+    [{ GATEWAY_PORT: '70000' }, 'GATEWAY_PORT: must be 0..65535'],
+    [{ PUBLIC_BASE_URL: 'localhost:3000' }, 'PUBLIC_BASE_URL: must be an http(s) URL'],
+    [{ TEMPORAL_ADDRESS: 'temporal' }, 'TEMPORAL_ADDRESS: must be host:port'],
+    [{ WEBEX_SCOPES: 'a,b' }, 'WEBEX_SCOPES: must be space-separated scope names'],
+    [{ TEMPORAL_NAMESPACE: 'bad namespace' }, 'TEMPORAL_NAMESPACE: must be a namespace name'],
+  ])('names the variable and what it expects: %j', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a secret value in its message', () => {
+    try {
+      parseConfig({ BILL_PASSWORD: 'hunter2', GATEWAY_PORT: 'hunter2' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+});

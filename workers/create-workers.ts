@@ -1,0 +1,52 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import type { TaskQueues } from '../temporal/task-queues';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export interface ProductWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  dataConverter: DataConverter;
+  taskQueues: TaskQueues;
+  activities: object;
+  /** Prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: Partial<WorkerOptions>;
+}
+
+/** One worker per task queue, sharing the bundle, converter and activities. */
+export async function createProductWorkers(opts: ProductWorkerOptions): Promise<Worker[]> {
+  const code = opts.workflowBundle ?? { code: (await bundle()).code };
+  return Promise.all(
+    [opts.taskQueues.webex, opts.taskQueues.bill].map((taskQueue) =>
+      Worker.create({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue,
+        dataConverter: opts.dataConverter,
+        activities: opts.activities,
+        workflowBundle: code,
+        ...opts.tuning,
+      }),
+    ),
+  );
+}
+
+async function bundle() {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(`[bundler] ${message}`);
+  },
+  error(message: string) {
+    console.error(`[bundler] ${message}`);
+  },
+};

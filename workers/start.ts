@@ -1,0 +1,44 @@
+import type { Worker } from '@temporalio/worker';
+import type { AppConfig } from '../config/env';
+import { createActivities } from '../activities';
+import { connectWorker, temporalAddress } from '../temporal/connection';
+import { createDataConverter } from '../temporal/data-converter';
+import { loadEncryptionKeys } from '../temporal/keys';
+import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../temporal/task-queues';
+import { createProductWorkers } from './create-workers';
+
+export interface RunningWorkers {
+  temporalAddress: string;
+  taskQueues: TaskQueues;
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkers(
+  config: AppConfig,
+  opts: { taskQueues?: TaskQueues } = {},
+): Promise<RunningWorkers> {
+  const address = temporalAddress(config.TEMPORAL_ADDRESS);
+  const connection = await connectWorker({ address });
+  const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
+  const workers: Worker[] = await createProductWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY)),
+    taskQueues,
+    activities: createActivities(),
+  });
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  return {
+    temporalAddress: address,
+    taskQueues,
+    done,
+    async shutdown() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
