@@ -1,0 +1,269 @@
+/**
+ * BILL v3 client for the Embed partner "customer engagement" recipe. Header sets follow the reference:
+ * partner calls send `sessionId` + `appKey` (users also `organizationId`), organization calls send
+ * `devKey` + `sessionId`. The client holds no session state: callers own and renew sessions.
+ */
+import { BillApiError } from './errors';
+import { createHttp, HttpDeps, send } from './http';
+import {
+  bankAccountSchema,
+  BillBankAccount,
+  BillOrganization,
+  BillPayment,
+  BillUser,
+  listSchema,
+  organizationSchema,
+  Page,
+  paymentSchema,
+  riskVerificationSchema,
+  sessionSchema,
+  userSchema,
+} from './schemas';
+
+export interface BillClientConfig {
+  baseUrl: string;
+  devKey: string;
+  appKey: string;
+  timeoutMs: number;
+  /** Clock for retryAfterMs of BDC_1144; defaults to Date.now. */
+  now?: () => number;
+}
+
+export interface ListOptions {
+  /** 1..100; always sent because BILL's documented default is contradictory. Default 100. */
+  max?: number;
+  page?: string;
+  /** `field:asc|desc[,…]` */
+  sort?: string;
+  /** `field:op:value[,…]`, values quoted where BILL requires it. */
+  filters?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface BillClient {
+  partnerLogin(
+    creds: { username: string; password: string },
+    call?: CallOptions,
+  ): Promise<{ sessionId: string }>;
+  listOrganizations(
+    partnerSessionId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<Page<BillOrganization>>;
+  iterateOrganizations(
+    partnerSessionId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): AsyncGenerator<Page<BillOrganization>>;
+  listAllOrganizations(
+    partnerSessionId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<BillOrganization[]>;
+  listUsers(
+    partnerSessionId: string,
+    organizationId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<Page<BillUser>>;
+  iterateUsers(
+    partnerSessionId: string,
+    organizationId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): AsyncGenerator<Page<BillUser>>;
+  listAllUsers(
+    partnerSessionId: string,
+    organizationId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<BillUser[]>;
+  loginAsUser(
+    partnerSessionId: string,
+    ids: { organizationId: string; userId: string },
+    call?: CallOptions,
+  ): Promise<{ sessionId: string }>;
+  listBankAccounts(
+    orgSessionId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<Page<BillBankAccount>>;
+  listAllBankAccounts(
+    orgSessionId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<BillBankAccount[]>;
+  listPayments(orgSessionId: string, opts?: ListOptions, call?: CallOptions): Promise<Page<BillPayment>>;
+  /** `decision` of the organization's risk verification (APPROVE, IN_PROGRESS, REVIEW, …); null when none exists. */
+  getRiskVerification(orgSessionId: string, call?: CallOptions): Promise<{ decision: string | null }>;
+}
+
+const NEWEST_FIRST = 'createdTime:desc';
+
+export function createBillClient(config: BillClientConfig): BillClient {
+  const deps: HttpDeps = { http: createHttp(config.baseUrl, config.timeoutMs), now: config.now ?? Date.now };
+  const keys = [config.devKey, config.appKey];
+
+  const partnerHeaders = (sessionId: string) => ({ sessionId, appKey: config.appKey });
+  const orgHeaders = (sessionId: string) => ({ devKey: config.devKey, sessionId });
+
+  function listParams(operation: string, opts: ListOptions | undefined, defaultSort?: string) {
+    const max = opts?.max ?? 100;
+    if (!Number.isInteger(max) || max < 1 || max > 100) {
+      throw new BillApiError({
+        kind: 'bad_request',
+        operation,
+        retryable: false,
+        message: `BILL ${operation} failed: bad_request: max must be an integer 1..100`,
+      });
+    }
+    return { max, page: opts?.page, sort: opts?.sort ?? defaultSort, filters: opts?.filters };
+  }
+
+  async function* pages<T>(
+    operation: string,
+    fetchPage: (page: string | undefined) => Promise<Page<T>>,
+    first: string | undefined,
+  ): AsyncGenerator<Page<T>> {
+    const seen = new Set<string>();
+    let page = first;
+    for (;;) {
+      const res = await fetchPage(page);
+      yield res;
+      // Stop on a missing nextPage, never on an empty page (BILL may hand out a token to an empty page).
+      if (!res.nextPage) return;
+      if (seen.has(res.nextPage)) {
+        throw new BillApiError({
+          kind: 'invalid_response',
+          operation,
+          retryable: false,
+          fieldPath: 'nextPage',
+          message: `BILL ${operation} failed: invalid_response: field nextPage repeats an earlier token`,
+        });
+      }
+      seen.add(res.nextPage);
+      page = res.nextPage;
+    }
+  }
+
+  async function collect<T>(it: AsyncGenerator<Page<T>>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const p of it) out.push(...p.results);
+    return out;
+  }
+
+  const client: BillClient = {
+    partnerLogin: (creds, call) =>
+      send(deps, {
+        operation: 'partnerLogin',
+        method: 'POST',
+        path: '/v3/partner/login',
+        headers: { 'Content-Type': 'application/json' },
+        data: { appKey: config.appKey, username: creds.username, password: creds.password },
+        schema: sessionSchema,
+        secrets: [...keys, creds.username, creds.password],
+        signal: call?.signal,
+      }),
+
+    listOrganizations: async (sid, opts, call) =>
+      send(deps, {
+        operation: 'listOrganizations',
+        method: 'GET',
+        path: '/v3/partner/organizations',
+        headers: partnerHeaders(sid),
+        params: listParams('listOrganizations', opts, NEWEST_FIRST),
+        schema: listSchema(organizationSchema),
+        secrets: [...keys, sid],
+        signal: call?.signal,
+      }),
+    iterateOrganizations: (sid, opts, call) =>
+      pages(
+        'listOrganizations',
+        (page) => client.listOrganizations(sid, { ...opts, page }, call),
+        opts?.page,
+      ),
+    listAllOrganizations: (sid, opts, call) => collect(client.iterateOrganizations(sid, opts, call)),
+
+    listUsers: async (sid, organizationId, opts, call) =>
+      send(deps, {
+        operation: 'listUsers',
+        method: 'GET',
+        path: '/v3/partner/users',
+        headers: { ...partnerHeaders(sid), organizationId },
+        params: listParams('listUsers', opts),
+        schema: listSchema(userSchema),
+        secrets: [...keys, sid],
+        signal: call?.signal,
+      }),
+    iterateUsers: (sid, orgId, opts, call) =>
+      pages('listUsers', (page) => client.listUsers(sid, orgId, { ...opts, page }, call), opts?.page),
+    listAllUsers: (sid, orgId, opts, call) => collect(client.iterateUsers(sid, orgId, opts, call)),
+
+    loginAsUser: (sid, ids, call) =>
+      send(deps, {
+        operation: 'loginAsUser',
+        method: 'POST',
+        path: '/v3/partner/login-as-user',
+        headers: { ...partnerHeaders(sid), 'Content-Type': 'application/json' },
+        data: { organizationId: ids.organizationId, userId: ids.userId },
+        schema: sessionSchema,
+        secrets: [...keys, sid],
+        signal: call?.signal,
+      }),
+
+    listBankAccounts: async (sid, opts, call) =>
+      send(deps, {
+        operation: 'listBankAccounts',
+        method: 'GET',
+        path: '/v3/funding-accounts/banks',
+        headers: orgHeaders(sid),
+        params: listParams('listBankAccounts', opts),
+        schema: listSchema(bankAccountSchema),
+        secrets: [...keys, sid],
+        signal: call?.signal,
+      }),
+    listAllBankAccounts: (sid, opts, call) =>
+      collect(
+        pages(
+          'listBankAccounts',
+          (page) => client.listBankAccounts(sid, { ...opts, page }, call),
+          opts?.page,
+        ),
+      ),
+
+    listPayments: async (sid, opts, call) =>
+      send(deps, {
+        operation: 'listPayments',
+        method: 'GET',
+        path: '/v3/payments',
+        headers: orgHeaders(sid),
+        params: listParams('listPayments', opts, NEWEST_FIRST),
+        schema: listSchema(paymentSchema),
+        secrets: [...keys, sid],
+        signal: call?.signal,
+      }),
+
+    getRiskVerification: async (sid, call) => {
+      try {
+        const body = await send(deps, {
+          operation: 'getRiskVerification',
+          method: 'GET',
+          path: '/v3/risk-verifications',
+          headers: orgHeaders(sid),
+          schema: riskVerificationSchema,
+          secrets: [...keys, sid],
+          signal: call?.signal,
+        });
+        const items = Array.isArray(body) ? body : 'results' in body ? body.results : [body];
+        return { decision: items[0]?.decision ?? null };
+      } catch (err) {
+        if (err instanceof BillApiError && err.kind === 'not_found') return { decision: null };
+        throw err;
+      }
+    },
+  };
+  return client;
+}

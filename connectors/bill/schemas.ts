@@ -1,0 +1,93 @@
+/**
+ * zod schemas for the BILL v3 responses the product reads. BILL omits unpopulated keys, so only what the
+ * product cannot do without is required; unknown keys are dropped, never rejected.
+ */
+import { z } from 'zod';
+
+/**
+ * BILL timestamps look like `2025-12-16T23:56:52.127+00:00`. A value without an offset would be parsed
+ * as local time by `Date`, so it is read as UTC; the output is always `toISOString()` form.
+ */
+export function parseBillTime(value: string): number | undefined {
+  const s = value.trim();
+  let withZone = s;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) withZone = `${s}T00:00:00Z`;
+  else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(s)) withZone = `${s}Z`;
+  // Date only understands milliseconds; cut longer fractions (e.g. microseconds).
+  withZone = withZone.replace(/(\.\d{3})\d+/, '$1');
+  const ms = Date.parse(withZone);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+const isoTime = z
+  .string()
+  .refine((v) => parseBillTime(v) !== undefined, { message: 'not a date-time' })
+  .transform((v) => new Date(parseBillTime(v) as number).toISOString());
+
+export const organizationSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  archived: z.boolean().optional(),
+  createdTime: isoTime.optional(),
+  updatedTime: isoTime.optional(),
+});
+export type BillOrganization = z.output<typeof organizationSchema>;
+
+export const userSchema = z.object({
+  id: z.string().min(1),
+  // Required: treating an archived user as active would send engagement mail to a dead account.
+  archived: z.boolean(),
+  email: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  role: z.object({ id: z.string().optional(), type: z.string().optional() }).optional(),
+  createdTime: isoTime.optional(),
+});
+export type BillUser = z.output<typeof userSchema>;
+
+export const bankAccountSchema = z.object({
+  id: z.string().min(1),
+  archived: z.boolean(),
+  status: z.string().min(1),
+  type: z.string().optional(),
+  bankName: z.string().optional(),
+  default: z.object({ payables: z.boolean().optional(), receivables: z.boolean().optional() }).optional(),
+  createdTime: isoTime.optional(),
+});
+export type BillBankAccount = z.output<typeof bankAccountSchema>;
+
+export const paymentSchema = z.object({
+  id: z.string().min(1),
+  createdTime: isoTime,
+  processDate: z.string().optional(),
+  status: z.string().optional(),
+  singleStatus: z.string().optional(),
+  amount: z.number().optional(),
+});
+export type BillPayment = z.output<typeof paymentSchema>;
+
+export function listSchema<T extends z.ZodTypeAny>(item: T) {
+  return z.object({
+    results: z.array(item),
+    // An empty string would loop forever on the same page; treat it as "no next page".
+    nextPage: z
+      .string()
+      .nullish()
+      .transform((v) => (v ? v : undefined)),
+  });
+}
+
+export const sessionSchema = z.object({ sessionId: z.string().min(1) });
+
+/** The response shape of GET /v3/risk-verifications is unknown: accept an object, an array or `{results}`. */
+const riskItem = z.object({ decision: z.string().nullish() });
+export const riskVerificationSchema = z.union([
+  z.object({ results: z.array(riskItem) }),
+  z.array(riskItem),
+  riskItem,
+]);
+
+export interface Page<T> {
+  results: T[];
+  nextPage?: string;
+}
