@@ -1,8 +1,43 @@
+import path from 'node:path';
+import type { AppConfig } from '../config/env';
+import { DATA_DIR } from '../temporal/paths';
+import { createBillActivities, type BillActivityDeps } from './bill';
 import * as diagnostics from './diagnostics';
+import { createWebexActivities } from './webex';
+import type { WebexActivityDeps } from './webex/deps';
 
-/** Every activity the worker registers, built from the worker's configuration. */
-export function createActivities() {
-  return { ...diagnostics };
+export interface ActivityDeps {
+  webex: WebexActivityDeps;
+  bill: BillActivityDeps;
+}
+
+/** Activity dependencies from the product configuration. Tests build their own (simulator URLs). */
+export function activityDepsFromConfig(config: AppConfig): ActivityDeps {
+  return {
+    webex: {
+      apiBaseUrl: config.WEBEX_API_BASE_URL,
+      clientId: config.WEBEX_CLIENT_ID,
+      clientSecret: config.WEBEX_CLIENT_SECRET,
+      redirectUri: `${config.PUBLIC_BASE_URL}/oauth/webex/callback`,
+    },
+    bill: {
+      apiBaseUrl: config.BILL_API_BASE_URL,
+      username: config.BILL_USERNAME,
+      password: config.BILL_PASSWORD,
+      appKey: config.BILL_APP_KEY,
+      devKey: config.BILL_DEV_KEY,
+      reportsDir: path.join(DATA_DIR, 'reports'),
+    },
+  };
+}
+
+/** Every activity the worker registers. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...diagnostics,
+    ...createWebexActivities(deps.webex),
+    ...createBillActivities(deps.bill),
+  };
 }
 
 export type ProductActivities = ReturnType<typeof createActivities>;

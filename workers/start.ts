@@ -1,6 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
-import { createActivities } from '../activities';
+import { activityDepsFromConfig, createActivities } from '../activities';
 import { connectWorker, temporalAddress } from '../temporal/connection';
 import { createDataConverter } from '../temporal/data-converter';
 import { loadEncryptionKeys } from '../temporal/keys';
@@ -27,7 +27,7 @@ export async function startWorkers(
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY)),
     taskQueues,
-    activities: createActivities(),
+    activities: createActivities(activityDepsFromConfig(config)),
   });
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();

@@ -1,15 +1,27 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { GatewayContext } from './context';
 import { registerCodecRoutes } from './codec-routes';
+import { registerControlPage } from './control-page';
+import { registerIntegrationRoutes } from './integration-routes';
+import { registerWebhookRoutes } from './webhook-routes';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** Builds the gateway without listening, so tests can `inject` or listen on port 0. */
+/** Builds the gateway without listening, so tests can listen on port 0. */
 export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
-  // Fastify's logger would print URLs and bodies; our routes log only what is safe themselves.
+  // Fastify's logger would print URLs and bodies; routes log only what is safe themselves.
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
   await app.register(formbody);
+
+  // Bad input gets a clear 4xx; anything else a 500 that names no secret or personal data.
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reply.code(413).send({ error: `body larger than ${MAX_BODY_BYTES} bytes` });
+    if (status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
+    console.error(`[gateway] ${error.name}: ${error.code ?? ''} ${error.message.slice(0, 200)}`);
+    return reply.code(status >= 500 ? status : 500).send({ error: 'internal error' });
+  });
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -23,5 +35,8 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   });
 
   registerCodecRoutes(app, ctx.codec, ctx.webUiOrigins);
+  registerIntegrationRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerControlPage(app, ctx);
   return app;
 }

@@ -1,10 +1,14 @@
-import { AesGcmPayloadCodec } from '../../temporal/codec';
+import type { Client } from '@temporalio/client';
+import { AesGcmPayloadCodec, type EncryptionKey } from '../../temporal/codec';
 import { connectClient, temporalAddress } from '../../temporal/connection';
 import { createDataConverter } from '../../temporal/data-converter';
 import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues';
 import type { AppConfig } from '../../config/env';
 import { buildGateway } from './server';
+import { IntegrationService } from '../integration/service';
+import { WebhookSecrets } from '../integration/secrets';
+import type { IntegrationOptions } from '../../workflows/webex/integration';
 
 export const DEFAULT_WEB_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
@@ -17,7 +21,12 @@ export interface RunningGateway {
 
 export async function startGateway(
   config: AppConfig,
-  opts: { taskQueues?: TaskQueues; host?: string; webUiOrigins?: string[] } = {},
+  opts: {
+    taskQueues?: TaskQueues;
+    host?: string;
+    webUiOrigins?: string[];
+    workflowOptions?: IntegrationOptions;
+  } = {},
 ): Promise<RunningGateway> {
   const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
@@ -26,11 +35,13 @@ export async function startGateway(
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
   });
+  const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
   const app = await buildGateway({
     client,
     config,
     codec: new AesGcmPayloadCodec(keys),
-    taskQueues: opts.taskQueues ?? DEFAULT_TASK_QUEUES,
+    taskQueues,
+    integrations: createIntegrationService(client, config, taskQueues, keys, opts.workflowOptions),
     webUiOrigins: opts.webUiOrigins ?? DEFAULT_WEB_UI_ORIGINS,
   });
   await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
@@ -44,4 +55,25 @@ export async function startGateway(
       await client.connection.close();
     },
   };
+}
+
+export function createIntegrationService(
+  client: Client,
+  config: AppConfig,
+  taskQueues: TaskQueues,
+  keys: EncryptionKey[],
+  workflowOptions?: IntegrationOptions,
+): IntegrationService {
+  return new IntegrationService(
+    client,
+    {
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      webexApiBaseUrl: config.WEBEX_API_BASE_URL,
+      webexClientId: config.WEBEX_CLIENT_ID,
+      webexScopes: config.WEBEX_SCOPES,
+      taskQueue: taskQueues.webex,
+      workflowOptions,
+    },
+    new WebhookSecrets(keys[0]!),
+  );
 }

@@ -1,6 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { buildGateway } from '../../client/gateway/server';
+import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig } from '../../config/env';
 import { http, listen } from '../harness/http';
 import {
@@ -8,6 +9,7 @@ import {
   createTestClient,
   testCodec,
   testDataConverter,
+  testKeys,
   uniqueTaskQueues,
 } from '../harness/temporal';
 
@@ -24,6 +26,7 @@ async function gatewayWith(client: Client): Promise<string> {
     config: parseConfig({}),
     codec: testCodec(),
     taskQueues: uniqueTaskQueues('gw'),
+    integrations: createIntegrationService(client, parseConfig({}), uniqueTaskQueues('gw'), testKeys()),
     webUiOrigins: ['http://localhost:8233'],
   });
   apps.push(app);

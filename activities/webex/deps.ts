@@ -1,0 +1,16 @@
+import type { RetryAfterPolicy } from '../../connectors/webex';
+import type { BackoffPolicy } from './failures';
+
+/** What the Webex activities need from the worker's configuration. */
+export interface WebexActivityDeps {
+  apiBaseUrl: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** The gateway's OAuth callback URL; must equal the one in the authorize request. */
+  redirectUri: string;
+  timeoutMs?: number;
+  retryAfter?: Partial<RetryAfterPolicy>;
+  backoff?: BackoffPolicy;
+  /** How many recent messages to read when checking whether an ambiguous post landed. */
+  recentMessagesWindow?: number;
+}

@@ -1,0 +1,141 @@
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import {
+  createWebexClient,
+  exchangeCode,
+  refreshAccessToken,
+  type WebexOAuthConfig,
+  type WebexTokenSet,
+} from '../../connectors/webex';
+import { BILLSBY_ROOM_TITLE } from '../../domain/integration/constants';
+import type { WebexActivityDeps } from './deps';
+import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
+
+export interface TokenGrant {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+  refreshTokenExpiresIn?: number;
+}
+
+export interface RoomRef {
+  id: string;
+  title: string;
+}
+
+export interface PostResult {
+  messageId: string;
+  /** True when an earlier, ambiguous attempt had in fact posted it, so we did not post again. */
+  alreadyPosted: boolean;
+}
+
+const grant = (t: WebexTokenSet): TokenGrant => ({
+  accessToken: t.accessToken,
+  expiresIn: t.expiresIn,
+  ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
+  ...(t.refreshTokenExpiresIn !== undefined ? { refreshTokenExpiresIn: t.refreshTokenExpiresIn } : {}),
+});
+
+export function createWebexActivities(deps: WebexActivityDeps) {
+  const backoff = deps.backoff ?? DEFAULT_BACKOFF;
+  const client = createWebexClient({
+    baseUrl: deps.apiBaseUrl,
+    timeoutMs: deps.timeoutMs,
+    retryAfter: deps.retryAfter,
+  });
+
+  const oauth = (): WebexOAuthConfig => {
+    if (!deps.clientId || !deps.clientSecret) {
+      throw ApplicationFailure.nonRetryable(
+        'WEBEX_CLIENT_ID and WEBEX_CLIENT_SECRET must be configured on the worker',
+        'Webex.not_configured',
+      );
+    }
+    return {
+      baseUrl: deps.apiBaseUrl,
+      clientId: deps.clientId,
+      clientSecret: deps.clientSecret,
+      timeoutMs: deps.timeoutMs,
+      retryAfter: deps.retryAfter,
+    };
+  };
+
+  /** Runs a connector call, mapping its errors to Temporal failures with the right retry hints. */
+  async function webex<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof ApplicationFailure) throw err;
+      throw toWebexFailure(err, activityInfo().attempt, backoff);
+    }
+  }
+
+  return {
+    async exchangeWebexCode(input: { code: string; codeVerifier: string }): Promise<TokenGrant> {
+      const cfg = oauth();
+      return grant(
+        await webex(() =>
+          exchangeCode(cfg, { code: input.code, codeVerifier: input.codeVerifier, redirectUri: deps.redirectUri }),
+        ),
+      );
+    },
+
+    async refreshWebexToken(input: { refreshToken: string }): Promise<TokenGrant> {
+      const cfg = oauth();
+      return grant(await webex(() => refreshAccessToken(cfg, { refreshToken: input.refreshToken })));
+    },
+
+    async identifyWebexUser(input: { accessToken: string }) {
+      const me = await webex(() => client.getMe(input.accessToken));
+      return { id: me.id, displayName: me.displayName };
+    },
+
+    /**
+     * Finds the room titled exactly "Billsby Data" among all of the user's rooms (every page),
+     * or creates it. With several, the oldest wins so re-integrating always lands in the same one.
+     */
+    async findOrCreateBillsbyRoom(input: { accessToken: string }): Promise<RoomRef & { created: boolean }> {
+      const rooms = await webex(() => client.listAllRooms(input.accessToken));
+      const matches = rooms
+        .filter((r) => r.title === BILLSBY_ROOM_TITLE)
+        .sort((a, b) => (a.created ?? '').localeCompare(b.created ?? ''));
+      if (matches[0]) return { id: matches[0].id, title: BILLSBY_ROOM_TITLE, created: false };
+      const room = await webex(() => client.createRoom(input.accessToken, BILLSBY_ROOM_TITLE));
+      return { id: room.id, title: room.title, created: true };
+    },
+
+    /**
+     * Posts one message. Webex has no idempotency key, so on any attempt after the first we
+     * first look for this exact text, posted by us after `afterMessageId` (the last message we
+     * know we posted), and return it instead of posting a second copy.
+     */
+    async postWebexMessage(input: {
+      accessToken: string;
+      roomId: string;
+      text: string;
+      personId: string;
+      afterMessageId?: string;
+      notBefore: string;
+      /** Check first even on attempt 1: an earlier delivery run may have posted it. */
+      verifyFirst?: boolean;
+    }): Promise<PostResult> {
+      if (activityInfo().attempt > 1 || input.verifyFirst) {
+        const recent = await webex(() =>
+          client.listMessages(input.accessToken, input.roomId, { max: deps.recentMessagesWindow ?? 50 }),
+        );
+        for (const message of recent) {
+          if (message.id === input.afterMessageId) break;
+          if (message.created < input.notBefore) break;
+          if (message.personId === input.personId && message.text === input.text) {
+            return { messageId: message.id, alreadyPosted: true };
+          }
+        }
+      }
+      const posted = await webex(() =>
+        client.postMessage(input.accessToken, { roomId: input.roomId, text: input.text }),
+      );
+      return { messageId: posted.id, alreadyPosted: false };
+    },
+  };
+}
+
+export type WebexActivities = ReturnType<typeof createWebexActivities>;

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InvalidStateError, NotConfiguredError } from '../integration/service';
+import type { GatewayContext } from './context';
+import { accountIdOr400, controlPagePath, wantsHtml } from './replies';
+
+const callbackQuery = z.object({
+  state: z.string().max(200).optional(),
+  code: z.string().max(2000).optional(),
+  error: z.string().max(200).optional(),
+});
+
+/** Connect, OAuth callback, status and uninstall (DESIGN.md §4.2). */
+export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayContext) {
+  const connect = async (accountId: string) => {
+    try {
+      return { ok: true as const, result: await ctx.integrations.connect(accountId) };
+    } catch (err) {
+      if (err instanceof NotConfiguredError) return { ok: false as const, status: 503, error: err.message };
+      throw err;
+    }
+  };
+
+  app.post('/api/accounts/:accountId/webex/connect', async (request, reply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    const outcome = await connect(accountId);
+    if (!outcome.ok) return reply.code(outcome.status).send({ error: outcome.error });
+    if (wantsHtml(request)) return reply.redirect(outcome.result.authorizeUrl, 303);
+    return outcome.result;
+  });
+
+  // A browser GET of the same path goes straight to Webex (DESIGN.md §4.2).
+  app.get('/api/accounts/:accountId/webex/connect', async (request, reply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    const outcome = await connect(accountId);
+    if (!outcome.ok) return reply.code(outcome.status).send({ error: outcome.error });
+    return reply.redirect(outcome.result.authorizeUrl, 302);
+  });
+
+  app.get('/oauth/webex/callback', async (request, reply) => {
+    const query = callbackQuery.safeParse(request.query);
+    if (!query.success || (!query.data.code && !query.data.error)) {
+      return reply.code(400).send({ error: 'callback needs state and either code or error' });
+    }
+    try {
+      const result = await ctx.integrations.completeAuthorization(query.data);
+      return reply.redirect(controlPagePath(result.accountId, { outcome: result.outcome }), 302);
+    } catch (err) {
+      if (err instanceof InvalidStateError) return reply.code(400).send({ error: err.message });
+      throw err;
+    }
+  });
+
+  app.get('/api/accounts/:accountId/webex', async (request, reply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    const status = await ctx.integrations.status(accountId);
+    if (!status) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
+    return status;
+  });
+
+  app.post('/api/accounts/:accountId/webex/uninstall', async (request, reply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    const status = await ctx.integrations.uninstall(accountId);
+    if (!status) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
+    if (wantsHtml(request)) return reply.redirect(controlPagePath(accountId, { outcome: 'uninstalled' }), 303);
+    return status;
+  });
+}

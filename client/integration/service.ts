@@ -1,0 +1,190 @@
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { buildAuthorizeUrl, createPkcePair } from '../../connectors/webex/oauth';
+import type { BillsbyEvent } from '../../domain/billsby/event-schema';
+import type { IntegrationView } from '../../domain/integration/status';
+import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
+import {
+  beginAuthorization,
+  completeAuthorization,
+  eventReceived,
+  getStatus,
+  integrationWorkflowId,
+  uninstall,
+} from '../../workflows/webex/definitions';
+import type { IntegrationOptions, IntegrationResult, webexIntegration } from '../../workflows/webex/integration';
+import { composeState, newStateNonce, parseState, WebhookSecrets } from './secrets';
+import { RecentIds } from './recent-ids';
+
+export interface IntegrationServiceConfig {
+  publicBaseUrl: string;
+  webexApiBaseUrl: string;
+  webexClientId?: string;
+  webexScopes: string;
+  taskQueue: string;
+  /** How long an authorize URL stays usable. */
+  authorizationTtlMs?: number;
+  workflowOptions?: IntegrationOptions;
+}
+
+export class NotConfiguredError extends Error {}
+export class InvalidStateError extends Error {}
+
+export interface ConnectResult {
+  authorizeUrl: string;
+  workflowId: string;
+  webhookUrl: string;
+  webhookSecret: string;
+}
+
+export type StatusResult = IntegrationView & { webhookUrl: string };
+
+/**
+ * What the gateway and CLI do with integrations, in Temporal terms. One instance per process.
+ */
+export class IntegrationService {
+  private readonly recent = new RecentIds(50_000);
+
+  constructor(
+    private readonly client: Client,
+    private readonly cfg: IntegrationServiceConfig,
+    readonly secrets: WebhookSecrets,
+  ) {}
+
+  get redirectUri(): string {
+    return `${this.cfg.publicBaseUrl}/oauth/webex/callback`;
+  }
+
+  webhookUrl(accountId: string): string {
+    return `${this.cfg.publicBaseUrl}/webhooks/billsby/${accountId}`;
+  }
+
+  /** Starts (or reuses) the integration workflow and opens a fresh OAuth attempt. */
+  async connect(accountId: string): Promise<ConnectResult> {
+    const clientId = this.cfg.webexClientId;
+    if (!clientId) throw new NotConfiguredError('WEBEX_CLIENT_ID is not configured, so Webex cannot be connected');
+    const workflowId = integrationWorkflowId(accountId);
+    const previous = await this.finishedState(accountId);
+    const nonce = newStateNonce();
+    const pkce = createPkcePair();
+    const expiresAt = new Date(Date.now() + (this.cfg.authorizationTtlMs ?? 10 * 60_000)).toISOString();
+    const start = new WithStartWorkflowOperation<typeof webexIntegration>('webexIntegration', {
+      workflowId,
+      taskQueue: this.cfg.taskQueue,
+      args: [{ accountId, previous, options: this.cfg.workflowOptions }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [
+        { key: BillsbyAccountId, value: accountId },
+        { key: IntegrationStatus, value: 'awaiting_authorization' },
+      ],
+    });
+    await this.client.workflow.executeUpdateWithStart(beginAuthorization, {
+      args: [{ stateNonce: nonce, codeVerifier: pkce.verifier, expiresAt }],
+      startWorkflowOperation: start,
+    });
+    return {
+      authorizeUrl: buildAuthorizeUrl({
+        baseUrl: this.cfg.webexApiBaseUrl,
+        clientId,
+        redirectUri: this.redirectUri,
+        scopes: this.cfg.webexScopes,
+        state: composeState(accountId, nonce),
+        codeChallenge: pkce.challenge,
+      }),
+      workflowId,
+      webhookUrl: this.webhookUrl(accountId),
+      webhookSecret: this.secrets.secretFor(accountId),
+    };
+  }
+
+  /** Hands Webex's redirect to the workflow. Unknown, used or expired state → InvalidStateError. */
+  async completeAuthorization(input: { state?: string; code?: string; error?: string }) {
+    const parsed = parseState(input.state);
+    if (!parsed) throw new InvalidStateError('state is missing or malformed');
+    const handle = this.client.workflow.getHandle(integrationWorkflowId(parsed.accountId));
+    try {
+      const result = await handle.executeUpdate(completeAuthorization, {
+        args: [{ stateNonce: parsed.nonce, code: input.code, error: input.error }],
+      });
+      return { accountId: parsed.accountId, ...result };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) {
+        throw new InvalidStateError('state is unknown, already used or expired');
+      }
+      throw err;
+    }
+  }
+
+  /** null when the account never integrated. */
+  async status(accountId: string): Promise<StatusResult | null> {
+    const handle = this.client.workflow.getHandle(integrationWorkflowId(accountId));
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    }
+    const view =
+      description.status.name === 'RUNNING'
+        ? await handle.query(getStatus)
+        : (await this.finishedResult(accountId))?.view;
+    if (!view) return null;
+    return { ...view, webhookUrl: this.webhookUrl(accountId) };
+  }
+
+  async uninstall(accountId: string): Promise<StatusResult | null> {
+    const handle = this.client.workflow.getHandle(integrationWorkflowId(accountId));
+    try {
+      const view = await handle.executeUpdate(uninstall);
+      return { ...view, webhookUrl: this.webhookUrl(accountId) };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // Already closed (uninstalled before) answers its final status; never integrated → null.
+      return this.status(accountId);
+    }
+  }
+
+  /**
+   * Records an event in the integration's history. Resolves only once Temporal has durably
+   * accepted the signal. 'not_found': no running integration (never integrated or uninstalled).
+   */
+  async submitEvent(accountId: string, event: BillsbyEvent): Promise<'accepted' | 'duplicate' | 'not_found'> {
+    const key = `${accountId}\u0000${event.Id}`;
+    const seenHere = this.recent.has(key);
+    try {
+      // Signalled even when seen here: the workflow is the authority and counts duplicates.
+      await this.client.workflow.getHandle(integrationWorkflowId(accountId)).signal(eventReceived, event);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'not_found';
+      throw err;
+    }
+    this.recent.add(key);
+    return seenHere ? 'duplicate' : 'accepted';
+  }
+
+  private async finishedResult(accountId: string): Promise<IntegrationResult | undefined> {
+    try {
+      return (await this.client.workflow
+        .getHandle(integrationWorkflowId(accountId))
+        .result()) as IntegrationResult;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The state an uninstalled integration ended with, carried into a re-integration. */
+  private async finishedState(accountId: string) {
+    try {
+      const description = await this.client.workflow.getHandle(integrationWorkflowId(accountId)).describe();
+      if (description.status.name !== 'COMPLETED') return undefined;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    const result = await this.finishedResult(accountId);
+    if (!result) return undefined;
+    const { room, seen, counts, recentFailures } = result.state;
+    return { room, seen, counts, recentFailures };
+  }
+}

@@ -1,0 +1,2 @@
+// BILL engagement workflows (issue 6).
+export {};
