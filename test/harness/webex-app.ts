@@ -1,0 +1,132 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createWebexActivities } from '../../activities/webex';
+import type { WebexActivityDeps } from '../../activities/webex/deps';
+import { buildGateway } from '../../client/gateway/server';
+import { createIntegrationService } from '../../client/gateway/start';
+import { parseConfig, type AppConfig } from '../../config/env';
+import { startWebexSimulator } from '../../simulators/webex';
+import type { IntegrationOptions } from '../../workflows/webex/integration';
+import { freePort } from './free-port';
+import { http } from './http';
+import {
+  createTestClient,
+  createTestWorker,
+  runInBackground,
+  testCodec,
+  testKeys,
+  uniqueTaskQueues,
+} from './temporal';
+
+type WebexSimulator = Awaited<ReturnType<typeof startWebexSimulator>>;
+
+export interface WebexAppOptions {
+  simulator?: Parameters<typeof startWebexSimulator>[0];
+  workflowOptions?: IntegrationOptions;
+  activityDeps?: Partial<WebexActivityDeps>;
+}
+
+/**
+ * The Billsby → Webex half of the product, wired as in production but on loopback ports: the
+ * Webex simulator, a real worker on unique task queues, and the real gateway over HTTP.
+ */
+export async function startWebexApp(opts: WebexAppOptions = {}) {
+  const sim: WebexSimulator = await startWebexSimulator({ port: 0, ...opts.simulator });
+  const port = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  const config: AppConfig = parseConfig({
+    PUBLIC_BASE_URL: gatewayUrl,
+    GATEWAY_PORT: String(port),
+    WEBEX_API_BASE_URL: sim.baseUrl,
+    WEBEX_CLIENT_ID: 'sim-client-id',
+    WEBEX_CLIENT_SECRET: 'sim-client-secret',
+  });
+  const taskQueues = uniqueTaskQueues('webex');
+  const client: Client = await createTestClient();
+  const activities = createWebexActivities({
+    apiBaseUrl: sim.baseUrl,
+    clientId: 'sim-client-id',
+    clientSecret: 'sim-client-secret',
+    redirectUri: `${gatewayUrl}/oauth/webex/callback`,
+    timeoutMs: 2_000,
+    // Short waits so fault tests finish quickly; production defaults are seconds to minutes.
+    retryAfter: { defaultMs: 300, minMs: 50, maxMs: 2_000 },
+    backoff: { initialMs: 100, maxMs: 1_000 },
+    ...opts.activityDeps,
+  });
+
+  const startWorker = async () => runInBackground(await createTestWorker({ taskQueue: taskQueues.webex, activities }));
+  let stopWorker: (() => Promise<void>) | undefined = await startWorker();
+
+  const integrations = createIntegrationService(client, config, taskQueues, testKeys(), opts.workflowOptions);
+  const app: FastifyInstance = await buildGateway({
+    client,
+    config,
+    codec: testCodec(),
+    taskQueues,
+    integrations,
+    webUiOrigins: [],
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+
+  return {
+    sim,
+    client,
+    config,
+    gatewayUrl,
+    integrations,
+    taskQueues,
+    secretFor: (accountId: string) => integrations.secrets.secretFor(accountId),
+    async stopWorker() {
+      await stopWorker?.();
+      stopWorker = undefined;
+    },
+    async startWorker() {
+      if (!stopWorker) stopWorker = await startWorker();
+    },
+    async close() {
+      await app.close();
+      await stopWorker?.();
+      await sim.close();
+    },
+  };
+}
+
+export type WebexApp = Awaited<ReturnType<typeof startWebexApp>>;
+
+/**
+ * The whole connect flow as a browser does it: Integrate → Webex authorize (the simulator
+ * approves or declines) → our callback → the control page. Returns where the browser ended.
+ */
+export async function connectLikeABrowser(app: WebexApp, accountId: string) {
+  const connect = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
+  if (connect.status !== 200) throw new Error(`connect answered ${connect.status}: ${connect.text}`);
+  const { authorizeUrl } = connect.body as { authorizeUrl: string };
+  const authorize = await http(authorizeUrl);
+  const callbackUrl = authorize.headers.get('location');
+  if (authorize.status !== 302 || !callbackUrl) throw new Error(`authorize answered ${authorize.status}`);
+  const callback = await http(callbackUrl);
+  return { connect, authorizeUrl, callbackUrl, callback, landing: callback.headers.get('location') };
+}
+
+export async function integrationStatus(app: WebexApp, accountId: string) {
+  return http(`${app.gatewayUrl}/api/accounts/${accountId}/webex`);
+}
+
+/** Polls until the predicate holds (workflows move on their own time); fails with the last value. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  predicate: (value: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!predicate(last)) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    last = await read();
+  }
+  return last;
+}
