@@ -25,7 +25,8 @@ function render(accountId: string, status: StatusResult | null, secret: string, 
   const state = status?.status ?? 'not_integrated';
   const showUninstall = status !== null && state !== 'uninstalled';
   const message = outcome ? OUTCOME_TEXT[outcome] : undefined;
-  const failure = state === 'failed' || outcome === 'failed' ? (status?.lastError ?? 'Please try again.') : undefined;
+  const failure =
+    state === 'failed' || outcome === 'failed' ? (status?.lastError ?? 'Please try again.') : undefined;
   const counts = status?.counts;
   const base = `/api/accounts/${encodeURIComponent(accountId)}/webex`;
   return `<!doctype html>

@@ -66,7 +66,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayCont
     if (!accountId) return reply;
     const status = await ctx.integrations.uninstall(accountId);
     if (!status) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
-    if (wantsHtml(request)) return reply.redirect(controlPagePath(accountId, { outcome: 'uninstalled' }), 303);
+    if (wantsHtml(request))
+      return reply.redirect(controlPagePath(accountId, { outcome: 'uninstalled' }), 303);
     return status;
   });
 }

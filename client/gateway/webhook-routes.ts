@@ -18,7 +18,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
     }
     const parsed = parseBillsbyEvent(request.body);
     if (!parsed.ok) {
-      return reply.code(400).send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
+      return reply
+        .code(400)
+        .send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
     }
     const status = await ctx.integrations.submitEvent(accountId, parsed.event);
     if (status === 'not_found') {

@@ -10,7 +10,9 @@ export class WebhookSecrets {
   private readonly key: Buffer;
 
   constructor(payloadKey: EncryptionKey) {
-    this.key = Buffer.from(hkdfSync('sha256', payloadKey.key, Buffer.alloc(0), 'billsby-webhook-secret/v1', 32));
+    this.key = Buffer.from(
+      hkdfSync('sha256', payloadKey.key, Buffer.alloc(0), 'billsby-webhook-secret/v1', 32),
+    );
   }
 
   secretFor(accountId: string): string {

@@ -12,7 +12,11 @@ import {
   integrationWorkflowId,
   uninstall,
 } from '../../workflows/webex/definitions';
-import type { IntegrationOptions, IntegrationResult, webexIntegration } from '../../workflows/webex/integration';
+import type {
+  IntegrationOptions,
+  IntegrationResult,
+  webexIntegration,
+} from '../../workflows/webex/integration';
 import { composeState, newStateNonce, parseState, WebhookSecrets } from './secrets';
 import { RecentIds } from './recent-ids';
 
@@ -62,7 +66,8 @@ export class IntegrationService {
   /** Starts (or reuses) the integration workflow and opens a fresh OAuth attempt. */
   async connect(accountId: string): Promise<ConnectResult> {
     const clientId = this.cfg.webexClientId;
-    if (!clientId) throw new NotConfiguredError('WEBEX_CLIENT_ID is not configured, so Webex cannot be connected');
+    if (!clientId)
+      throw new NotConfiguredError('WEBEX_CLIENT_ID is not configured, so Webex cannot be connected');
     const workflowId = integrationWorkflowId(accountId);
     const previous = await this.finishedState(accountId);
     const nonce = newStateNonce();

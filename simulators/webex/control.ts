@@ -5,6 +5,8 @@ import { AuthorizeDecision, EmptyPages, SimConfig, SimState, SimUser, UserInput 
 export interface FaultMatch {
   method?: string;
   pathPrefix?: string;
+  /** Only requests about this room: lets a test break one account while another carries on. */
+  roomId?: string;
 }
 
 export interface RequestLogEntry {
@@ -238,5 +240,6 @@ function pickMatch(m: FaultMatch): FaultMatch {
   const out: FaultMatch = {};
   if (m.method) out.method = m.method;
   if (m.pathPrefix) out.pathPrefix = m.pathPrefix;
+  if (m.roomId) out.roomId = m.roomId;
   return out;
 }

@@ -40,6 +40,8 @@ export interface FaultRuleInput {
    * (state changes, e.g. the message is stored) and only a 2xx outcome is replaced.
    */
   phase?: FaultPhase;
+  /** Only requests about this room (`roomId` in the JSON body or query): one account's outage. */
+  roomId?: string;
   action: FaultAction;
 }
 
@@ -47,6 +49,7 @@ export interface FaultRule {
   id: number;
   method?: string;
   pathPrefix?: string;
+  roomId?: string;
   remaining: number;
   phase: FaultPhase;
   action: FaultAction;
@@ -68,6 +71,7 @@ export class FaultQueue {
     };
     if (input.method) rule.method = input.method.toUpperCase();
     if (input.pathPrefix) rule.pathPrefix = input.pathPrefix;
+    if (input.roomId) rule.roomId = input.roomId;
     this.rules.push(rule);
     return rule;
   }
@@ -87,12 +91,13 @@ export class FaultQueue {
   }
 
   /** Consumes one use of the first matching rule for this phase. */
-  take(method: string, path: string, phase: FaultPhase): FaultRule | undefined {
+  take(method: string, path: string, phase: FaultPhase, roomId?: string): FaultRule | undefined {
     const rule = this.rules.find(
       (r) =>
         r.phase === phase &&
         r.remaining > 0 &&
         (r.method === undefined || r.method === method) &&
+        (r.roomId === undefined || r.roomId === roomId) &&
         (r.pathPrefix === undefined ||
           path.startsWith(r.pathPrefix) ||
           path.startsWith(`/v1${r.pathPrefix}`)),

@@ -114,12 +114,13 @@ export async function startWebexSimulator(opts: WebexSimulatorOptions = {}): Pro
     };
     log.push(entry);
     if (state.config.latencyMs > 0) await sleep(state.config.latencyMs);
-    const before = faults.take(method, url.pathname, 'before');
+    const roomId = roomIdOf(simReq);
+    const before = faults.take(method, url.pathname, 'before', roomId);
     if (before && (await applyFault(before.action, res, entry))) return;
 
     const response = route(simReq);
     if (response.status >= 200 && response.status < 300) {
-      const after = faults.take(method, url.pathname, 'after');
+      const after = faults.take(method, url.pathname, 'after', roomId);
       if (after && (await applyFault(after.action, res, entry))) return;
     }
     entry.status = response.status;
@@ -201,4 +202,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
     req.on('end', () => resolve(tooBig ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The room a request is about, for faults scoped to one room (one account). */
+function roomIdOf(req: SimRequest): string | undefined {
+  const fromQuery = req.query.get('roomId');
+  if (fromQuery) return fromQuery;
+  if (!req.rawBody) return undefined;
+  try {
+    const body = JSON.parse(req.rawBody) as { roomId?: unknown };
+    return typeof body.roomId === 'string' ? body.roomId : undefined;
+  } catch {
+    return undefined;
+  }
 }

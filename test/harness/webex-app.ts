@@ -55,7 +55,8 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     ...opts.activityDeps,
   });
 
-  const startWorker = async () => runInBackground(await createTestWorker({ taskQueue: taskQueues.webex, activities }));
+  const startWorker = async () =>
+    runInBackground(await createTestWorker({ taskQueue: taskQueues.webex, activities }));
   let stopWorker: (() => Promise<void>) | undefined = await startWorker();
 
   const integrations = createIntegrationService(client, config, taskQueues, testKeys(), opts.workflowOptions);
@@ -123,10 +124,45 @@ export async function eventually<T>(
   let last: T = await read();
   while (!predicate(last)) {
     if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+      throw new Error(
+        `condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     last = await read();
   }
   return last;
+}
+
+/** Connects an account as its own Webex user, so it gets its own "Billsby Data" room. */
+export async function connectAsOwnUser(app: WebexApp, accountId: string) {
+  const email = `${accountId}@example.com`;
+  if (!app.sim.control.users().some((u: { email: string }) => u.email === email)) {
+    app.sim.control.addUser({ displayName: `Owner of ${accountId}`, email });
+  }
+  app.sim.control.setAuthorizingUser(email);
+  const flow = await connectLikeABrowser(app, accountId);
+  if (!flow.landing?.includes('outcome=connected')) throw new Error(`connect failed: ${flow.landing}`);
+  const status = (await integrationStatus(app, accountId)).body as { room: { id: string } };
+  return { roomId: status.room.id, email };
+}
+
+export async function sendEvent(
+  app: WebexApp,
+  accountId: string,
+  event: unknown,
+  secret = app.secretFor(accountId),
+) {
+  return http(`${app.gatewayUrl}/webhooks/billsby/${accountId}`, {
+    json: event,
+    headers: secret === '' ? {} : { secret },
+  });
+}
+
+export const roomTexts = (app: WebexApp, roomId: string): string[] =>
+  app.sim.control.messages(roomId).map((m) => m.text ?? '');
+
+/** A small valid event whose message text is unique to `n`, for order and once-only checks. */
+export function numberedEvent(prefix: string, n: number) {
+  return { Id: `${prefix}-${n}`, Type: 'CustomerCreated', CustomerUniqueId: `${prefix}-customer-${n}` };
 }

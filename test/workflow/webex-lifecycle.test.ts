@@ -1,6 +1,12 @@
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
-import { connectLikeABrowser, eventually, integrationStatus, startWebexApp, type WebexApp } from '../harness/webex-app';
+import {
+  connectLikeABrowser,
+  eventually,
+  integrationStatus,
+  startWebexApp,
+  type WebexApp,
+} from '../harness/webex-app';
 
 let app: WebexApp;
 beforeAll(async () => {
@@ -11,7 +17,8 @@ afterAll(async () => {
   await closeTestConnections();
 });
 
-const billsbyRooms = () => app.sim.control.rooms().filter((r: { title: string }) => r.title === 'Billsby Data');
+const billsbyRooms = () =>
+  app.sim.control.rooms().filter((r: { title: string }) => r.title === 'Billsby Data');
 let counter = 0;
 const newAccount = () => `acct-life-${Date.now().toString(36)}-${counter++}`;
 
@@ -47,11 +54,16 @@ describe('Webex integration lifecycle', () => {
     const flow = await connectLikeABrowser(app, accountId);
     const reused = await http(flow.callbackUrl);
     expect(reused.status).toBe(400);
-    const forged = await http(`${app.gatewayUrl}/oauth/webex/callback?code=abc&state=${accountId}~${'A'.repeat(43)}`);
+    const forged = await http(
+      `${app.gatewayUrl}/oauth/webex/callback?code=abc&state=${accountId}~${'A'.repeat(43)}`,
+    );
     expect(forged.status).toBe(400);
     const garbage = await http(`${app.gatewayUrl}/oauth/webex/callback?code=abc&state=nope`);
     expect(garbage.status).toBe(400);
-    expect((await integrationStatus(app, accountId)).body).toMatchObject({ status: 'connected', lastError: null });
+    expect((await integrationStatus(app, accountId)).body).toMatchObject({
+      status: 'connected',
+      lastError: null,
+    });
   });
 
   it('a declined authorization fails with a reason, and a second connect succeeds', async () => {
@@ -69,14 +81,23 @@ describe('Webex integration lifecycle', () => {
     }
     const retry = await connectLikeABrowser(app, accountId);
     expect(retry.landing).toBe(`/ui/accounts/${accountId}/webex?outcome=connected`);
-    expect((await integrationStatus(app, accountId)).body).toMatchObject({ status: 'connected', lastError: null });
+    expect((await integrationStatus(app, accountId)).body).toMatchObject({
+      status: 'connected',
+      lastError: null,
+    });
   });
 
   it('404 for an account that never integrated, 400 for a bad account id', async () => {
     expect((await integrationStatus(app, 'never-integrated-xyz')).status).toBe(404);
-    expect((await http(`${app.gatewayUrl}/api/accounts/never-integrated-xyz/webex/uninstall`, { method: 'POST' })).status).toBe(404);
+    expect(
+      (await http(`${app.gatewayUrl}/api/accounts/never-integrated-xyz/webex/uninstall`, { method: 'POST' }))
+        .status,
+    ).toBe(404);
     expect((await integrationStatus(app, 'bad%20id')).status).toBe(400);
-    expect((await http(`${app.gatewayUrl}/api/accounts/${'x'.repeat(65)}/webex/connect`, { method: 'POST' })).status).toBe(400);
+    expect(
+      (await http(`${app.gatewayUrl}/api/accounts/${'x'.repeat(65)}/webex/connect`, { method: 'POST' }))
+        .status,
+    ).toBe(400);
   });
 
   it('uninstall, then re-integrate reuses the room; with the room deleted a new one is created', async () => {
@@ -84,7 +105,9 @@ describe('Webex integration lifecycle', () => {
     await connectLikeABrowser(app, accountId);
     const first = (await integrationStatus(app, accountId)).body as { room: { id: string } };
 
-    const uninstalled = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
+    const uninstalled = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, {
+      method: 'POST',
+    });
     expect(uninstalled.status).toBe(200);
     expect(uninstalled.body).toMatchObject({ status: 'uninstalled' });
     expect((await integrationStatus(app, accountId)).body).toMatchObject({ status: 'uninstalled' });
@@ -133,7 +156,10 @@ describe('tokens', () => {
       app.sim.control.setTokenLifetimes({ accessTokenSeconds: 3600 });
       const again = await connectLikeABrowser(app, accountId);
       expect(again.landing).toContain('outcome=connected');
-      expect((await integrationStatus(app, accountId)).body).toMatchObject({ status: 'connected', room: { id: room.id } });
+      expect((await integrationStatus(app, accountId)).body).toMatchObject({
+        status: 'connected',
+        room: { id: room.id },
+      });
     } finally {
       app.sim.control.setTokenLifetimes({ accessTokenSeconds: 1209599 });
     }

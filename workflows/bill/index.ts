@@ -1,2 +1,3 @@
-// BILL engagement workflows (issue 6).
-export {};
+// BILL engagement workflows (issue 6): the parent run and its per-organization children.
+export { billEngagement } from './engagement';
+export { billEngagementOrganization } from './organization';

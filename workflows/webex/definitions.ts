@@ -5,7 +5,8 @@ import type { IntegrationView } from '../../domain/integration/status';
 /** The integration workflow's messages. Client code (gateway, CLI) imports these definitions. */
 
 export const integrationWorkflowId = (accountId: string) => `webex-integration:${accountId}`;
-export const deliveryWorkflowId = (accountId: string, eventId: string) => `webex-delivery:${accountId}:${eventId}`;
+export const deliveryWorkflowId = (accountId: string, eventId: string) =>
+  `webex-delivery:${accountId}:${eventId}`;
 
 /** A Billsby event, already authenticated and validated by the gateway. */
 export const eventReceived = defineSignal<[BillsbyEvent]>('eventReceived');

@@ -1,7 +1,7 @@
 import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
-import { deliveryActivities, failureMessage, failureType } from './activities';
+import { deliveryActivities, failureMessage, failureType } from './webex-api';
 
 export interface DeliveryInput {
   accountId: string;

@@ -2,14 +2,16 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
-  executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
+  startChild,
   ParentClosePolicy,
   setHandler,
   allHandlersFinished,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import { SeenIds } from '../../domain/integration/seen-ids';
 import type { IntegrationView } from '../../domain/integration/status';
 import { BillsbyAccountId, BillsbyEventType, IntegrationStatus } from '../../temporal/search-attributes';
@@ -24,7 +26,13 @@ import {
   type AuthorizationOutcome,
   type CompleteAuthorization,
 } from './definitions';
-import { failureMessage, failureType, oauthActivities, refreshActivities, setupActivities } from './activities';
+import {
+  failureMessage,
+  failureType,
+  oauthActivities,
+  refreshActivities,
+  setupActivities,
+} from './webex-api';
 import { webexDelivery } from './delivery';
 import {
   initialState,
@@ -32,6 +40,7 @@ import {
   queueBytes,
   refreshTimeFor,
   viewOf,
+  type HeadProgress,
   type IntegrationState,
 } from './state';
 
@@ -77,7 +86,6 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   const seen = new SeenIds(s.seen);
   const authJobs: AuthJob[] = [];
   let uninstallRequested = false;
-  let deliveryScope: CancellationScope | undefined;
   let retryAt: number | null = null;
   let publishedStatus: string | undefined;
 
@@ -117,7 +125,6 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       s.pendingAuth = null; // single use, whatever the outcome
       const job: AuthJob = { ...request, codeVerifier: pending.codeVerifier };
       authJobs.push(job);
-      deliveryScope?.cancel();
       await condition(() => job.outcome !== undefined);
       return { outcome: job.outcome!, view: viewOf(accountId, s) };
     },
@@ -125,7 +132,8 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       // Runs before anything is written to history: a forged, reused or expired state changes nothing.
       validator: (request) => {
         const pending = s.pendingAuth;
-        if (!pending || pending.stateNonce !== request.stateNonce) throw new Error('unknown or already used state');
+        if (!pending || pending.stateNonce !== request.stateNonce)
+          throw new Error('unknown or already used state');
         if (Date.parse(pending.expiresAt) <= workflowNow()) throw new Error('expired state');
       },
     },
@@ -133,7 +141,6 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
 
   setHandler(uninstall, async () => {
     uninstallRequested = true;
-    deliveryScope?.cancel();
     await condition(() => s.status === 'uninstalled');
     return viewOf(accountId, s);
   });
@@ -155,7 +162,10 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       return;
     }
     try {
-      const grant = await oauthActivities.exchangeWebexCode({ code: job.code, codeVerifier: job.codeVerifier });
+      const grant = await oauthActivities.exchangeWebexCode({
+        code: job.code,
+        codeVerifier: job.codeVerifier,
+      });
       const now = workflowNow();
       const tokens = {
         accessToken: grant.accessToken,
@@ -226,31 +236,9 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     const head = s.head;
     const verifyFirst = head.attempted;
     head.attempted = true;
-    deliveryScope = new CancellationScope();
     try {
-      const result = await deliveryScope.run(() =>
-        executeChild(webexDelivery, {
-          workflowId: deliveryWorkflowId(accountId, event.Id),
-          args: [
-            {
-              accountId,
-              event,
-              accessToken: s.tokens!.accessToken,
-              roomId: s.room!.id,
-              personId: s.connectedAs!.id,
-              startPart: head.partsDone,
-              afterMessageId: s.lastMessageId,
-              notBefore: new Date(Date.parse(head.firstAttemptAt) - CLOCK_SKEW_MS).toISOString(),
-              verifyFirst,
-            },
-          ],
-          parentClosePolicy: ParentClosePolicy.TERMINATE,
-          typedSearchAttributes: [
-            { key: BillsbyAccountId, value: accountId },
-            { key: BillsbyEventType, value: event.Type },
-          ],
-        }),
-      );
+      const result = await runDeliveryChild(event, head, verifyFirst);
+      if (!result) return; // interrupted: the loop decides what comes next
       s.lastMessageId = result.lastMessageId;
       if (result.outcome === 'delivered') {
         s.queue.shift();
@@ -289,9 +277,58 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       }
       s.lastError = `Delivery of event ${event.Id} failed, will retry: ${failureMessage(err)}`;
       retryAt = workflowNow() + (options.retryLaterMs ?? 60_000);
-    } finally {
-      deliveryScope = undefined;
     }
+  }
+
+  /**
+   * Runs the event's delivery child until it finishes, or until uninstall or a new authorization
+   * interrupts it; then the child is cancelled and awaited, so nothing more is posted. The child
+   * is cancelled only once it has started: a cancel sent earlier would miss it.
+   */
+  async function runDeliveryChild(event: BillsbyEvent, head: HeadProgress, verifyFirst: boolean) {
+    const child = await startChild(webexDelivery, {
+      workflowId: deliveryWorkflowId(accountId, event.Id),
+      args: [
+        {
+          accountId,
+          event,
+          accessToken: s.tokens!.accessToken,
+          roomId: s.room!.id,
+          personId: s.connectedAs!.id,
+          startPart: head.partsDone,
+          afterMessageId: s.lastMessageId,
+          notBefore: new Date(Date.parse(head.firstAttemptAt) - CLOCK_SKEW_MS).toISOString(),
+          verifyFirst,
+        },
+      ],
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      typedSearchAttributes: [
+        { key: BillsbyAccountId, value: accountId },
+        { key: BillsbyEventType, value: event.Type },
+      ],
+    });
+    const settled = child.result().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    const waitScope = new CancellationScope();
+    const interrupted = waitScope
+      .run(() => condition(() => uninstallRequested || authJobs.length > 0))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    let outcome = await Promise.race([settled, interrupted]);
+    waitScope.cancel();
+    if (!outcome) {
+      await getExternalWorkflowHandle(child.workflowId, child.firstExecutionRunId).cancel();
+      outcome = await settled;
+    }
+    if ('error' in outcome) {
+      if (isCancellation(outcome.error)) return undefined;
+      throw outcome.error;
+    }
+    return outcome.value;
   }
 
   const canDeliver = () => s.status === 'connected' && s.tokens !== null && s.room !== null;
@@ -301,7 +338,8 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     authJobs.length === 0 &&
     !uninstallRequested &&
     queueBytes(s.queue) < MAX_CONTINUE_AS_NEW_QUEUE_BYTES &&
-    (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (options.continueAsNewAfter ?? 10_000));
+    (workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength > (options.continueAsNewAfter ?? 10_000));
 
   for (;;) {
     if (uninstallRequested) break;
@@ -326,10 +364,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       }
       continue;
     }
-    const wakeAt = Math.min(
-      retryAt ?? Infinity,
-      canDeliver() ? s.tokens!.refreshAt : Infinity,
-    );
+    const wakeAt = Math.min(retryAt ?? Infinity, canDeliver() ? s.tokens!.refreshAt : Infinity);
     const ready = () =>
       uninstallRequested ||
       authJobs.length > 0 ||

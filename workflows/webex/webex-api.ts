@@ -3,7 +3,13 @@ import type { WebexActivities } from '../../activities/webex';
 
 /** Activity stubs with the retry rules each call needs. Connector failures are typed `Webex.<kind>`. */
 
-const NEVER_RETRY = ['Webex.unauthorized', 'Webex.not_found', 'Webex.bad_request', 'Webex.invalid_grant', 'Webex.not_configured'];
+const NEVER_RETRY = [
+  'Webex.unauthorized',
+  'Webex.not_found',
+  'Webex.bad_request',
+  'Webex.invalid_grant',
+  'Webex.not_configured',
+];
 
 /** The code is single-use: a couple of tries for network trouble, then the attempt fails. */
 export const oauthActivities = proxyActivities<WebexActivities>({
@@ -24,7 +30,7 @@ export const refreshActivities = proxyActivities<WebexActivities>({
 });
 
 /**
- * Delivery: unlimited attempts while installed. Each failure carries its own next delay
+ * Delivery: unlimited attempts (no maximumAttempts) while installed. Each failure carries its own next delay
  * (Retry-After, or jittered backoff); uninstall cancels the delivery.
  */
 export const deliveryActivities = proxyActivities<WebexActivities>({
@@ -33,7 +39,6 @@ export const deliveryActivities = proxyActivities<WebexActivities>({
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
-    maximumAttempts: 0,
     nonRetryableErrorTypes: NEVER_RETRY,
   },
 });

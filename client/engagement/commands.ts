@@ -1,0 +1,168 @@
+/**
+ * `engagement run | schedule | report`: starter-script logic. The CLI parses argv into the raw
+ * option objects, these functions validate them (zod) and talk to Temporal through a Client.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { isReportLocation, type EngagementReport, type EngagementResult } from '../../domain/engagement';
+import { BILL_TASK_QUEUE } from '../../temporal/task-queues';
+import type { billEngagement } from '../../workflows/bill';
+import {
+  engagementProgressQuery,
+  type BillEngagementInput,
+  type EngagementProgress,
+} from '../../workflows/bill/definitions';
+import { parseOptions, reportArgsSchema, runOptionsSchema, scheduleOptionsSchema } from './options';
+import { campaignContacts, progressLine, reportCsv, summaryTable } from './output';
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+interface Common {
+  client: Client;
+  out: Output;
+  /** Default: the product's `bill-engagement` task queue. */
+  taskQueue?: string;
+}
+
+export const ENGAGEMENT_SCHEDULE_ID = 'bill-engagement-schedule';
+export const newEngagementWorkflowId = () =>
+  `bill-engagement-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+
+/** A report moved to the reports folder is read from there (the CLI runs beside the worker). */
+export async function loadReport(result: EngagementResult): Promise<EngagementReport> {
+  if (!isReportLocation(result)) return result;
+  return JSON.parse(await readFile(result.reportLocation, 'utf8')) as EngagementReport;
+}
+
+async function writeOutFile(file: string, report: EngagementReport): Promise<void> {
+  const body = /\.csv$/i.test(file) ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+  await writeFile(file, body, 'utf8');
+}
+
+function printSummary(out: Output, report: EngagementReport): void {
+  const errors = report.organizations.filter((o) => o.error).length;
+  out.write(`\nEngagement report as of ${report.asOf} (generated ${report.generatedAt})\n\n`);
+  out.write(`${summaryTable(report.totals, errors)}\n\n${campaignContacts(report)}\n`);
+}
+
+export async function runEngagement(
+  args: Common & { options: unknown; workflowId?: string; pollMs?: number },
+): Promise<{ workflowId: string; report: EngagementReport }> {
+  const options = parseOptions(runOptionsSchema, args.options);
+  const workflowId = args.workflowId ?? newEngagementWorkflowId();
+  const input: BillEngagementInput = {
+    asOf: options.asOf,
+    maxOrgs: options.maxOrgs,
+    concurrency: options.concurrency,
+  };
+  const handle = await args.client.workflow.start<typeof billEngagement>('billEngagement', {
+    taskQueue: args.taskQueue ?? BILL_TASK_QUEUE,
+    workflowId,
+    args: [input],
+  });
+  args.out.write(`Started ${workflowId}\n`);
+
+  let last = '';
+  const show = (p: EngagementProgress) => {
+    const line = progressLine(p);
+    if (line === last) return;
+    last = line;
+    // On a terminal the bar redraws in place; in a log it becomes one line per change.
+    args.out.write(args.out.isTTY ? `\r${line}` : `${line}\n`);
+  };
+  let finished = false;
+  const resultPromise = handle.result().finally(() => (finished = true));
+  while (!finished) {
+    await Promise.race([resultPromise.catch(() => undefined), sleep(args.pollMs ?? 500)]);
+    if (finished) break;
+    try {
+      show(await handle.query(engagementProgressQuery));
+    } catch {
+      // Between runs (continue-as-new) or before the first task a query can fail; try again next tick.
+    }
+  }
+  const result = await resultPromise;
+  const report = await loadReport(result);
+  const errors = report.organizations.filter((o) => o.error).length;
+  show({
+    done: report.organizations.length,
+    known: report.organizations.length,
+    listingComplete: true,
+    errors,
+  } as EngagementProgress);
+  if (args.out.isTTY) args.out.write('\n');
+  printSummary(args.out, report);
+  if (isReportLocation(result)) args.out.write(`\nFull report: ${result.reportLocation}\n`);
+  if (options.out) {
+    await writeOutFile(options.out, report);
+    args.out.write(`Wrote ${options.out}\n`);
+  }
+  return { workflowId, report };
+}
+
+/** Creates the daily (or any interval) schedule, or updates it when it already exists. */
+export async function scheduleEngagement(
+  args: Common & { options: unknown; scheduleId?: string },
+): Promise<{ scheduleId: string; created: boolean }> {
+  const options = parseOptions(scheduleOptionsSchema, args.options);
+  const scheduleId = args.scheduleId ?? ENGAGEMENT_SCHEDULE_ID;
+  // No asOf: each scheduled run classifies against its own start time.
+  const input: BillEngagementInput = options.maxOrgs ? { maxOrgs: options.maxOrgs } : {};
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'billEngagement',
+    taskQueue: args.taskQueue ?? BILL_TASK_QUEUE,
+    // Temporal appends the scheduled time, so each run gets its own `bill-engagement-…` id.
+    workflowId: 'bill-engagement-scheduled',
+    args: [input],
+  };
+  const spec = { intervals: [{ every: options.every }] };
+  const handle = args.client.schedule.getHandle(scheduleId);
+  let created = false;
+  try {
+    await handle.update((prev) => ({ ...prev, spec, action }));
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+    await args.client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      // A slow run is never doubled up by the next tick.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    });
+    created = true;
+  }
+  args.out.write(
+    `${created ? 'Created' : 'Updated'} schedule ${scheduleId}: bill-engagement every ${options.every / 1000}s\n`,
+  );
+  return { scheduleId, created };
+}
+
+/** Prints a finished run's report; for a run still going, its progress. */
+export async function printReport(
+  args: Common & { options: unknown },
+): Promise<EngagementReport | undefined> {
+  const { workflowId, out } = parseOptions(reportArgsSchema, args.options);
+  const handle = args.client.workflow.getHandle(workflowId);
+  const { status } = await handle.describe();
+  if (status.name === 'RUNNING') {
+    args.out.write(
+      `${workflowId} is still running: ${progressLine(await handle.query(engagementProgressQuery))}\n`,
+    );
+    return undefined;
+  }
+  if (status.name !== 'COMPLETED') throw new Error(`${workflowId} did not complete (status ${status.name})`);
+  const report = await loadReport((await handle.result()) as EngagementResult);
+  printSummary(args.out, report);
+  if (out) {
+    await writeOutFile(out, report);
+    args.out.write(`Wrote ${out}\n`);
+  }
+  return report;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

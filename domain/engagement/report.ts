@@ -1,0 +1,83 @@
+/** The engagement report (DESIGN.md §4.5) and the small pure helpers that build it. */
+import { ENGAGEMENT_REASONS, EngagementReason } from './reasons';
+
+export interface EngagementUser {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: string;
+}
+
+export interface OrganizationEngagement {
+  organizationId: string;
+  name: string;
+  createdTime: string | null;
+  /** Non-archived users only: archived ones cannot act on a campaign. */
+  users: EngagementUser[];
+  /** Exactly one reason when the organization was read; empty when `error` is set. */
+  reasons: EngagementReason[];
+  lastPaymentAt: string | null;
+  bankAccounts: { total: number; verified: number };
+  /** Why this organization could not be classified; the rest of the run is unaffected. */
+  error?: string;
+}
+
+export type ReasonTotals = Record<EngagementReason, number>;
+
+export interface EngagementReport {
+  generatedAt: string;
+  asOf: string;
+  organizations: OrganizationEngagement[];
+  totals: ReasonTotals;
+}
+
+/** What the workflow returns when the report was too large for history and went to a file. */
+export interface EngagementReportLocation {
+  generatedAt: string;
+  asOf: string;
+  totals: ReasonTotals;
+  organizationCount: number;
+  errors: number;
+  reportLocation: string;
+  reportBytes: number;
+}
+
+export type EngagementResult = EngagementReport | EngagementReportLocation;
+
+export function isReportLocation(result: EngagementResult): result is EngagementReportLocation {
+  return typeof (result as EngagementReportLocation).reportLocation === 'string';
+}
+
+export function emptyTotals(): ReasonTotals {
+  return Object.fromEntries(ENGAGEMENT_REASONS.map((r) => [r, 0])) as ReasonTotals;
+}
+
+export function addToTotals(totals: ReasonTotals, entry: OrganizationEngagement): void {
+  for (const reason of entry.reasons) totals[reason] += 1;
+}
+
+/** UTF-8 size of a string without Node's Buffer (this module runs inside the workflow sandbox). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** An organization's place in the listing (newest first), so a report assembled from parts keeps that order. */
+export interface RankedEngagement {
+  rank: number;
+  entry: OrganizationEngagement;
+}
+
+export function inListingOrder(parts: readonly RankedEngagement[]): OrganizationEngagement[] {
+  return [...parts].sort((a, b) => a.rank - b.rank).map((p) => p.entry);
+}

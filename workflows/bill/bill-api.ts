@@ -1,0 +1,58 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { BillActivities } from '../../activities/bill';
+
+/**
+ * Failures that no retry of the same call can fix. `Bill.session_expired` is here on purpose: the
+ * workflow signs in again and retries the step with the new session.
+ */
+export const NEVER_RETRY = [
+  'Bill.bad_credentials',
+  'Bill.not_configured',
+  'Bill.bad_request',
+  'Bill.not_found',
+  'Bill.forbidden',
+  'Bill.invalid_response',
+  'Bill.session_expired',
+];
+
+/** Failures that would hit every organization alike: the whole run stops with a clear message. */
+export const FATAL_TYPES = ['Bill.bad_credentials', 'Bill.not_configured'];
+
+/** BILL calls. Each failure carries its own next delay (BDC_1322 short, BDC_1144 next hour, 5xx backoff). */
+export const billApi = proxyActivities<BillActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: NEVER_RETRY,
+  },
+});
+
+export const reportStore = proxyActivities<BillActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+/** The failure type (`Bill.<kind>`) at the root of an activity or child failure, if any. */
+export function failureType(err: unknown): string | undefined {
+  let current = err as { type?: string; cause?: unknown } | undefined;
+  let found: string | undefined;
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (typeof current.type === 'string') found = current.type;
+    current = current.cause as typeof current;
+  }
+  return found;
+}
+
+/** The innermost message: the one that names the problem. */
+export function failureMessage(err: unknown): string {
+  let current = err as { message?: string; cause?: unknown } | undefined;
+  let message = 'unknown error';
+  for (let depth = 0; current && depth < 6; depth++) {
+    if (current.message) message = current.message;
+    current = current.cause as typeof current;
+  }
+  return message;
+}
