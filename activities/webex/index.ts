@@ -74,7 +74,11 @@ export function createWebexActivities(deps: WebexActivityDeps) {
       const cfg = oauth();
       return grant(
         await webex(() =>
-          exchangeCode(cfg, { code: input.code, codeVerifier: input.codeVerifier, redirectUri: deps.redirectUri }),
+          exchangeCode(cfg, {
+            code: input.code,
+            codeVerifier: input.codeVerifier,
+            redirectUri: deps.redirectUri,
+          }),
         ),
       );
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StatusResult } from '../integration/service';
+import { StatusUnavailableError, type StatusResult } from '../integration/service';
 import type { GatewayContext } from './context';
 import { accountIdOr400 } from './replies';
 
@@ -21,7 +21,13 @@ const OUTCOME_TEXT: Record<string, string> = {
   uninstalled: 'The Webex integration was uninstalled. Nothing more will be posted.',
 };
 
-function render(accountId: string, status: StatusResult | null, secret: string, outcome?: string): string {
+function render(
+  accountId: string,
+  status: StatusResult | null,
+  secret: string,
+  outcome?: string,
+  unavailable?: string,
+): string {
   const state = status?.status ?? 'not_integrated';
   const showUninstall = status !== null && state !== 'uninstalled';
   const message = outcome ? OUTCOME_TEXT[outcome] : undefined;
@@ -41,6 +47,7 @@ function render(accountId: string, status: StatusResult | null, secret: string, 
 <p>Billsby account <code>${escapeHtml(accountId)}</code></p>
 ${message ? `<p class="notice" id="outcome">${escapeHtml(message)}</p>` : ''}
 ${failure ? `<p class="notice error" id="error">${escapeHtml(failure)}</p>` : ''}
+${unavailable ? `<p class="notice error" id="unavailable">${escapeHtml(unavailable)}</p>` : ''}
 <dl>
  <dt>Status</dt><dd id="status" data-status="${escapeHtml(state)}">${escapeHtml(STATUS_TEXT[state] ?? state)}</dd>
  <dt>Connected Webex user</dt><dd id="connected-as">${escapeHtml(status?.connectedAs?.displayName ?? '—')}</dd>
@@ -62,10 +69,17 @@ export function registerControlPage(app: FastifyInstance, ctx: GatewayContext) {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
     const outcome = (request.query as { outcome?: string }).outcome;
-    const status = await ctx.integrations.status(accountId);
+    let status: StatusResult | null = null;
+    let unavailable: string | undefined;
+    try {
+      status = await ctx.integrations.status(accountId);
+    } catch (err) {
+      if (!(err instanceof StatusUnavailableError)) throw err;
+      unavailable = `Status is unavailable right now (${err.message}). Last known status: ${err.lastKnownStatus ?? 'unknown'}.`;
+    }
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(render(accountId, status, ctx.integrations.secrets.secretFor(accountId), outcome));
+      .send(render(accountId, status, ctx.integrations.secrets.secretFor(accountId), outcome, unavailable));
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InvalidStateError, NotConfiguredError } from '../integration/service';
+import { InvalidStateError, NotConfiguredError, StatusUnavailableError } from '../integration/service';
 import type { GatewayContext } from './context';
 import { accountIdOr400, controlPagePath, wantsHtml } from './replies';
 
@@ -56,9 +56,14 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayCont
   app.get('/api/accounts/:accountId/webex', async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
-    const status = await ctx.integrations.status(accountId);
-    if (!status) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
-    return status;
+    try {
+      const status = await ctx.integrations.status(accountId);
+      if (!status) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
+      return status;
+    } catch (err) {
+      if (!(err instanceof StatusUnavailableError)) throw err;
+      return reply.code(503).send({ accountId, status: err.lastKnownStatus ?? null, error: err.message });
+    }
   });
 
   app.post('/api/accounts/:accountId/webex/uninstall', async (request, reply) => {

@@ -33,6 +33,12 @@ export interface IntegrationServiceConfig {
 
 export class NotConfiguredError extends Error {}
 export class InvalidStateError extends Error {}
+/** The integration exists but no worker answered its status query (e.g. the worker is down). */
+export class StatusUnavailableError extends Error {
+  constructor(readonly lastKnownStatus: string | undefined) {
+    super('no worker answered the status query; events are still accepted and will be delivered');
+  }
+}
 
 export interface ConnectResult {
   authorizeUrl: string;
@@ -130,10 +136,16 @@ export class IntegrationService {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
-    const view =
-      description.status.name === 'RUNNING'
-        ? await handle.query(getStatus)
-        : (await this.finishedResult(accountId))?.view;
+    let view: IntegrationView | undefined;
+    if (description.status.name === 'RUNNING') {
+      try {
+        view = await this.client.connection.withDeadline(Date.now() + 5_000, () => handle.query(getStatus));
+      } catch {
+        throw new StatusUnavailableError(description.typedSearchAttributes.get(IntegrationStatus));
+      }
+    } else {
+      view = (await this.finishedResult(accountId))?.view;
+    }
     if (!view) return null;
     return { ...view, webhookUrl: this.webhookUrl(accountId) };
   }

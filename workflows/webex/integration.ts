@@ -84,6 +84,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   const options = input.options ?? {};
   const s: IntegrationState = input.carried ?? initialState(input.previous);
   const seen = new SeenIds(s.seen);
+  let queuedBytes = queueBytes(s.queue);
   const authJobs: AuthJob[] = [];
   let uninstallRequested = false;
   let retryAt: number | null = null;
@@ -106,6 +107,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     }
     seen.add(event.Id);
     s.queue.push(event);
+    queuedBytes += queueBytes([event]);
     s.counts.received++;
   });
 
@@ -241,7 +243,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       if (!result) return; // interrupted: the loop decides what comes next
       s.lastMessageId = result.lastMessageId;
       if (result.outcome === 'delivered') {
-        s.queue.shift();
+        dequeueHead();
         s.head = null;
         s.counts.delivered++;
         s.lastError = null;
@@ -262,7 +264,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       if (isCancellation(err)) return; // uninstall or a new authorization interrupted it; the loop decides
       const type = failureType(err);
       if (type === 'Webex.bad_request') {
-        s.queue.shift();
+        dequeueHead();
         s.head = null;
         s.counts.failed++;
         s.recentFailures = [
@@ -281,8 +283,9 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   }
 
   /**
-   * Runs the event's delivery child until it finishes, or until uninstall or a new authorization
-   * interrupts it; then the child is cancelled and awaited, so nothing more is posted. The child
+   * Runs the event's delivery child until it finishes, or until uninstall, a new authorization or
+   * a due continue-as-new (a long Webex outage must not grow history without bound) interrupts
+   * it; then the child is cancelled and awaited, so nothing more is posted. The child
    * is cancelled only once it has started: a cancel sent earlier would miss it.
    */
   async function runDeliveryChild(event: BillsbyEvent, head: HeadProgress, verifyFirst: boolean) {
@@ -313,7 +316,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     );
     const waitScope = new CancellationScope();
     const interrupted = waitScope
-      .run(() => condition(() => uninstallRequested || authJobs.length > 0))
+      .run(() => condition(() => uninstallRequested || authJobs.length > 0 || continueAsNewDue()))
       .then(
         () => undefined,
         () => undefined,
@@ -331,13 +334,18 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     return outcome.value;
   }
 
+  function dequeueHead() {
+    const event = s.queue.shift();
+    if (event) queuedBytes -= queueBytes([event]);
+  }
+
   const canDeliver = () => s.status === 'connected' && s.tokens !== null && s.room !== null;
   const waiting = () => retryAt !== null && retryAt > workflowNow();
   const refreshDue = () => canDeliver() && s.tokens!.refreshAt <= workflowNow();
   const continueAsNewDue = () =>
     authJobs.length === 0 &&
     !uninstallRequested &&
-    queueBytes(s.queue) < MAX_CONTINUE_AS_NEW_QUEUE_BYTES &&
+    queuedBytes < MAX_CONTINUE_AS_NEW_QUEUE_BYTES &&
     (workflowInfo().continueAsNewSuggested ||
       workflowInfo().historyLength > (options.continueAsNewAfter ?? 10_000));
 
@@ -348,20 +356,21 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       await connect(job);
       continue;
     }
+    if (continueAsNewDue()) {
+      // Handlers that wait for this loop (authorization, uninstall) must not deadlock the wait.
+      await condition(() => allHandlersFinished() || authJobs.length > 0 || uninstallRequested);
+      if (authJobs.length === 0 && !uninstallRequested) {
+        s.seen = seen.toJSON();
+        await continueAsNew<typeof webexIntegration>({ accountId, carried: s, options });
+      }
+      continue;
+    }
     if (!waiting() && refreshDue()) {
       await refresh();
       continue;
     }
     if (!waiting() && canDeliver() && s.queue.length > 0) {
       await deliverHead();
-      continue;
-    }
-    if (continueAsNewDue()) {
-      await condition(allHandlersFinished);
-      if (authJobs.length === 0 && !uninstallRequested) {
-        s.seen = seen.toJSON();
-        await continueAsNew<typeof webexIntegration>({ accountId, carried: s, options });
-      }
       continue;
     }
     const wakeAt = Math.min(retryAt ?? Infinity, canDeliver() ? s.tokens!.refreshAt : Infinity);
@@ -374,6 +383,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     else await condition(ready, Math.max(1, wakeAt - workflowNow()));
   }
 
+  for (const job of authJobs.splice(0)) job.outcome = 'failed';
   s.counts.dropped += s.queue.length;
   s.queue = [];
   s.head = null;

@@ -1,0 +1,38 @@
+# One image for both product processes; docker-compose.yml runs it twice with different commands:
+#   worker:  npm run worker     gateway: npm run gateway
+# The app runs its TypeScript through tsx (a runtime dependency), so there is no build step.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    # Reports and other run-time files go to a volume (see temporal/paths.ts).
+    PIPELINE_DATA_DIR=/data
+
+WORKDIR /app
+
+# Dependencies first, so source edits reuse this layer. Exactly the lock file, no dev tooling.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY activities ./activities
+COPY client ./client
+COPY config ./config
+COPY connectors ./connectors
+COPY domain ./domain
+COPY samples ./samples
+COPY scripts ./scripts
+COPY simulators ./simulators
+COPY temporal ./temporal
+COPY workers ./workers
+COPY workflows ./workflows
+
+# Run as the image's unprivileged `node` user; it owns only the data folder.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+
+# The gateway's default port (GATEWAY_PORT); the worker listens on nothing.
+EXPOSE 3000
+CMD ["npm", "run", "worker"]

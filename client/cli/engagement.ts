@@ -1,0 +1,134 @@
+/**
+ * `engagement run | schedule | report`: flag parsing only. Validation and the Temporal calls live
+ * in client/engagement (tested at function level); this file turns argv into their raw options.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { loadConfig } from '../../config/env';
+import { connectClient, temporalAddress } from '../../temporal/connection';
+import { createDataConverter } from '../../temporal/data-converter';
+import { loadEncryptionKeys } from '../../temporal/keys';
+import { BILL_TASK_QUEUE } from '../../temporal/task-queues';
+import {
+  parseOptions,
+  printReport,
+  reportArgsSchema,
+  runEngagement,
+  runOptionsSchema,
+  scheduleEngagement,
+  scheduleOptionsSchema,
+  type Output,
+} from '../engagement';
+import { camel, CommandFailed, parseCommand, str, UsageError } from './args';
+
+export const ENGAGEMENT_USAGE = [
+  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]',
+  'npm run cli -- engagement schedule --every <duration, e.g. 24h> [--max-orgs N]',
+  'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv]',
+].join('\n       ');
+
+const TASK_QUEUE = { 'task-queue': { type: 'string' as const } };
+
+/** Only the flags given, camelCased: absent flags stay absent so the zod defaults apply. */
+function rawOptions(values: Record<string, string | boolean | undefined>): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(values)) {
+    if (flag !== 'task-queue' && typeof value === 'string') raw[camel(flag)] = value;
+  }
+  return raw;
+}
+
+async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const address = temporalAddress(config.TEMPORAL_ADDRESS);
+  let client: Client;
+  try {
+    client = await connectClient({
+      address,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: createDataConverter(loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY)),
+      // A person waits at the terminal: fail in seconds, not the worker's 30 s start-up patience.
+      waitMs: 5_000,
+    });
+  } catch (err) {
+    throw new CommandFailed(`${(err as Error).message}. Is Temporal running (npm start)?`);
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+/**
+ * Validates the raw options before connecting, so a bad flag is a usage error (exit 2) that does
+ * not wait for Temporal; the engagement functions validate again with the same schema.
+ */
+function checked<T extends Record<string, unknown>>(schema: Parameters<typeof parseOptions>[0], raw: T): T {
+  try {
+    parseOptions(schema, raw);
+  } catch (err) {
+    throw new UsageError((err as Error).message, ENGAGEMENT_USAGE);
+  }
+  return raw;
+}
+
+/** A run id that does not exist is the person's mistake, not a crash. */
+async function notFoundIsFailure<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new CommandFailed(`no workflow with id ${err.workflowId} in this namespace`);
+    }
+    throw err;
+  }
+}
+
+export async function engagementCommand(argv: string[], out: Output): Promise<void> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'run': {
+      const { values } = parseCommand(rest, {
+        usage: ENGAGEMENT_USAGE,
+        options: {
+          ...TASK_QUEUE,
+          'max-orgs': { type: 'string' },
+          'as-of': { type: 'string' },
+          out: { type: 'string' },
+          concurrency: { type: 'string' },
+        },
+      });
+      const options = checked(runOptionsSchema, rawOptions(values));
+      const taskQueue = str(values['task-queue']) ?? BILL_TASK_QUEUE;
+      await withClient((client) => runEngagement({ client, out, options, taskQueue }));
+      return;
+    }
+    case 'schedule': {
+      const { values } = parseCommand(rest, {
+        usage: ENGAGEMENT_USAGE,
+        options: { ...TASK_QUEUE, every: { type: 'string' }, 'max-orgs': { type: 'string' } },
+        required: ['every'],
+      });
+      const options = checked(scheduleOptionsSchema, rawOptions(values));
+      const taskQueue = str(values['task-queue']) ?? BILL_TASK_QUEUE;
+      await withClient((client) => scheduleEngagement({ client, out, options, taskQueue }));
+      return;
+    }
+    case 'report': {
+      const { values, positionals } = parseCommand(rest, {
+        usage: ENGAGEMENT_USAGE,
+        options: { out: { type: 'string' } },
+        positionals: ['workflowId'],
+      });
+      const options = checked(reportArgsSchema, { ...rawOptions(values), workflowId: positionals[0] });
+      await withClient((client) => notFoundIsFailure(() => printReport({ client, out, options })));
+      return;
+    }
+    default:
+      throw new UsageError(
+        sub ? `unknown engagement command '${sub}'` : 'missing engagement command',
+        ENGAGEMENT_USAGE,
+      );
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Starter scripts: `npm run cli -- <command>` (DESIGN.md §4.2, fixed command names).
+ * Exit codes: 0 done; 1 the gateway/Temporal refused or could not be reached; 2 usage error or
+ * unusable input file (nothing was sent).
+ */
+import { CommandFailed, UsageError } from './args';
+import { ENGAGEMENT_USAGE, engagementCommand } from './engagement';
+import { connectCommand, statusCommand, uninstallCommand } from './integration';
+import { sendEventCommand } from './send-event';
+
+type Command = (argv: string[], out: NodeJS.WriteStream) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  connect: connectCommand,
+  status: statusCommand,
+  uninstall: uninstallCommand,
+  'send-event': sendEventCommand,
+  engagement: engagementCommand,
+};
+
+export const HELP = `Usage: npm run cli -- <command> [options]
+
+Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
+  connect <accountId>            start connecting Webex: prints the URL to open, the webhook URL and secret
+  status <accountId>             integration status, Webex user, room and event counts
+  uninstall <accountId>          uninstall the integration (nothing more is posted)
+  send-event --account <accountId> --file <event.json> [--secret S]
+                                 post a Billsby event to the webhook endpoint; the secret defaults to
+                                 BILLSBY_WEBHOOK_SECRET, else it is derived from PAYLOAD_ENCRYPTION_KEY
+  (connect, status and uninstall also take --json to print the gateway's JSON answer)
+
+BILL customer engagement (through Temporal at TEMPORAL_ADDRESS):
+  engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]
+                                 run the chain with a live progress bar, then print the summary
+  engagement schedule --every <duration>
+                                 create or update the Temporal Schedule (e.g. --every 24h)
+  engagement report <workflowId> [--out FILE.json|FILE.csv]
+                                 print the report of a finished run
+
+Exit codes: 0 ok, 1 refused or unreachable, 2 usage error or unusable input file.
+`;
+
+export async function runCli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    err.write(`error: missing command\n\n${HELP}`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    out.write(HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err.write(`error: unknown command '${name}'\n\n${HELP}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out.write(name === 'engagement' ? `Usage: ${ENGAGEMENT_USAGE}\n` : HELP);
+    return 0;
+  }
+  try {
+    await command(rest, out);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`error: ${e.message}\n${e.usage ? `usage: ${e.usage}\n` : ''}`);
+      return 2;
+    }
+    if (e instanceof CommandFailed) {
+      err.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    // Unexpected: the message only (never a stack full of request options that might hold secrets).
+    err.write(`error: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      // exitCode, not exit(): lets stdout drain when piped.
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The engagement starter scripts through the real CLI process. Their logic is tested at function
+ * level in test/workflow/bill-client.test.ts; this checks the wiring: flags → options, the
+ * Temporal connection from the environment, output, exit codes and closing the connection.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SEED_AS_OF } from '../../simulators/bill';
+import { closeTestConnections } from '../harness/temporal';
+import { startBillEnv, type BillEnv } from '../workflow/bill-harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY,
+    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+  };
+  return new Promise((resolve) => {
+    execFile(
+      TSX,
+      [path.join(ROOT, 'client/cli/main.ts'), ...args],
+      { cwd: ROOT, env, timeout: 90_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+let env: BillEnv;
+beforeAll(async () => {
+  env = await startBillEnv({ latencyMs: 5 });
+});
+afterAll(async () => {
+  await env.close();
+  await closeTestConnections();
+});
+
+describe('CLI: engagement', () => {
+  it('run --max-orgs 3 prints progress and the summary, writes --out, and report prints it again', async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'cli-engagement-')), 'report.json');
+    const asOf = SEED_AS_OF.slice(0, 10);
+    // --task-queue keeps this run on the test worker's queue instead of the product's `bill-engagement`.
+    const run = await env.withWorker(() =>
+      cli([
+        'engagement',
+        'run',
+        '--max-orgs',
+        '3',
+        '--as-of',
+        asOf,
+        '--out',
+        out,
+        '--task-queue',
+        env.taskQueue,
+      ]),
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const workflowId = /^Started (bill-engagement-\S+)$/m.exec(run.stdout)?.[1];
+    expect(workflowId).toBeDefined();
+    expect(run.stdout).toMatch(/3\/3 organizations/);
+    expect(run.stdout).toMatch(/^reason\s+organizations\s+campaign$/m);
+    expect(run.stdout).toMatch(/^total\s+3$/m);
+    expect(run.stdout).toContain(`Wrote ${out}`);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { asOf: string; organizations: unknown[] };
+    expect(report.organizations).toHaveLength(3);
+    expect(report.asOf).toBe(`${asOf}T00:00:00.000Z`);
+
+    const printed = await env.withWorker(() => cli(['engagement', 'report', workflowId!]));
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain(`Engagement report as of ${asOf}T00:00:00.000Z`);
+    expect(printed.stdout).toMatch(/^total\s+3$/m);
+  });
+
+  it('report of an unknown workflow id is a clean error with exit code 1', async () => {
+    const res = await cli(['engagement', 'report', 'bill-engagement-does-not-exist']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('error: no workflow with id bill-engagement-does-not-exist in this namespace\n');
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * The starter scripts as a person runs them: the real CLI in a child process, against a real
+ * gateway + worker + Webex simulator (startWebexApp) on the shared dev server.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../harness/free-port';
+import { http } from '../harness/http';
+import { closeTestConnections } from '../harness/temporal';
+import { eventually, integrationStatus, roomTexts, startWebexApp, type WebexApp } from '../harness/webex-app';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const SAMPLE = path.join(ROOT, 'samples/events/customer-created.json');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let app: WebexApp;
+let dir: string;
+
+/** Runs `tsx client/cli/main.ts ...args` with the environment an operator would have. */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PUBLIC_BASE_URL: app.gatewayUrl,
+    PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY,
+    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+    ...env,
+  };
+  // A secret in the test runner's own environment must not leak into the derivation checks.
+  if (!('BILLSBY_WEBHOOK_SECRET' in env)) delete childEnv.BILLSBY_WEBHOOK_SECRET;
+  return new Promise((resolve) => {
+    execFile(
+      TSX,
+      [path.join(ROOT, 'client/cli/main.ts'), ...args],
+      { cwd: ROOT, env: childEnv, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const gw = () => ['--gateway', app.gatewayUrl];
+let counter = 0;
+const newAccount = () => `acct-cli-${Date.now().toString(36)}-${counter++}`;
+
+/** connect through the CLI, then play the browser: open the printed URL and follow the redirects. */
+async function connectViaCli(accountId: string) {
+  const connect = await cli(['connect', accountId, ...gw()]);
+  expect(connect).toMatchObject({ code: 0, stderr: '' });
+  const authorizeUrl = /^\s+(http\S+\/authorize\?\S+)$/m.exec(connect.stdout)?.[1];
+  expect(authorizeUrl).toBeDefined();
+  const authorize = await http(authorizeUrl!);
+  expect(authorize.status).toBe(302);
+  const callback = await http(authorize.headers.get('location')!);
+  expect(callback.headers.get('location')).toBe(`/ui/accounts/${accountId}/webex?outcome=connected`);
+  return { connect, authorizeUrl: authorizeUrl! };
+}
+
+beforeAll(async () => {
+  app = await startWebexApp();
+  dir = mkdtempSync(path.join(tmpdir(), 'cli-webex-'));
+});
+afterAll(async () => {
+  await app.close();
+  await closeTestConnections();
+});
+
+describe('CLI: connect, status, send-event, uninstall through the gateway', () => {
+  it('walks one account through the whole life of an integration', async () => {
+    const accountId = newAccount();
+    const { connect, authorizeUrl } = await connectViaCli(accountId);
+    expect(authorizeUrl.startsWith(`${app.sim.baseUrl}/authorize?`)).toBe(true);
+    expect(new URL(authorizeUrl).searchParams.get('state')).toMatch(new RegExp(`^${accountId}~`));
+    expect(connect.stdout).toContain(`Webhook URL:    ${app.gatewayUrl}/webhooks/billsby/${accountId}`);
+    expect(connect.stdout).toContain(`Webhook secret: ${app.secretFor(accountId)}`);
+    expect(connect.stdout).toContain('Settings > Webhooks');
+
+    const status = await cli(['status', accountId, ...gw()]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^status\s+connected$/m);
+    expect(status.stdout).toMatch(/^webex user\s+Ada Lovelace$/m);
+    expect(status.stdout).toMatch(/^room\s+Billsby Data \(/m);
+    expect(status.stdout).toMatch(/^received\s+0$/m);
+    expect(status.stdout).toMatch(/^last error\s+-$/m);
+    // The status table is for reading over a shoulder: it never shows the secret.
+    expect(status.stdout).not.toContain(app.secretFor(accountId));
+
+    // send-event through the real webhook, with the secret given explicitly.
+    const sent = await cli([
+      'send-event',
+      '--account',
+      accountId,
+      '--file',
+      SAMPLE,
+      '--secret',
+      app.secretFor(accountId),
+      ...gw(),
+    ]);
+    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    expect(sent.stdout).toMatch(/^202 accepted: event 3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60/);
+    const { room } = (await integrationStatus(app, accountId)).body as { room: { id: string } };
+    const texts = await eventually(
+      async () => roomTexts(app, room.id),
+      (t) => t.length === 1,
+    );
+    expect(texts[0]).toMatch(/^Customer created\n/);
+    expect(texts[0]).toContain('CustomerUniqueId: 5VL9JC0NE0');
+
+    // Without --secret the CLI derives it from PAYLOAD_ENCRYPTION_KEY, as the gateway does.
+    const again = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^202 duplicate: /);
+    // And BILLSBY_WEBHOOK_SECRET wins over the derivation (here: a wrong one → 401, exit 1).
+    const wrongEnv = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()], {
+      BILLSBY_WEBHOOK_SECRET: 'whsec_wrong',
+    });
+    expect(wrongEnv.code).toBe(1);
+    expect(wrongEnv.stderr).toContain('gateway answered 401');
+
+    await eventually(
+      () => cli(['status', accountId, ...gw()]),
+      (r) => /^delivered\s+1$/m.test(r.stdout) && /^duplicates\s+1$/m.test(r.stdout),
+    );
+    expect(roomTexts(app, room.id)).toHaveLength(1);
+
+    const uninstall = await cli(['uninstall', accountId, ...gw()]);
+    expect(uninstall.code).toBe(0);
+    expect(uninstall.stdout).toMatch(/^status\s+uninstalled$/m);
+    const after = await cli(['status', accountId, '--json', ...gw()]);
+    expect(JSON.parse(after.stdout)).toMatchObject({ accountId, status: 'uninstalled' });
+  });
+
+  it('a malformed event is refused with the issues printed, and nothing is queued', async () => {
+    const accountId = newAccount();
+    await connectViaCli(accountId);
+    const file = path.join(dir, 'malformed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ Id: 'bad-1', Type: 'CustomerCreated', CustomerDetails: { Email: 42 } }),
+    );
+    const res = await cli(['send-event', '--account', accountId, '--file', file, ...gw()]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('gateway answered 400: invalid Billsby event');
+    expect(res.stderr).toContain('  - CustomerUniqueId: required');
+    expect(res.stderr).toContain('  - CustomerDetails.Email: expected string, received number');
+    const status = await integrationStatus(app, accountId);
+    expect(status.body).toMatchObject({ counts: { received: 0, pending: 0 } });
+  });
+
+  it('answers 404 for an account that never integrated, with exit code 1', async () => {
+    const accountId = newAccount();
+    const status = await cli(['status', accountId, ...gw()]);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toContain('gateway answered 404');
+    const sent = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()]);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain('gateway answered 404');
+  });
+
+  it('uses PUBLIC_BASE_URL when --gateway is not given, and says so when nothing answers', async () => {
+    const accountId = newAccount();
+    const viaEnv = await cli(['status', accountId]);
+    expect(viaEnv.stderr).toContain('gateway answered 404');
+    // A port that was free a moment ago: nothing listens there.
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const down = await cli(['status', accountId], { PUBLIC_BASE_URL: closed });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`could not reach the gateway at ${closed} (ECONNREFUSED)`);
+  });
+});
+
+describe('CLI: usage errors exit 2 and send nothing', () => {
+  it.each([
+    ['no command', []],
+    ['unknown command', ['frobnicate']],
+    ['connect without an account', ['connect']],
+    ['a bad account id', ['status', 'not ok!']],
+    ['an unknown flag', ['status', 'acct-1', '--verbose']],
+    ['an extra argument', ['uninstall', 'acct-1', 'acct-2']],
+    ['send-event without --file', ['send-event', '--account', 'acct-1']],
+    ['send-event without --account', ['send-event', '--file', SAMPLE]],
+    ['--gateway that is not a URL', ['status', 'acct-1', '--gateway', 'localhost']],
+    ['engagement without a subcommand', ['engagement']],
+    ['engagement schedule without --every', ['engagement', 'schedule']],
+    ['engagement schedule with a bad --every', ['engagement', 'schedule', '--every', 'daily']],
+    ['engagement run with a bad --as-of', ['engagement', 'run', '--as-of', 'yesterday']],
+    ['engagement report without an id', ['engagement', 'report']],
+  ])('%s', async (_name, args) => {
+    const res = await cli(args as string[]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^error: /);
+    expect(res.stdout).toBe('');
+  });
+
+  it('a missing or non-JSON event file is a clear error before anything is sent', async () => {
+    const missing = await cli(['send-event', '--account', 'acct-1', '--file', path.join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json: no such file');
+    const file = path.join(dir, 'not-json.json');
+    writeFileSync(file, '{"Id": "x", ');
+    const notJson = await cli(['send-event', '--account', 'acct-1', '--file', file]);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('not-json.json is not valid JSON');
+  });
+
+  it('--help lists every command and exits 0', async () => {
+    const res = await cli(['--help']);
+    expect(res.code).toBe(0);
+    for (const command of [
+      'connect <accountId>',
+      'status <accountId>',
+      'uninstall <accountId>',
+      'send-event --account <accountId> --file <event.json>',
+      'engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv]',
+      'engagement schedule --every <duration>',
+      'engagement report <workflowId>',
+    ]) {
+      expect(res.stdout).toContain(command);
+    }
+  });
+});

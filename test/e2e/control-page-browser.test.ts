@@ -1,0 +1,108 @@
+/**
+ * The control page in a real headless browser (issue 4): Debian's chromium driven by
+ * playwright-core, against the real gateway + worker + Webex simulator. The browser follows
+ * every redirect itself (form POST → 303 to Webex authorize → 302 to our callback → 302 back to
+ * the page), so this checks what a person clicking through actually sees.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { closeTestConnections } from '../harness/temporal';
+import { integrationStatus, startWebexApp, type WebexApp } from '../harness/webex-app';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = '/tmp/control-page-connected.png';
+
+let app: WebexApp;
+let browser: Browser;
+let page: Page;
+let counter = 0;
+const newAccount = () => `acct-ui-${Date.now().toString(36)}-${counter++}`;
+const pageUrl = (accountId: string) => `${app.gatewayUrl}/ui/accounts/${accountId}/webex`;
+
+beforeAll(async () => {
+  // Fail, not skip: a missing browser must not turn the acceptance test silently green.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} not found: run scripts/install-browser.sh (as root) to install Debian's chromium`,
+    );
+  }
+  app = await startWebexApp();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+beforeEach(async () => {
+  page = await browser.newPage();
+  page.setDefaultTimeout(30_000);
+});
+afterEach(async () => {
+  await page?.close();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await closeTestConnections();
+});
+
+/** Clicks a form button and waits for the navigation (and its redirects) to land. */
+async function clickAndLand(selector: string, landing: RegExp) {
+  await Promise.all([page.waitForURL(landing), page.click(selector)]);
+}
+
+describe('control page in headless chromium', () => {
+  it('Integrate → Webex → back as connected; then Uninstall', async () => {
+    const accountId = newAccount();
+    await page.goto(pageUrl(accountId));
+    await expect(page.locator('#status').getAttribute('data-status')).resolves.toBe('not_integrated');
+    await expect(page.locator('#status').textContent()).resolves.toBe('Not integrated');
+    await expect(page.locator('#uninstall').count()).resolves.toBe(0);
+
+    await clickAndLand('#integrate', /\/ui\/accounts\/[^/]+\/webex\?outcome=connected$/);
+    expect(page.url()).toBe(`${pageUrl(accountId)}?outcome=connected`);
+    await page.locator('#status[data-status="connected"]').waitFor();
+    await expect(page.locator('#room').textContent()).resolves.toBe('Billsby Data');
+    await expect(page.locator('#connected-as').textContent()).resolves.toBe('Ada Lovelace');
+    await expect(page.locator('#outcome').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#outcome').textContent()).resolves.toContain('Webex is connected');
+    await expect(page.locator('#webhook-secret').textContent()).resolves.toBe(app.secretFor(accountId));
+    await expect(page.locator('#webhook-url').textContent()).resolves.toBe(
+      `${app.gatewayUrl}/webhooks/billsby/${accountId}`,
+    );
+    await expect(page.locator('#error').count()).resolves.toBe(0);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await clickAndLand('#uninstall', /outcome=uninstalled$/);
+    await page.locator('#status[data-status="uninstalled"]').waitFor();
+    await expect(page.locator('#outcome').textContent()).resolves.toContain('uninstalled');
+    await expect(page.locator('#uninstall').count()).resolves.toBe(0);
+    expect((await integrationStatus(app, accountId)).body).toMatchObject({ status: 'uninstalled' });
+  });
+
+  it('a declined authorization lands back on the page with the reason, and Integrate works again', async () => {
+    const accountId = newAccount();
+    await page.goto(pageUrl(accountId));
+    app.sim.control.setAuthorizeDecision('decline');
+    try {
+      await clickAndLand('#integrate', /outcome=failed$/);
+    } finally {
+      app.sim.control.setAuthorizeDecision('approve');
+    }
+    await page.locator('#status[data-status="failed"]').waitFor();
+    await expect(page.locator('#error').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#error').textContent()).resolves.toContain('declined');
+
+    await clickAndLand('#integrate', /outcome=connected$/);
+    await page.locator('#status[data-status="connected"]').waitFor();
+    await expect(page.locator('#error').count()).resolves.toBe(0);
+  });
+});

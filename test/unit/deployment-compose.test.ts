@@ -1,0 +1,435 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES, parseConfig } from '../../config/env';
+import { DEFAULT_WEB_UI_ORIGINS } from '../../client/gateway/start';
+import { devServerArgs } from '../../temporal/dev-server';
+import { PRODUCT_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes';
+
+/**
+ * Docker cannot run here, so this reads docker-compose.yml, the Dockerfile and .env.example and
+ * checks they agree with the code: the configuration schema, the search attributes, the npm
+ * scripts, the gateway's codec CORS allowlist and the embedded server's dynamic config.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: { context?: string; dockerfile?: string } | string;
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | { target: number; published: string | number })[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: { test: string[] | string };
+}
+
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
+const services = compose.services;
+const packageJson = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+  dependencies: Record<string, string>;
+};
+
+/** Compose's variable substitution: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}. */
+function interpolate(value: string, env: Record<string, string | undefined>): string {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, name?: string, colon?: string, op?: string, arg?: string, bare?: string) => {
+      if (whole === '$$') return '$';
+      if (bare) return env[bare] ?? '';
+      const set = env[name!];
+      const missing = colon ? !set : set === undefined;
+      if (op === '-') return missing ? arg! : set!;
+      if (op === '?') {
+        if (missing) throw new Error(`required variable ${name}: ${arg}`);
+        return set!;
+      }
+      return set ?? '';
+    },
+  );
+}
+
+function rawEnvironment(service: Service): Record<string, string> {
+  const env = service.environment ?? {};
+  const entries = Array.isArray(env)
+    ? env.map((line) => {
+        const eq = line.indexOf('=');
+        return [line.slice(0, eq), line.slice(eq + 1)];
+      })
+    : Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]);
+  return Object.fromEntries(entries);
+}
+
+function resolvedEnvironment(service: Service, env: Record<string, string | undefined>) {
+  return Object.fromEntries(
+    Object.entries(rawEnvironment(service)).map(([k, v]) => [k, interpolate(v, env)]),
+  );
+}
+
+const words = (value: string[] | string | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value.map(String) : value.trim().split(/\s+/);
+
+const dependsOn = (service: Service): Record<string, string> => {
+  const deps = service.depends_on ?? {};
+  return Array.isArray(deps)
+    ? Object.fromEntries(deps.map((d) => [d, 'service_started']))
+    : Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v.condition]));
+};
+
+/** "host:container", "ip:host:container" or long syntax → {published, target}. */
+function portMappings(service: Service, env: Record<string, string | undefined>) {
+  return (service.ports ?? []).map((p) => {
+    if (typeof p !== 'string') return { published: String(p.published), target: String(p.target) };
+    const parts = interpolate(p, env).split(':');
+    return { published: parts.at(-2) ?? '', target: parts.at(-1)! };
+  });
+}
+
+// A syntactically valid key, only for resolving ${PAYLOAD_ENCRYPTION_KEY:?…}.
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const MINIMAL_ENV = { PAYLOAD_ENCRYPTION_KEY: KEY };
+
+const APP_SERVICES = ['worker', 'gateway'] as const;
+/** Names a container may get beyond the product's configuration schema. */
+const ALLOWED_EXTRA = new Set(['PIPELINE_DATA_DIR', 'NODE_ENV']);
+/** Schema variables that mean nothing inside a container: only the embedded dev server uses it. */
+const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH']);
+const SECRET_LIKE = /SECRET|PASSWORD|KEY|TOKEN/;
+
+describe('docker-compose.yml', () => {
+  test('has the database, Temporal, search-attribute set-up, Web UI, worker and gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['gateway', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker'].sort(),
+    );
+    expect(services.postgresql!.image).toMatch(/^postgres:\d+/);
+    expect(services.temporal!.image).toMatch(/^temporalio\/auto-setup:\d+\.\d+/);
+    expect(services['temporal-setup']!.image).toMatch(/^temporalio\/admin-tools:\d+\.\d+/);
+    expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:\d+\.\d+/);
+  });
+
+  test('Temporal runs on the PostgreSQL service, after it is healthy, with the dynamic config mounted', () => {
+    const temporal = services.temporal!;
+    const env = rawEnvironment(temporal);
+    expect(env.DB).toBe('postgres12');
+    expect(env.POSTGRES_SEEDS).toBe('postgresql');
+    expect(env.POSTGRES_PWD).toBe(rawEnvironment(services.postgresql!).POSTGRES_PASSWORD);
+    expect(env.POSTGRES_USER).toBe(rawEnvironment(services.postgresql!).POSTGRES_USER);
+    expect(dependsOn(temporal)).toEqual({ postgresql: 'service_healthy' });
+    expect(services.postgresql!.healthcheck).toBeDefined();
+    // The namespace auto-setup creates is the one the product uses.
+    expect(env.DEFAULT_NAMESPACE).toBe(rawEnvironment(services.worker!).TEMPORAL_NAMESPACE);
+  });
+
+  test('the server gets the same dynamic config switches as the embedded dev server', () => {
+    const temporal = services.temporal!;
+    const mount = (temporal.volumes ?? [])
+      .map((v) => v.split(':'))
+      .find(([, target]) => target === '/etc/temporal/config/dynamicconfig');
+    expect(mount).toBeDefined();
+    const file = path.join(
+      ROOT,
+      mount![0]!,
+      path.basename(rawEnvironment(temporal).DYNAMIC_CONFIG_FILE_PATH ?? '(unset)'),
+    );
+    expect(existsSync(file)).toBe(true);
+    const dynamicConfig = parse(readFileSync(file, 'utf8')) as Record<string, { value: unknown }[]>;
+
+    const args = devServerArgs({ cliPath: 'temporal', port: 7233 });
+    const embedded = args
+      .filter((_, i) => args[i - 1] === '--dynamic-config-value')
+      .map((kv) => kv.split('='));
+    expect(embedded.length).toBeGreaterThan(0);
+    for (const [key, value] of embedded) {
+      expect({ key, value: dynamicConfig[key!]?.[0]?.value }).toEqual({ key, value: JSON.parse(value!) });
+    }
+  });
+
+  test('the set-up service registers exactly the code’s search attributes, as Keyword, after Temporal', () => {
+    const setup = services['temporal-setup']!;
+    const [shell, script, ...inlineArgs] = words(setup.entrypoint);
+    expect(shell).toBe('/bin/sh');
+    const names = [...inlineArgs, ...words(setup.command)];
+    expect(names).toEqual(PRODUCT_SEARCH_ATTRIBUTES.map((key) => key.name));
+    for (const key of PRODUCT_SEARCH_ATTRIBUTES) expect(key.type).toBe('KEYWORD');
+
+    // The script runs from the repository's deploy/ folder, mounted into the container.
+    const mount = (setup.volumes ?? [])
+      .map((v) => v.split(':'))
+      .find(([, target]) => script!.startsWith(`${target}/`));
+    expect(mount).toBeDefined();
+    const scriptFile = path.join(ROOT, mount![0]!, path.relative(mount![1]!, script!));
+    expect(existsSync(scriptFile)).toBe(true);
+    const body = readFileSync(scriptFile, 'utf8');
+    expect(body).toContain('temporal operator search-attribute create');
+    expect(body).toContain('--type Keyword');
+
+    const env = rawEnvironment(setup);
+    const workerEnv = rawEnvironment(services.worker!);
+    expect(env.TEMPORAL_ADDRESS).toBe(workerEnv.TEMPORAL_ADDRESS);
+    expect(env.TEMPORAL_NAMESPACE).toBe(workerEnv.TEMPORAL_NAMESPACE);
+    expect(dependsOn(setup)).toHaveProperty('temporal');
+  });
+
+  describe.each(APP_SERVICES)('%s', (name) => {
+    const service = services[name]!;
+
+    test('is built from the Dockerfile and runs its npm script', () => {
+      const build = typeof service.build === 'string' ? { context: service.build } : service.build;
+      expect(build?.context).toBe('.');
+      expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      expect(existsSync(path.join(ROOT, build!.context!, build?.dockerfile ?? 'Dockerfile'))).toBe(true);
+      expect(words(service.command)).toEqual(['npm', 'run', name]);
+      expect(packageJson.scripts[name]).toBeDefined();
+    });
+
+    test('passes only variables the configuration schema knows (or an allowed extra)', () => {
+      const unknown = Object.keys(rawEnvironment(service)).filter(
+        (key) => !(CONFIG_VARIABLES as string[]).includes(key) && !ALLOWED_EXTRA.has(key),
+      );
+      expect(unknown).toEqual([]);
+    });
+
+    test('passes every product variable, each overridable from .env, none with a secret written in', () => {
+      const env = rawEnvironment(service);
+      const expected = CONFIG_VARIABLES.filter((v) => !NOT_FOR_CONTAINERS.has(v));
+      expect(expected.filter((v) => !(v in env))).toEqual([]);
+      for (const variable of expected) {
+        if (variable === 'TEMPORAL_ADDRESS') continue;
+        // ${NAME}, ${NAME:-default} or ${NAME:?message}: the operator's value always wins.
+        expect({ variable, value: env[variable] }).toEqual({
+          variable,
+          value: expect.stringMatching(new RegExp(`^\\$\\{${variable}(:?[-?][^}]*)?\\}$`)),
+        });
+        if (SECRET_LIKE.test(variable)) {
+          expect({ variable, value: env[variable] }).toEqual({
+            variable,
+            value: expect.stringMatching(new RegExp(`^\\$\\{${variable}(:-|:\\?[^}]*)?\\}$`)),
+          });
+        }
+      }
+    });
+
+    test('reaches Temporal through the temporal service', () => {
+      const [host, port] = rawEnvironment(service).TEMPORAL_ADDRESS!.split(':');
+      expect(Object.keys(services)).toContain(host);
+      expect(host).toBe('temporal');
+      expect(port).toBe('7233');
+      expect(dependsOn(service)['temporal-setup']).toBe('service_completed_successfully');
+    });
+
+    test('requires PAYLOAD_ENCRYPTION_KEY (containers share no local key file)', () => {
+      expect(() => resolvedEnvironment(service, {})).toThrow(/PAYLOAD_ENCRYPTION_KEY/);
+    });
+
+    test('resolves to a valid configuration whose defaults are the schema’s defaults', () => {
+      const resolved = resolvedEnvironment(service, MINIMAL_ENV);
+      const config = parseConfig(resolved);
+      const schemaDefaults = parseConfig(MINIMAL_ENV);
+      for (const variable of CONFIG_VARIABLES) {
+        if (variable === 'TEMPORAL_ADDRESS') continue;
+        expect({ variable, value: config[variable] }).toEqual({ variable, value: schemaDefaults[variable] });
+      }
+      expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    });
+
+    test('takes every product value from the environment', () => {
+      const custom: Record<string, string> = {
+        ...MINIMAL_ENV,
+        TEMPORAL_NAMESPACE: 'billing-prod',
+        GATEWAY_PORT: '4123',
+        PUBLIC_BASE_URL: 'https://hooks.example.com',
+        WEBEX_CLIENT_ID: 'client-id',
+        BILL_DEV_KEY: 'dev-key',
+        BILLSBY_API_KEY: 'billsby-key',
+      };
+      const config = parseConfig(resolvedEnvironment(service, custom));
+      expect(config).toMatchObject({
+        TEMPORAL_NAMESPACE: 'billing-prod',
+        GATEWAY_PORT: 4123,
+        PUBLIC_BASE_URL: 'https://hooks.example.com',
+        WEBEX_CLIENT_ID: 'client-id',
+        BILL_DEV_KEY: 'dev-key',
+        BILLSBY_API_KEY: 'billsby-key',
+        PAYLOAD_ENCRYPTION_KEY: KEY,
+      });
+    });
+  });
+
+  test('the worker keeps its data folder (engagement reports) on a volume', () => {
+    const worker = services.worker!;
+    const dataDir = rawEnvironment(worker).PIPELINE_DATA_DIR;
+    expect(dataDir).toMatch(/^\//);
+    const targets = (worker.volumes ?? []).map((v) => v.split(':')[1]);
+    expect(targets).toContain(dataDir);
+  });
+
+  test.each([{}, { GATEWAY_PORT: '4123' }])(
+    'the gateway publishes the port it listens on (GATEWAY_PORT), env %j',
+    (overrides) => {
+      const env = { ...MINIMAL_ENV, ...overrides };
+      const port = String(parseConfig(resolvedEnvironment(services.gateway!, env)).GATEWAY_PORT);
+      expect(portMappings(services.gateway!, env)).toContainEqual({ published: port, target: port });
+    },
+  );
+
+  test('the gateway has a health check on /healthz', () => {
+    const check = words(services.gateway!.healthcheck?.test).join(' ');
+    expect(check).toContain('/healthz');
+    expect(check).toContain('GATEWAY_PORT');
+  });
+
+  test.each([{}, { PUBLIC_BASE_URL: 'https://hooks.example.com' }])(
+    'the Web UI decrypts through the gateway’s codec endpoint, env %j',
+    (overrides) => {
+      const env = { ...MINIMAL_ENV, ...overrides };
+      const ui = resolvedEnvironment(services['temporal-ui']!, env);
+      const gateway = parseConfig(resolvedEnvironment(services.gateway!, env));
+      expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(gateway.PUBLIC_BASE_URL);
+      expect(ui.TEMPORAL_ADDRESS).toBe(gateway.TEMPORAL_ADDRESS);
+      expect(ui.TEMPORAL_DEFAULT_NAMESPACE).toBe(gateway.TEMPORAL_NAMESPACE);
+    },
+  );
+
+  test('the Web UI is published on an origin the gateway’s codec endpoint allows (CORS)', () => {
+    const ports = portMappings(services['temporal-ui']!, MINIMAL_ENV);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const { published } of ports) {
+      expect(DEFAULT_WEB_UI_ORIGINS).toContain(`http://localhost:${published}`);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+
+  test('uses a Node base image the package.json engines allow', () => {
+    const from = instructions.find((line) => /^FROM\s/i.test(line));
+    const major = Number(/^FROM\s+(?:--\S+\s+)?node:(\d+)/i.exec(from ?? '')?.[1]);
+    const minimum = Number(/(\d+)/.exec(packageJson.engines.node)?.[1]);
+    expect(minimum).toBeGreaterThanOrEqual(20);
+    expect(major).toBeGreaterThanOrEqual(minimum);
+  });
+
+  test('installs exactly the lock file with npm ci and runs as a non-root user', () => {
+    expect(instructions.some((line) => /^RUN\s.*\bnpm ci\b/.test(line))).toBe(true);
+    expect(instructions.some((line) => /^COPY\s.*\bpackage-lock\.json\b/.test(line))).toBe(true);
+    const user = instructions.filter((line) => /^USER\s/i.test(line)).at(-1);
+    expect(user).toBeDefined();
+    expect(user!.split(/\s+/)[1]).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  const closure = importClosure(
+    ['worker', 'gateway'].map((script) => {
+      const match = /^tsx\s+(\S+\.ts)$/.exec(packageJson.scripts[script] ?? '');
+      if (!match) throw new Error(`npm script ${script} is not "tsx <file>.ts"`);
+      return path.join(ROOT, match[1]!);
+    }),
+  );
+
+  test('copies every folder the worker and gateway import, and .dockerignore keeps them', () => {
+    const needed = new Set([...closure.files].map((file) => path.relative(ROOT, file).split(path.sep)[0]!));
+    expect(needed).toContain('workflows');
+    needed.add('tsconfig.json');
+    const copied = new Set(
+      instructions
+        .filter((line) => /^COPY\s/i.test(line))
+        .flatMap((line) =>
+          line
+            .split(/\s+/)
+            .slice(1, -1)
+            .filter((arg) => !arg.startsWith('--')),
+        )
+        .map((src) => src.replace(/^\.\//, '').replace(/\/$/, '')),
+    );
+    const copiesAll = copied.has('.');
+    expect([...needed].filter((dir) => !copiesAll && !copied.has(dir))).toEqual([]);
+
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'));
+    expect([...needed].filter((dir) => ignored.includes(dir))).toEqual([]);
+  });
+
+  test('everything the worker and gateway load at run time is a production dependency', () => {
+    // The image installs with --omit=dev when the Dockerfile says so; tsx must be there either way.
+    const omitsDev = instructions.some((line) => /^RUN\s.*\bnpm ci\b.*--omit[= ]dev/.test(line));
+    const installed = new Set(Object.keys(packageJson.dependencies));
+    expect(installed).toContain('tsx');
+    expect(closure.packages.size).toBeGreaterThan(0);
+    if (omitsDev) expect([...closure.packages].filter((name) => !installed.has(name))).toEqual([]);
+  });
+});
+
+describe('.env.example', () => {
+  const lines = read('.env.example')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const entries = lines.map((line) => {
+    const eq = line.indexOf('=');
+    const value = line.slice(eq + 1);
+    return [line.slice(0, eq), value.replace(/^"(.*)"$/, '$1')] as const;
+  });
+
+  test('lists exactly the configuration schema’s variables, once each', () => {
+    const names = entries.map(([name]) => name);
+    expect(new Set(names).size).toBe(names.length);
+    expect([...names].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  test('its values are the schema’s defaults (or empty), so copying it changes nothing', () => {
+    const values = Object.fromEntries(entries);
+    const fromExample = parseConfig(values);
+    const defaults = parseConfig({});
+    expect(fromExample).toEqual(defaults);
+    for (const [name, value] of entries) {
+      if (SECRET_LIKE.test(name)) expect({ name, value }).toEqual({ name, value: '' });
+    }
+  });
+});
+
+/**
+ * Every project file reachable from the entry files through relative imports and requires, and
+ * the packages they load at run time (type-only imports are erased, so they do not count).
+ */
+function importClosure(entries: string[]): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [...entries];
+  const pattern =
+    /(?:\bimport\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?|\bexport\s+(type\s+)?[^'";]*?\sfrom\s+|\bimport\s*\(\s*|\brequire(?:\.resolve)?\s*\(\s*)'([^']+)'/g;
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(pattern)) {
+      const specifier = match[3]!;
+      if (!specifier.startsWith('.')) {
+        if (match[1] || match[2] || specifier.startsWith('node:') || builtinModules.includes(specifier))
+          continue;
+        const parts = specifier.split('/');
+        packages.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+        continue;
+      }
+      const base = path.resolve(path.dirname(file), specifier);
+      const resolved = [base, `${base}.ts`, path.join(base, 'index.ts')].find(
+        (candidate) => existsSync(candidate) && candidate.endsWith('.ts'),
+      );
+      if (resolved) queue.push(resolved);
+      else if (existsSync(base)) files.add(base);
+    }
+  }
+  return { files, packages };
+}

@@ -1,0 +1,210 @@
+import { http } from '../harness/http';
+import { closeTestConnections } from '../harness/temporal';
+import {
+  connectAsOwnUser,
+  eventually,
+  integrationStatus,
+  numberedEvent,
+  roomTexts,
+  sendEvent,
+  startWebexApp,
+  type WebexApp,
+} from '../harness/webex-app';
+import { integrationWorkflowId } from '../../workflows/webex/definitions';
+
+jest.setTimeout(240_000);
+
+type Status = { status: string; counts: Record<string, number> };
+const statusOf = async (app: WebexApp, accountId: string) =>
+  (await integrationStatus(app, accountId)).body as Status;
+const expectedTexts = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `Customer created\nCustomerUniqueId: ${prefix}-customer-${i + 1}`);
+/** Each posted message, cut to its first two lines: enough to know the event, in order. */
+const postedHeads = (app: WebexApp, roomId: string) =>
+  roomTexts(app, roomId).map((t) => t.split('\n').slice(0, 2).join('\n'));
+
+async function sendAll(app: WebexApp, accountId: string, prefix: string, from: number, to: number) {
+  for (let i = from; i <= to; i++) {
+    const res = await sendEvent(app, accountId, numberedEvent(prefix, i));
+    expect(res.status).toBe(202);
+  }
+}
+
+describe('delivery under Webex faults and worker restarts', () => {
+  let app: WebexApp;
+  beforeAll(async () => {
+    app = await startWebexApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('200 events arrive complete, once, in order through 429s, 5xx and ambiguous failures; another account is unaffected', async () => {
+    const stamp = Date.now().toString(36);
+    const a = `acct-chaos-a-${stamp}`;
+    const b = `acct-chaos-b-${stamp}`;
+    const roomA = (await connectAsOwnUser(app, a)).roomId;
+    const roomB = (await connectAsOwnUser(app, b)).roomId;
+
+    // Account A's room is down hard while B's traffic flows.
+    const outage = app.sim.control.failNext(1_000_000, 503, {
+      method: 'POST',
+      pathPrefix: '/messages',
+      roomId: roomA,
+    });
+    await sendAll(app, a, 'ca', 1, 100);
+    await sendAll(app, b, 'cb', 1, 20);
+    await eventually(
+      () => statusOf(app, b),
+      (s) => s.counts.delivered === 20,
+      { timeoutMs: 60_000 },
+    );
+    expect(postedHeads(app, roomB)).toEqual(expectedTexts('cb', 20));
+    expect(roomTexts(app, roomA)).toEqual([]);
+    app.sim.control.removeFault(outage);
+
+    // Then every kind of trouble, injected while A's backlog drains and more events arrive.
+    const m = { roomId: roomA };
+    const post = { method: 'POST', pathPrefix: '/messages', roomId: roomA };
+    const faults: (() => unknown)[] = [
+      () => app.sim.control.rateLimitNext(2, { ...post, retryAfter: 1 }),
+      () => app.sim.control.rateLimitNext(1, { ...post, retryAfter: 0 }),
+      () => app.sim.control.rateLimitNext(1, { ...post, retryAfter: null }),
+      () => app.sim.control.rateLimitNext(1, { ...post, retryAfter: 'soon-ish' }),
+      () => app.sim.control.rateLimitNext(1, { ...post, retryAfter: -5 }),
+      () => app.sim.control.rateLimitNext(1, { ...post, retryAfter: 86_400 }),
+      () => app.sim.control.rateLimitNext(1, { ...post, html: true }),
+      () => app.sim.control.failNext(2, 500, post),
+      () => app.sim.control.failNext(1, 502, post),
+      // Stored, then a 502: the retry must find the message instead of posting it again...
+      () => app.sim.control.failAfterStore(1, 502, post),
+      // ...even when the first look at the room fails too.
+      () => {
+        app.sim.control.failAfterStore(1, 504, post);
+        app.sim.control.failNext(1, 503, { ...m, method: 'GET', pathPrefix: '/messages' });
+      },
+      () => app.sim.control.timeoutNext(1, { ...post, hangMs: 3_000 }),
+      () => app.sim.control.dropNext(1, post),
+    ];
+    // One fault after every few messages that get through: trouble all along the run, but
+    // never so dense that the same event fails forever (that would be an outage, tested above).
+    let injected = 0;
+    let postedAtLastFault = 0;
+    const chaos = setInterval(() => {
+      const posted = roomTexts(app, roomA).length;
+      if (app.sim.control.faults().length > 0 || posted - postedAtLastFault < 6) return;
+      postedAtLastFault = posted;
+      faults[injected++ % faults.length]!();
+    }, 50);
+    try {
+      await sendAll(app, a, 'ca', 101, 200);
+      await eventually(
+        () => statusOf(app, a),
+        (s) => s.counts.delivered === 200,
+        {
+          timeoutMs: 180_000,
+          intervalMs: 500,
+        },
+      );
+    } finally {
+      clearInterval(chaos);
+      app.sim.control.clearFaults();
+    }
+    expect(injected).toBeGreaterThanOrEqual(faults.length);
+    expect(postedHeads(app, roomA)).toEqual(expectedTexts('ca', 200));
+    expect(await statusOf(app, a)).toMatchObject({
+      status: 'connected',
+      counts: { received: 200, delivered: 200, failed: 0, pending: 0 },
+    });
+    // The faults really happened: Webex answered 429 and 5xx to this run.
+    const statuses = new Set(app.sim.control.requests().map((r) => r.status));
+    expect(statuses.has(429)).toBe(true);
+    expect([...statuses].some((s) => s >= 500)).toBe(true);
+  });
+
+  it('a worker stopped mid-run and started again loses nothing and duplicates nothing', async () => {
+    const accountId = `acct-restart-${Date.now().toString(36)}`;
+    const { roomId } = await connectAsOwnUser(app, accountId);
+    app.sim.control.setLatency(40); // keeps posts in flight when the worker stops
+    try {
+      await sendAll(app, accountId, 'rs', 1, 40);
+      await eventually(
+        () => statusOf(app, accountId),
+        (s) => s.counts.delivered >= 8,
+        { timeoutMs: 60_000 },
+      );
+      await app.stopWorker();
+      const postedAtStop = roomTexts(app, roomId).length;
+      // With no worker, the gateway still accepts: Temporal holds the events (a 202 means that).
+      await sendAll(app, accountId, 'rs', 41, 60);
+      await app.startWorker();
+      await eventually(
+        () => statusOf(app, accountId),
+        (s) => s.counts.delivered === 60,
+        { timeoutMs: 120_000 },
+      );
+      expect(postedAtStop).toBeLessThan(40);
+    } finally {
+      app.sim.control.setLatency(0);
+    }
+    expect(postedHeads(app, roomId)).toEqual(expectedTexts('rs', 60));
+    expect(await statusOf(app, accountId)).toMatchObject({
+      counts: { received: 60, delivered: 60, duplicates: 0 },
+    });
+  });
+});
+
+describe('continue-as-new', () => {
+  let app: WebexApp;
+  beforeAll(async () => {
+    app = await startWebexApp({ workflowOptions: { continueAsNewAfter: 60 } });
+  });
+  afterAll(async () => {
+    await app.close();
+    await closeTestConnections();
+  });
+
+  it('carries state, queued events and an open authorization across runs', async () => {
+    const accountId = `acct-can-${Date.now().toString(36)}`;
+    const { roomId } = await connectAsOwnUser(app, accountId);
+    const handle = app.client.workflow.getHandle(integrationWorkflowId(accountId));
+    const firstRun = (await handle.describe()).runId;
+
+    // A reconnect is opened but not finished; Webex is down so events pile up in the queue.
+    const reconnect = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/connect`, {
+      method: 'POST',
+    });
+    const { authorizeUrl } = reconnect.body as { authorizeUrl: string };
+    const outage = app.sim.control.failNext(1_000_000, 503, {
+      method: 'POST',
+      pathPrefix: '/messages',
+      roomId,
+    });
+    await sendAll(app, accountId, 'can', 1, 40);
+    await sendEvent(app, accountId, numberedEvent('can', 3)); // a duplicate, remembered across runs
+
+    await eventually(
+      async () => (await handle.describe()).runId,
+      (runId) => runId !== firstRun,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(await statusOf(app, accountId)).toMatchObject({
+      status: 'connected',
+      counts: { received: 40, duplicates: 1, pending: 40, delivered: 0 },
+    });
+
+    app.sim.control.removeFault(outage);
+    await eventually(
+      () => statusOf(app, accountId),
+      (s) => s.counts.delivered === 40,
+      { timeoutMs: 120_000 },
+    );
+    expect(postedHeads(app, roomId)).toEqual(expectedTexts('can', 40));
+
+    // The authorization opened two runs ago still completes, exactly once.
+    const authorize = await http(authorizeUrl);
+    const callback = await http(authorize.headers.get('location')!);
+    expect(callback.headers.get('location')).toContain('outcome=connected');
+    expect((await http(authorize.headers.get('location')!)).status).toBe(400);
+  });
+});
