@@ -17,7 +17,6 @@ const STATUS_TEXT: Record<string, string> = {
 
 const OUTCOME_TEXT: Record<string, string> = {
   connected: 'Webex is connected. New Billsby events will be posted to your "Billsby Data" space.',
-  failed: 'The integration failed.',
   uninstalled: 'The Webex integration was uninstalled. Nothing more will be posted.',
 };
 
@@ -30,16 +29,22 @@ function render(
 ): string {
   const state = status?.status ?? 'not_integrated';
   const showUninstall = status !== null && state !== 'uninstalled';
-  const message = outcome ? OUTCOME_TEXT[outcome] : undefined;
+  // A failed attempt is told once, in red, with its reason (below); no green notice for it.
+  const message = outcome && outcome !== 'failed' ? OUTCOME_TEXT[outcome] : undefined;
   const failure =
-    state === 'failed' || outcome === 'failed' ? (status?.lastError ?? 'Please try again.') : undefined;
+    state === 'failed' || outcome === 'failed'
+      ? `The integration failed. ${status?.lastError ?? 'Please try again.'}`
+      : undefined;
+  const connectedAs = state === 'uninstalled' ? undefined : status?.connectedAs?.displayName;
+  const orDash = (value: string | undefined, id: string) =>
+    value ? `<code id="${id}">${escapeHtml(value)}</code>` : `<span id="${id}">—</span>`;
   const counts = status?.counts;
   const base = `/api/accounts/${encodeURIComponent(accountId)}/webex`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Webex integration · ${escapeHtml(accountId)}</title>
 <style>
  body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d2330}
- dt{font-weight:600;margin-top:.6rem} dd{margin:0} code{background:#f1f3f7;padding:.1rem .3rem;border-radius:3px;word-break:break-all}
+ dt{font-weight:600;margin-top:.6rem} #status{font-weight:600} dd{margin:0} code{background:#f1f3f7;padding:.1rem .3rem;border-radius:3px;word-break:break-all}
  .notice{padding:.7rem 1rem;border-radius:6px;background:#e9f6ee;margin:1rem 0} .error{background:#fdecea}
  form{display:inline-block;margin-right:.6rem} button{font-size:1rem;padding:.45rem 1rem;cursor:pointer}
 </style></head><body>
@@ -50,16 +55,16 @@ ${failure ? `<p class="notice error" id="error">${escapeHtml(failure)}</p>` : ''
 ${unavailable ? `<p class="notice error" id="unavailable">${escapeHtml(unavailable)}</p>` : ''}
 <dl>
  <dt>Status</dt><dd id="status" data-status="${escapeHtml(state)}">${escapeHtml(STATUS_TEXT[state] ?? state)}</dd>
- <dt>Connected Webex user</dt><dd id="connected-as">${escapeHtml(status?.connectedAs?.displayName ?? '—')}</dd>
+ <dt>Connected Webex user</dt><dd id="connected-as">${escapeHtml(connectedAs ?? '—')}</dd>
  <dt>Space</dt><dd id="room">${escapeHtml(status?.room?.title ?? '—')}</dd>
- <dt>Webhook URL (Billsby: Settings &gt; Webhooks)</dt><dd><code id="webhook-url">${escapeHtml(status?.webhookUrl ?? '')}</code></dd>
- <dt>Webhook secret (header <code>secret</code>)</dt><dd><code id="webhook-secret">${status ? escapeHtml(secret) : '—'}</code></dd>
+ <dt>Webhook URL (Billsby: Settings &gt; Webhooks)</dt><dd>${orDash(status?.webhookUrl, 'webhook-url')}</dd>
+ <dt>Webhook secret (header <code>secret</code>)</dt><dd>${orDash(status ? secret : undefined, 'webhook-secret')}</dd>
  ${counts ? `<dt>Events</dt><dd id="counts">${counts.received} received · ${counts.delivered} delivered · ${counts.pending} pending · ${counts.failed} failed · ${counts.duplicates} duplicates · ${counts.dropped} dropped</dd>` : ''}
 </dl>
-<p>
+<div class="actions">
  <form method="post" action="${base}/connect"><button id="integrate" type="submit">${state === 'connected' ? 'Reconnect' : '+ Integrate'}</button></form>
  ${showUninstall ? `<form method="post" action="${base}/uninstall"><button id="uninstall" type="submit">Uninstall</button></form>` : ''}
-</p>
+</div>
 </body></html>`;
 }
 
