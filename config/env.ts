@@ -96,6 +96,7 @@ let cached: AppConfig | undefined;
 /** Parse once per process; on a bad value print what is wrong and exit, rather than start half-configured. */
 export function loadConfig(): AppConfig {
   if (cached) return cached;
+  loadDotEnv();
   try {
     cached = parseConfig();
     return cached;
@@ -105,5 +106,16 @@ export function loadConfig(): AppConfig {
       process.exit(2);
     }
     throw err;
+  }
+}
+
+/** Reads `.env` from the working directory if there is one; real environment variables win. */
+function loadDotEnv(path = '.env'): void {
+  const load = (process as { loadEnvFile?: (file: string) => void }).loadEnvFile;
+  if (!load) return;
+  try {
+    load(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }

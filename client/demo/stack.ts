@@ -1,0 +1,191 @@
+/**
+ * The demo's process tree: the embedded Temporal dev server with its Web UI, the Webex and BILL
+ * simulators, the product's worker and gateway — composed from the same pieces as `npm start`,
+ * but pointed at the simulators and at the demo's own ports and database.
+ */
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { activityDepsFromConfig, createActivities } from '../../activities';
+import { parseConfig, type AppConfig } from '../../config/env';
+import { startBillSimulator, SEED_CREDENTIALS, type BillSimulator } from '../../simulators/bill';
+import { startWebexSimulator, type WebexSimulator } from '../../simulators/webex';
+import { ensureTemporalCli } from '../../temporal/cli';
+import { AesGcmPayloadCodec } from '../../temporal/codec';
+import { connectClient, connectWorker } from '../../temporal/connection';
+import { createDataConverter } from '../../temporal/data-converter';
+import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { loadEncryptionKeys } from '../../temporal/keys';
+import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
+import { createProductWorkers, WORKFLOWS_PATH } from '../../workers/create-workers';
+import { buildGateway } from '../gateway/server';
+import { createIntegrationService } from '../gateway/start';
+import type { IntegrationService } from '../integration/service';
+
+export const SIM_CLIENT_ID = 'sim-client-id';
+export const SIM_CLIENT_SECRET = 'sim-client-secret';
+
+export interface StackOptions {
+  temporalPort: number;
+  uiPort: number;
+  gatewayPort: number;
+  dataDir: string;
+  log: (line: string) => void;
+}
+
+/** What has started so far; stopDemoStack stops exactly these, whatever the start got to. */
+export interface DemoStack {
+  server?: DevServer;
+  webex?: WebexSimulator;
+  bill?: BillSimulator;
+  workers?: { workers: Worker[]; done: Promise<void> };
+  gateway?: FastifyInstance;
+  client?: Client;
+  config?: AppConfig;
+  integrations?: IntegrationService;
+  publicUrl?: string;
+  uiUrl?: string;
+}
+
+const quietBundler = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn: (m: string) => console.warn(`[bundler] ${m}`),
+  error: (m: string) => console.error(`[bundler] ${m}`),
+};
+
+export async function startDemoStack(opts: StackOptions, stack: DemoStack): Promise<void> {
+  const { log } = opts;
+  // The demo owns shutdown order (gateway, worker, simulators, server last), not the SDK.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+
+  const cli = ensureTemporalCli(log);
+  log(`  temporal CLI: ${cli.path} (${cli.source})`);
+
+  stack.webex = await startWebexSimulator({
+    port: 0,
+    clientId: SIM_CLIENT_ID,
+    clientSecret: SIM_CLIENT_SECRET,
+    // A new seed per run: ids and tokens of an earlier demo's simulator never come back.
+    seed: Date.now() % 2 ** 31 || 1,
+  });
+  log(`  Webex simulator: ${stack.webex.baseUrl}`);
+  stack.bill = await startBillSimulator({ port: 0 });
+  log(`  BILL simulator:  ${stack.bill.baseUrl} (seeded data set)`);
+
+  const publicUrl = `http://localhost:${opts.gatewayPort}`;
+  stack.publicUrl = publicUrl;
+  const config = parseConfig({
+    TEMPORAL_ADDRESS: `127.0.0.1:${opts.temporalPort}`,
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
+    PAYLOAD_ENCRYPTION_KEY: process.env.PAYLOAD_ENCRYPTION_KEY,
+    GATEWAY_PORT: String(opts.gatewayPort),
+    PUBLIC_BASE_URL: publicUrl,
+    WEBEX_API_BASE_URL: stack.webex.baseUrl,
+    WEBEX_CLIENT_ID: SIM_CLIENT_ID,
+    WEBEX_CLIENT_SECRET: SIM_CLIENT_SECRET,
+    BILL_API_BASE_URL: stack.bill.baseUrl,
+    BILL_USERNAME: SEED_CREDENTIALS.username,
+    BILL_PASSWORD: SEED_CREDENTIALS.password,
+    BILL_APP_KEY: SEED_CREDENTIALS.appKey,
+    BILL_DEV_KEY: SEED_CREDENTIALS.devKey,
+  });
+  stack.config = config;
+  const address = config.TEMPORAL_ADDRESS!;
+  const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY, path.join(opts.dataDir, 'payload-encryption.key'));
+
+  // The dev server and the workflow bundle take the longest; build both at once.
+  const dbFilename = path.join(opts.dataDir, 'demo', 'temporal.sqlite');
+  log(`  starting the Temporal dev server (database ${dbFilename}) and bundling the workflows…`);
+  const [, bundle] = await Promise.all([
+    startDevServer({
+      cliPath: cli.path,
+      port: opts.temporalPort,
+      uiPort: opts.uiPort,
+      dbFilename,
+      namespace: config.TEMPORAL_NAMESPACE,
+      codecEndpoint: publicUrl,
+      readyTimeoutMs: 120_000,
+      log: (line) => log(`  ${line}`),
+    }).then((server) => (stack.server = server)),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler }),
+  ]);
+  stack.uiUrl = `http://localhost:${opts.uiPort}`;
+  log(`  Temporal dev server: ${address}, Web UI ${stack.uiUrl} (codec endpoint ${publicUrl})`);
+
+  const deps = activityDepsFromConfig(config);
+  deps.bill.reportsDir = path.join(opts.dataDir, 'reports');
+  const connection = await connectWorker({ address });
+  const workers = await createProductWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(keys),
+    taskQueues: DEFAULT_TASK_QUEUES,
+    activities: createActivities(deps),
+    workflowBundle: { code: bundle.code },
+  });
+  const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
+  stack.workers = { workers, done };
+  log(`  worker polling ${DEFAULT_TASK_QUEUES.webex} and ${DEFAULT_TASK_QUEUES.bill}`);
+
+  stack.client = await connectClient({
+    address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter(keys),
+  });
+  stack.integrations = createIntegrationService(stack.client, config, DEFAULT_TASK_QUEUES, keys);
+  const app = await buildGateway({
+    client: stack.client,
+    config,
+    codec: new AesGcmPayloadCodec(keys),
+    taskQueues: DEFAULT_TASK_QUEUES,
+    integrations: stack.integrations,
+    webUiOrigins: [`http://localhost:${opts.uiPort}`, `http://127.0.0.1:${opts.uiPort}`],
+  });
+  stack.gateway = app;
+  try {
+    await app.listen({ port: opts.gatewayPort, host: '127.0.0.1' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${opts.gatewayPort} (gateway) is already in use; choose another with --port N`);
+    }
+    throw err;
+  }
+  log(`  gateway: ${publicUrl}`);
+}
+
+async function within(ms: number, what: string, work: () => Promise<unknown>, log: (l: string) => void) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`  ${what} did not stop within ${ms} ms; moving on`);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([work().catch((err: Error) => log(`  stopping ${what}: ${err.message}`)), timeout]);
+  clearTimeout(timer);
+}
+
+/** Gateway, worker, simulators, Temporal server last; each bounded so Ctrl+C always ends. */
+export async function stopDemoStack(stack: DemoStack, log: (line: string) => void): Promise<void> {
+  const { gateway, client, workers, webex, bill, server } = stack;
+  if (gateway) await within(10_000, 'gateway', () => gateway.close(), log);
+  if (client) await within(5_000, 'Temporal client', () => client.connection.close(), log);
+  if (workers) {
+    await within(
+      20_000,
+      'worker',
+      async () => {
+        for (const w of workers.workers) if (w.getState() === 'RUNNING') w.shutdown();
+        await workers.done;
+      },
+      log,
+    );
+  }
+  if (webex) await within(5_000, 'Webex simulator', () => webex.close(), log);
+  if (bill) await within(5_000, 'BILL simulator', () => bill.close(), log);
+  if (server) await within(15_000, 'Temporal dev server', () => server.stop(), log);
+}
