@@ -92,20 +92,31 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const namespace = opts.namespace ?? 'default';
   const log = opts.log ?? (() => {});
   if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
-  const child = spawn(opts.cliPath, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a terminal's Ctrl+C signals the whole foreground group at once, and the
+  // server must stop last, after the worker has said goodbye. The 'exit' hook still kills it should
+  // this process die without stopping it.
+  const child = spawn(opts.cliPath, devServerArgs(opts), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`[temporal] ${line}`);
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const killOnExit = () => void (running() && child.kill('SIGKILL'));
+  process.on('exit', killOnExit);
 
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    if (running()) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    process.off('exit', killOnExit);
   };
 
   try {

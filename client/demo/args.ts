@@ -42,8 +42,11 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     if (arg === '--exit') exit = true;
     else if (arg === '--help' || arg === '-h') help = true;
     else {
-      const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-      if (!(VALUE_FLAGS as readonly string[]).includes(name!)) throw new Error(`unknown option ${name}\n\n${DEMO_USAGE}`);
+      const [name, inline] = arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+      if (!(VALUE_FLAGS as readonly string[]).includes(name!))
+        throw new Error(`unknown option ${name}\n\n${DEMO_USAGE}`);
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') throw new Error(`${name} needs a value`);
       values.set(name!, value);
@@ -57,7 +60,10 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     help,
     temporalPort: port('--temporal-port', values.get('--temporal-port') ?? '7233'),
     uiPort: port('--ui-port', values.get('--ui-port') ?? '8233'),
-    gatewayPort: port(values.has('--port') ? '--port' : 'GATEWAY_PORT', values.get('--port') ?? (envGateway || '3000')),
+    gatewayPort: port(
+      values.has('--port') ? '--port' : 'GATEWAY_PORT',
+      values.get('--port') ?? (envGateway || '3000'),
+    ),
     dataDir: values.get('--data-dir'),
     holdMs: Number(holdRaw),
   };

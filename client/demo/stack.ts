@@ -46,6 +46,8 @@ export interface DemoStack {
   integrations?: IntegrationService;
   publicUrl?: string;
   uiUrl?: string;
+  /** Set while stopping: the dev server's shutdown chatter (poll errors, dial errors) is not shown. */
+  quiet?: boolean;
 }
 
 const quietBundler = {
@@ -95,7 +97,10 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
   });
   stack.config = config;
   const address = config.TEMPORAL_ADDRESS!;
-  const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY, path.join(opts.dataDir, 'payload-encryption.key'));
+  const keys = loadEncryptionKeys(
+    config.PAYLOAD_ENCRYPTION_KEY,
+    path.join(opts.dataDir, 'payload-encryption.key'),
+  );
 
   // The dev server and the workflow bundle take the longest; build both at once.
   const dbFilename = path.join(opts.dataDir, 'demo', 'temporal.sqlite');
@@ -109,7 +114,7 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
       namespace: config.TEMPORAL_NAMESPACE,
       codecEndpoint: publicUrl,
       readyTimeoutMs: 120_000,
-      log: (line) => log(`  ${line}`),
+      log: (line) => stack.quiet || log(`  ${line}`),
     }).then((server) => (stack.server = server)),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler }),
   ]);
@@ -172,6 +177,7 @@ async function within(ms: number, what: string, work: () => Promise<unknown>, lo
 /** Gateway, worker, simulators, Temporal server last; each bounded so Ctrl+C always ends. */
 export async function stopDemoStack(stack: DemoStack, log: (line: string) => void): Promise<void> {
   const { gateway, client, workers, webex, bill, server } = stack;
+  stack.quiet = true;
   if (gateway) await within(10_000, 'gateway', () => gateway.close(), log);
   if (client) await within(5_000, 'Temporal client', () => client.connection.close(), log);
   if (workers) {

@@ -35,24 +35,4 @@ export const reportStore = proxyActivities<BillActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
-/** The failure type (`Bill.<kind>`) at the root of an activity or child failure, if any. */
-export function failureType(err: unknown): string | undefined {
-  let current = err as { type?: string; cause?: unknown } | undefined;
-  let found: string | undefined;
-  for (let depth = 0; current && depth < 6; depth++) {
-    if (typeof current.type === 'string') found = current.type;
-    current = current.cause as typeof current;
-  }
-  return found;
-}
-
-/** The innermost message: the one that names the problem. */
-export function failureMessage(err: unknown): string {
-  let current = err as { message?: string; cause?: unknown } | undefined;
-  let message = 'unknown error';
-  for (let depth = 0; current && depth < 6; depth++) {
-    if (current.message) message = current.message;
-    current = current.cause as typeof current;
-  }
-  return message;
-}
+export { failureMessage, failureType } from '../failures';

@@ -43,22 +43,4 @@ export const deliveryActivities = proxyActivities<WebexActivities>({
   },
 });
 
-/** The failure type (`Webex.<kind>`) at the root of an activity or child failure, if any. */
-export function failureType(err: unknown): string | undefined {
-  let current = err as { type?: string; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (typeof current.type === 'string') return current.type;
-    current = current.cause as typeof current;
-  }
-  return undefined;
-}
-
-export function failureMessage(err: unknown): string {
-  let current = err as { message?: string; cause?: unknown } | undefined;
-  let message = 'unknown error';
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (current.message) message = current.message;
-    current = current.cause as typeof current;
-  }
-  return message;
-}
+export { failureMessage, failureType } from '../failures';

@@ -1,0 +1,163 @@
+/** What the demo does once everything runs: the five steps a newcomer watches. */
+import { ENGAGEMENT_REASONS } from '../../domain/engagement';
+import type { StatusResult } from '../integration/service';
+import { SEED_AS_OF } from '../../simulators/bill';
+import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
+import { runEngagement } from '../engagement';
+import { integrationWorkflowId, deliveryWorkflowId } from '../../workflows/webex/definitions';
+import { loadDemoEvents, type DemoEvent } from './events';
+import { pollUntil, request } from './http';
+import type { DemoStack } from './stack';
+
+export const DEMO_ACCOUNT = 'demo';
+const account = DEMO_ACCOUNT;
+
+type Print = (line: string) => void;
+
+function heading(print: Print, n: number, title: string) {
+  print(`\n=== ${n}. ${title} ===`);
+}
+
+async function status(base: string): Promise<StatusResult> {
+  const res = await request(`${base}/api/accounts/${account}/webex`);
+  if (res.status !== 200) throw new Error(`status API answered ${res.status}: ${res.text.slice(0, 300)}`);
+  return res.body as StatusResult;
+}
+
+/** Integrate → Webex authorize (the simulated user approves) → our callback → the control page. */
+async function connect(base: string, print: Print): Promise<{ secret: string; status: StatusResult }> {
+  const connect = await request(`${base}/api/accounts/${account}/webex/connect`, { method: 'POST' });
+  if (connect.status !== 200) throw new Error(`connect answered ${connect.status}: ${connect.text}`);
+  const { authorizeUrl, webhookSecret } = connect.body as { authorizeUrl: string; webhookSecret: string };
+  print(
+    `  POST /api/accounts/${account}/webex/connect → ${connect.status}, authorize URL on the Webex simulator`,
+  );
+  const authorize = await request(authorizeUrl);
+  if (authorize.status !== 302 || !authorize.location) {
+    throw new Error(`Webex authorize answered ${authorize.status}: ${authorize.text.slice(0, 300)}`);
+  }
+  print(
+    `  GET  ${authorizeUrl.split('?')[0]} → ${authorize.status}, the user approves; redirect to our callback`,
+  );
+  const callback = await request(authorize.location);
+  const landing = callback.location ? new URL(callback.location, authorize.location).toString() : '';
+  print(`  GET  ${authorize.location.split('?')[0]} → ${callback.status} → ${landing}`);
+  if (callback.status !== 302 || !landing.includes('outcome=connected')) {
+    throw new Error(
+      `the OAuth callback did not end connected: ${callback.status} ${landing} ${callback.text}`,
+    );
+  }
+  const page = await request(landing);
+  print(`  GET  ${landing} → ${page.status} (control page)`);
+  const current = await status(base);
+  if (current.status !== 'connected' || !current.room) {
+    throw new Error(`integration is ${current.status}, not connected: ${current.lastError ?? ''}`);
+  }
+  print(
+    `  connected as ${current.connectedAs?.displayName ?? '?'}; room "${current.room.title}" (${current.room.id})`,
+  );
+  return { secret: webhookSecret, status: current };
+}
+
+async function sendEvents(base: string, secret: string, events: DemoEvent[], print: Print) {
+  for (const event of events) {
+    const res = await request(`${base}/webhooks/billsby/${account}`, {
+      json: event.body,
+      headers: { secret },
+    });
+    if (res.status !== 202) throw new Error(`webhook for ${event.type} answered ${res.status}: ${res.text}`);
+    print(
+      `  ${event.type.padEnd(20)} Id ${event.id} → ${res.status} ${(res.body as { status: string }).status}`,
+    );
+  }
+}
+
+async function waitForDelivery(base: string, before: StatusResult, count: number, print: Print) {
+  const settled = (s: StatusResult) => s.counts.delivered + s.counts.failed;
+  const target = settled(before) + count;
+  const after = await pollUntil(
+    `delivery of ${count} events`,
+    () => status(base),
+    (s) => settled(s) >= target && s.counts.pending === 0,
+    120_000,
+  );
+  if (after.counts.failed > before.counts.failed) {
+    const reasons = after.recentFailures.map((f) => `${f.eventType} ${f.eventId}: ${f.reason}`).join('; ');
+    throw new Error(`Webex rejected ${after.counts.failed - before.counts.failed} event(s): ${reasons}`);
+  }
+  const c = after.counts;
+  print(
+    `  delivered ${c.delivered - before.counts.delivered} of ${count} ` +
+      `(account totals: received ${c.received}, delivered ${c.delivered}, failed ${c.failed}, pending ${c.pending})`,
+  );
+  return after;
+}
+
+function printMessages(stack: DemoStack, roomId: string, print: Print) {
+  const messages = stack.webex!.control.messages(roomId);
+  const room = stack.webex!.control.rooms().find((r) => r.id === roomId);
+  print(`  room "${room?.title ?? '?'}" holds ${messages.length} messages (text exactly as posted):`);
+  messages.forEach((m, i) => {
+    print(`\n----- message ${i + 1} of ${messages.length} -----`);
+    print(m.text ?? '');
+    print(`----- end of message ${i + 1} -----`);
+  });
+  return messages.length;
+}
+
+export interface DemoResult {
+  events: DemoEvent[];
+  engagementWorkflowId: string;
+}
+
+export async function runDemoSteps(stack: DemoStack, print: Print): Promise<DemoResult> {
+  const base = stack.publicUrl!;
+  heading(
+    print,
+    1,
+    `Connect account "${account}" to Webex (OAuth redirect flow against the Webex simulator)`,
+  );
+  const connected = await connect(base, print);
+
+  heading(print, 2, 'Send one event of each type through the webhook endpoint');
+  const events = loadDemoEvents(Date.now().toString(36));
+  print(`  POST ${base}/webhooks/billsby/${account} (header "secret"), samples from samples/events/`);
+  await sendEvents(base, connected.secret, events, print);
+  const delivered = await waitForDelivery(base, connected.status, events.length, print);
+
+  heading(print, 3, 'Messages in the "Billsby Data" room');
+  const shown = printMessages(stack, delivered.room?.id ?? connected.status.room!.id, print);
+  if (shown < events.length) throw new Error(`expected at least ${events.length} messages, found ${shown}`);
+
+  heading(print, 4, `BILL customer engagement over the simulator's seeded data (as of ${SEED_AS_OF})`);
+  const out = { write: (text: string) => process.stdout.write(text), isTTY: process.stdout.isTTY };
+  const run = await runEngagement({
+    client: stack.client!,
+    out,
+    taskQueue: DEFAULT_TASK_QUEUES.bill,
+    options: { asOf: SEED_AS_OF },
+  });
+  const totals = ENGAGEMENT_REASONS.map((r) => `${r} ${run.report.totals[r]}`).join(', ');
+  print(`\n  Engagement summary: ${run.report.organizations.length} organizations — ${totals}`);
+  return { events, engagementWorkflowId: run.workflowId };
+}
+
+export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
+  const ns = stack.config!.TEMPORAL_NAMESPACE;
+  const ui = stack.uiUrl!;
+  const list = (query: string) => `${ui}/namespaces/${ns}/workflows?query=${encodeURIComponent(query)}`;
+  const integration = integrationWorkflowId(account);
+  heading(print, 5, 'Where to look');
+  print(`  Temporal Web UI:   ${ui}/namespaces/${ns}/workflows`);
+  print(`    everything of account "${account}" (search attribute BillsbyAccountId="${account}"):`);
+  print(`      ${list(`BillsbyAccountId="${account}"`)}`);
+  print(`    integration workflow: ${integration}`);
+  print(`      ${list(`WorkflowId="${integration}"`)}`);
+  print(`    delivery workflows:   ${deliveryWorkflowId(account, '<eventId>')}, this run's:`);
+  for (const e of result.events) print(`      ${deliveryWorkflowId(account, e.id)}`);
+  print(`    engagement run:       ${result.engagementWorkflowId}`);
+  print(`      ${list(`WorkflowId="${result.engagementWorkflowId}"`)}`);
+  print(`    payloads are encrypted; the Web UI shows them decrypted through the gateway's codec endpoint`);
+  print(`  Control page:      ${stack.publicUrl}/ui/accounts/${account}/webex`);
+  print(`  Gateway healthz:   ${stack.publicUrl}/healthz`);
+}

@@ -1,0 +1,180 @@
+/**
+ * `npm run demo -- --exit` as a newcomer runs it (issue 7): a real child process on embedded
+ * defaults — its own Temporal dev server with the Web UI, simulators, worker and gateway — on
+ * free ports and a fresh data folder. Checks the printed messages against the golden texts, the
+ * engagement summary against the seed's hand-written reasons, the URLs, the Web UI while it runs,
+ * a second run on the same data, and the clear failure on a busy port.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ENGAGEMENT_REASONS } from '../../domain/engagement';
+import { SEED_EXPECTED_REASONS } from '../../simulators/bill';
+import { GOLDEN_MESSAGES, SAMPLE_EVENT_NAMES } from '../fixtures/golden-messages';
+import { freePort } from '../harness/free-port';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const HOLD_MS = 20_000;
+
+/** The environment of a fresh clone: nothing configured that would move the demo off its defaults. */
+function demoEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'PAYLOAD_ENCRYPTION_KEY', 'GATEWAY_PORT']) {
+    delete env[name];
+  }
+  delete env.PIPELINE_DATA_DIR;
+  return env;
+}
+
+interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the demo; `whileHeld` runs once the demo says it holds (after printing everything). */
+function runDemo(args: string[], whileHeld?: () => Promise<void>): Promise<DemoRun & { held?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['client/demo/main.ts', ...args], { cwd: ROOT, env: demoEnv() });
+    let stdout = '';
+    let stderr = '';
+    let heldCheck: Promise<unknown> | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (whileHeld && !heldCheck && stdout.includes('Holding for')) {
+        heldCheck = whileHeld().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      void (heldCheck ?? Promise.resolve('the demo never reached its hold')).then((held) =>
+        resolve({ code, stdout, stderr, held }),
+      );
+    });
+  });
+}
+
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+const expectedCount = (reason: string) =>
+  Object.values(SEED_EXPECTED_REASONS).filter((r) => r === reason).length;
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'demo-smoke-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('npm run demo -- --exit', () => {
+  let ports: { temporal: number; ui: number; gateway: number };
+  let flags: string[];
+
+  beforeAll(async () => {
+    const [temporal, ui, gateway] = await distinctFreePorts(3);
+    ports = { temporal: temporal!, ui: ui!, gateway: gateway! };
+    flags = [
+      '--exit',
+      '--temporal-port',
+      String(ports.temporal),
+      '--ui-port',
+      String(ports.ui),
+      '--port',
+      String(ports.gateway),
+      '--data-dir',
+      dataDir,
+    ];
+  });
+
+  it('prints the five golden messages, the engagement summary and the URLs; the Web UI is up while it runs', async () => {
+    const uiSeen: { status?: number; codec?: string; cors?: string | null; healthz?: number; page?: string } =
+      {};
+    const run = await runDemo([...flags, '--hold-ms', String(HOLD_MS)], async () => {
+      uiSeen.status = (await fetch(`http://127.0.0.1:${ports.ui}/`)).status;
+      const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as {
+        Codec?: { Endpoint?: string };
+      };
+      uiSeen.codec = settings.Codec?.Endpoint;
+      // The browser's preflight from the Web UI's origin to the gateway's codec endpoint.
+      const preflight = await fetch(`http://127.0.0.1:${ports.gateway}/decode`, {
+        method: 'OPTIONS',
+        headers: { origin: `http://localhost:${ports.ui}`, 'access-control-request-method': 'POST' },
+      });
+      uiSeen.cors = preflight.headers.get('access-control-allow-origin');
+      uiSeen.healthz = (await fetch(`http://127.0.0.1:${ports.gateway}/healthz`)).status;
+      uiSeen.page = await (await fetch(`http://127.0.0.1:${ports.gateway}/ui/accounts/demo/webex`)).text();
+    });
+    if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr);
+    expect(run.code).toBe(0);
+    expect(run.held).toBeUndefined();
+
+    // The Web UI answered during the run, with the gateway as its codec endpoint.
+    expect(uiSeen.status).toBe(200);
+    expect(uiSeen.codec).toBe(`http://localhost:${ports.gateway}`);
+    expect(uiSeen.cors).toBe(`http://localhost:${ports.ui}`);
+    expect(uiSeen.healthz).toBe(200);
+    expect(uiSeen.page).toContain('Connected');
+
+    // Connected through the real OAuth redirect flow.
+    expect(run.stdout).toContain(`/ui/accounts/demo/webex?outcome=connected → 200 (control page)`);
+
+    // The five messages, each exactly the golden text, delimited, in the order sent.
+    SAMPLE_EVENT_NAMES.forEach((name, i) => {
+      const n = i + 1;
+      expect(run.stdout).toContain(
+        `----- message ${n} of 5 -----\n${GOLDEN_MESSAGES[name]}\n----- end of message ${n} -----`,
+      );
+    });
+
+    // The engagement summary agrees with the seed's hand-written reasons.
+    expect(run.stdout).toMatch(/^Started bill-engagement-\S+$/m);
+    expect(run.stdout).toMatch(/\b25\/25 organizations\b/);
+    for (const reason of ENGAGEMENT_REASONS) {
+      expect(run.stdout).toMatch(new RegExp(`^${reason}\\s+${expectedCount(reason)}\\s`, 'm'));
+    }
+    expect(run.stdout).toMatch(/^\(failed\)\s+0\s/m);
+    expect(run.stdout).toMatch(/^total\s+25$/m);
+
+    // The URLs and the hints to find things in the Web UI.
+    expect(run.stdout).toContain(`http://localhost:${ports.ui}/namespaces/default/workflows`);
+    expect(run.stdout).toContain('BillsbyAccountId="demo"');
+    expect(run.stdout).toContain('webex-integration:demo');
+    expect(run.stdout).toMatch(/webex-delivery:demo:3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-\w+/);
+    expect(run.stdout).toContain(`http://localhost:${ports.gateway}/ui/accounts/demo/webex`);
+    expect(run.stdout).toContain(`http://localhost:${ports.gateway}/healthz`);
+    expect(run.stdout).toContain('Stopped.');
+  }, 300_000);
+
+  it('runs again on the same data: reconnects, sends new events, prints the same messages', async () => {
+    const run = await runDemo(flags);
+    if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('account totals: received 10, delivered 10, failed 0, pending 0');
+    for (const name of SAMPLE_EVENT_NAMES) expect(run.stdout).toContain(`\n${GOLDEN_MESSAGES[name]}\n-----`);
+    expect(run.stdout).toMatch(/^total\s+25$/m);
+  }, 300_000);
+
+  it('fails with a clear message naming the port when a port is busy', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as net.AddressInfo).port;
+    try {
+      const run = await runDemo(['--exit', '--temporal-port', String(busy), '--data-dir', dataDir]);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(`port ${busy} (Temporal server) is already in use`);
+      expect(run.stderr).toContain('--temporal-port N');
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+});
