@@ -11,9 +11,10 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# Dependencies first, so source edits reuse this layer. Exactly the lock file, no dev tooling.
+# Dependencies first, so source edits reuse this layer. The lock file's versions, no dev tooling
+# (npm install, not npm ci: the lock file cannot list other platforms' swc builds, see .ci/run).
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json ./
 COPY activities ./activities
