@@ -321,7 +321,7 @@ describe('Dockerfile', () => {
     expect(major).toBeGreaterThanOrEqual(minimum);
   });
 
-  test('installs the lock file's versions with npm and runs as a non-root user', () => {
+  test('installs the versions of the lock file with npm and runs as a non-root user', () => {
     expect(instructions.some((line) => /^RUN\s.*\bnpm (ci|install)\b/.test(line))).toBe(true);
     expect(instructions.some((line) => /^COPY\s.*\bpackage-lock\.json\b/.test(line))).toBe(true);
     const user = instructions.filter((line) => /^USER\s/i.test(line)).at(-1);
