@@ -6,7 +6,7 @@ import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues';
 import type { AppConfig } from '../../config/env';
 import { buildGateway } from './server';
-import { IntegrationService } from '../integration/service';
+import { IntegrationService, type IntegrationServiceConfig } from '../integration/service';
 import { WebhookSecrets } from '../integration/secrets';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
 
@@ -63,6 +63,7 @@ export function createIntegrationService(
   taskQueues: TaskQueues,
   keys: EncryptionKey[],
   workflowOptions?: IntegrationOptions,
+  tuning: Pick<IntegrationServiceConfig, 'connectTimeoutMs' | 'authorizationTtlMs'> = {},
 ): IntegrationService {
   return new IntegrationService(
     client,
@@ -73,6 +74,7 @@ export function createIntegrationService(
       webexScopes: config.WEBEX_SCOPES,
       taskQueue: taskQueues.webex,
       workflowOptions,
+      ...tuning,
     },
     new WebhookSecrets(keys[0]!),
   );

@@ -28,10 +28,23 @@ export interface IntegrationServiceConfig {
   taskQueue: string;
   /** How long an authorize URL stays usable. */
   authorizationTtlMs?: number;
+  /** How long connect waits for the workflow (a worker) to open the attempt. */
+  connectTimeoutMs?: number;
   workflowOptions?: IntegrationOptions;
 }
 
+/** Connecting cannot work right now (not configured, or no worker): the gateway answers 503. */
 export class NotConfiguredError extends Error {}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  let current = err as { code?: number; cause?: unknown; message?: string } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    // gRPC DEADLINE_EXCEEDED is code 4.
+    if (current.code === 4 || /deadline exceeded/i.test(current.message ?? '')) return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}
 export class InvalidStateError extends Error {}
 /** The integration exists but no worker answered its status query (e.g. the worker is down). */
 export class StatusUnavailableError extends Error {
@@ -89,10 +102,20 @@ export class IntegrationService {
         { key: IntegrationStatus, value: 'awaiting_authorization' },
       ],
     });
-    await this.client.workflow.executeUpdateWithStart(beginAuthorization, {
-      args: [{ stateNonce: nonce, codeVerifier: pkce.verifier, expiresAt }],
-      startWorkflowOperation: start,
-    });
+    try {
+      // The update needs a worker; without one, say so rather than hold the browser forever.
+      await this.client.connection.withDeadline(Date.now() + (this.cfg.connectTimeoutMs ?? 20_000), () =>
+        this.client.workflow.executeUpdateWithStart(beginAuthorization, {
+          args: [{ stateNonce: nonce, codeVerifier: pkce.verifier, expiresAt }],
+          startWorkflowOperation: start,
+        }),
+      );
+    } catch (err) {
+      if (isDeadlineExceeded(err)) {
+        throw new NotConfiguredError('no worker answered in time; is the worker running? Try again shortly');
+      }
+      throw err;
+    }
     return {
       authorizeUrl: buildAuthorizeUrl({
         baseUrl: this.cfg.webexApiBaseUrl,

@@ -23,6 +23,7 @@ type WebexSimulator = Awaited<ReturnType<typeof startWebexSimulator>>;
 export interface WebexAppOptions {
   simulator?: Parameters<typeof startWebexSimulator>[0];
   workflowOptions?: IntegrationOptions;
+  connectTimeoutMs?: number;
   activityDeps?: Partial<WebexActivityDeps>;
 }
 
@@ -59,7 +60,16 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     runInBackground(await createTestWorker({ taskQueue: taskQueues.webex, activities }));
   let stopWorker: (() => Promise<void>) | undefined = await startWorker();
 
-  const integrations = createIntegrationService(client, config, taskQueues, testKeys(), opts.workflowOptions);
+  const integrations = createIntegrationService(
+    client,
+    config,
+    taskQueues,
+    testKeys(),
+    opts.workflowOptions,
+    {
+      connectTimeoutMs: opts.connectTimeoutMs,
+    },
+  );
   const app: FastifyInstance = await buildGateway({
     client,
     config,

@@ -165,3 +165,24 @@ describe('tokens', () => {
     }
   });
 });
+
+describe('without a worker', () => {
+  it('connect answers 503 naming the problem instead of hanging; status too', async () => {
+    const lonely = await startWebexApp({ connectTimeoutMs: 1_500 });
+    try {
+      const accountId = newAccount();
+      await connectLikeABrowser(lonely, accountId);
+      await lonely.stopWorker();
+      const res = await http(`${lonely.gatewayUrl}/api/accounts/${accountId}/webex/connect`, {
+        method: 'POST',
+      });
+      expect(res.status).toBe(503);
+      expect((res.body as { error: string }).error).toContain('no worker answered');
+      const status = await integrationStatus(lonely, accountId);
+      expect(status.status).toBe(503);
+      expect(status.body).toMatchObject({ status: 'connected' });
+    } finally {
+      await lonely.close();
+    }
+  });
+});
