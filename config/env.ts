@@ -6,6 +6,8 @@ import { z } from 'zod';
  * never echoing the value itself (it may be a secret).
  */
 
+export const DEFAULT_WEB_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+
 const DEFAULT_WEBEX_SCOPES =
   'spark:rooms_read spark:rooms_write spark:messages_read spark:messages_write spark:people_read';
 
@@ -67,6 +69,21 @@ export const envSchema = z.object({
   BILLSBY_API_BASE_URL: httpUrl('https://public.billsby.com/api/v1/rest'),
   BILLSBY_API_KEY: optionalNonEmpty,
   PAYLOAD_ENCRYPTION_KEY: optionalNonEmpty,
+  /** Browser origins of the Temporal Web UI allowed to call the gateway's codec endpoint (CORS). */
+  WEB_UI_ORIGINS: z
+    .string()
+    .trim()
+    .default(DEFAULT_WEB_UI_ORIGINS.join(','))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
+      'must be comma-separated origins like http://localhost:8233 (scheme://host[:port], no path)',
+    ),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

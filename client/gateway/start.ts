@@ -10,8 +10,6 @@ import { IntegrationService, type IntegrationServiceConfig } from '../integratio
 import { WebhookSecrets } from '../integration/secrets';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
 
-export const DEFAULT_WEB_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
-
 export interface RunningGateway {
   url: string;
   port: number;
@@ -42,7 +40,7 @@ export async function startGateway(
     codec: new AesGcmPayloadCodec(keys),
     taskQueues,
     integrations: createIntegrationService(client, config, taskQueues, keys, opts.workflowOptions),
-    webUiOrigins: opts.webUiOrigins ?? DEFAULT_WEB_UI_ORIGINS,
+    webUiOrigins: opts.webUiOrigins ?? config.WEB_UI_ORIGINS,
   });
   await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
   const port = (app.server.address() as { port: number }).port;

@@ -36,6 +36,8 @@ describe('configuration', () => {
         'BILLSBY_API_BASE_URL',
         'BILLSBY_API_KEY',
         'PAYLOAD_ENCRYPTION_KEY',
+        // Added by this project: the Web UI origins allowed to call the codec endpoint.
+        'WEB_UI_ORIGINS',
       ].sort(),
     );
   });
@@ -47,6 +49,7 @@ describe('configuration', () => {
     [{ TEMPORAL_ADDRESS: 'temporal' }, 'TEMPORAL_ADDRESS: must be host:port'],
     [{ WEBEX_SCOPES: 'a,b' }, 'WEBEX_SCOPES: must be space-separated scope names'],
     [{ TEMPORAL_NAMESPACE: 'bad namespace' }, 'TEMPORAL_NAMESPACE: must be a namespace name'],
+    [{ WEB_UI_ORIGINS: 'http://localhost:8233/ui' }, 'WEB_UI_ORIGINS: must be comma-separated origins'],
   ])('names the variable and what it expects: %j', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
