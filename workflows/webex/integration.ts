@@ -1,25 +1,19 @@
 import {
-  CancellationScope,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   isCancellation,
-  startChild,
-  ParentClosePolicy,
   setHandler,
   allHandlersFinished,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import { SeenIds } from '../../domain/integration/seen-ids';
 import type { IntegrationView } from '../../domain/integration/status';
-import { BillsbyAccountId, BillsbyEventType, IntegrationStatus } from '../../temporal/search-attributes';
+import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
 import { workflowNow, workflowNowIso } from '../clock';
 import {
   beginAuthorization,
   completeAuthorization,
-  deliveryWorkflowId,
   eventReceived,
   getStatus,
   uninstall,
@@ -33,14 +27,13 @@ import {
   refreshActivities,
   setupActivities,
 } from './webex-api';
-import { webexDelivery } from './delivery';
+import { runDeliveryChild } from './run-delivery';
 import {
   initialState,
   MAX_RECENT_FAILURES,
   queueBytes,
-  refreshTimeFor,
+  tokensFrom,
   viewOf,
-  type HeadProgress,
   type IntegrationState,
 } from './state';
 
@@ -168,13 +161,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
         code: job.code,
         codeVerifier: job.codeVerifier,
       });
-      const now = workflowNow();
-      const tokens = {
-        accessToken: grant.accessToken,
-        refreshToken: grant.refreshToken ?? null,
-        expiresAt: now + grant.expiresIn * 1000,
-        refreshAt: refreshTimeFor(now, grant.expiresIn),
-      };
+      const tokens = tokensFrom(grant, workflowNow(), null);
       const me = await setupActivities.identifyWebexUser({ accessToken: tokens.accessToken });
       const room = await setupActivities.findOrCreateBillsbyRoom({ accessToken: tokens.accessToken });
       if (s.room?.id !== room.id) s.lastMessageId = null;
@@ -201,13 +188,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     if (!tokens.refreshToken) return reauthorize('Webex gave no refresh token and the access token expired.');
     try {
       const grant = await refreshActivities.refreshWebexToken({ refreshToken: tokens.refreshToken });
-      const now = workflowNow();
-      s.tokens = {
-        accessToken: grant.accessToken,
-        refreshToken: grant.refreshToken ?? tokens.refreshToken,
-        expiresAt: now + grant.expiresIn * 1000,
-        refreshAt: refreshTimeFor(now, grant.expiresIn),
-      };
+      s.tokens = tokensFrom(grant, workflowNow(), tokens.refreshToken);
       retryAt = null;
       return true;
     } catch (err) {
@@ -239,7 +220,20 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     const verifyFirst = head.attempted;
     head.attempted = true;
     try {
-      const result = await runDeliveryChild(event, head, verifyFirst);
+      const result = await runDeliveryChild(
+        {
+          accountId,
+          event,
+          accessToken: s.tokens!.accessToken,
+          roomId: s.room!.id,
+          personId: s.connectedAs!.id,
+          startPart: head.partsDone,
+          afterMessageId: s.lastMessageId,
+          notBefore: new Date(Date.parse(head.firstAttemptAt) - CLOCK_SKEW_MS).toISOString(),
+          verifyFirst,
+        },
+        () => uninstallRequested || authJobs.length > 0 || continueAsNewDue(),
+      );
       if (!result) return; // interrupted: the loop decides what comes next
       s.lastMessageId = result.lastMessageId;
       if (result.outcome === 'delivered') {
@@ -280,58 +274,6 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       s.lastError = `Delivery of event ${event.Id} failed, will retry: ${failureMessage(err)}`;
       retryAt = workflowNow() + (options.retryLaterMs ?? 60_000);
     }
-  }
-
-  /**
-   * Runs the event's delivery child until it finishes, or until uninstall, a new authorization or
-   * a due continue-as-new (a long Webex outage must not grow history without bound) interrupts
-   * it; then the child is cancelled and awaited, so nothing more is posted. The child
-   * is cancelled only once it has started: a cancel sent earlier would miss it.
-   */
-  async function runDeliveryChild(event: BillsbyEvent, head: HeadProgress, verifyFirst: boolean) {
-    const child = await startChild(webexDelivery, {
-      workflowId: deliveryWorkflowId(accountId, event.Id),
-      args: [
-        {
-          accountId,
-          event,
-          accessToken: s.tokens!.accessToken,
-          roomId: s.room!.id,
-          personId: s.connectedAs!.id,
-          startPart: head.partsDone,
-          afterMessageId: s.lastMessageId,
-          notBefore: new Date(Date.parse(head.firstAttemptAt) - CLOCK_SKEW_MS).toISOString(),
-          verifyFirst,
-        },
-      ],
-      parentClosePolicy: ParentClosePolicy.TERMINATE,
-      typedSearchAttributes: [
-        { key: BillsbyAccountId, value: accountId },
-        { key: BillsbyEventType, value: event.Type },
-      ],
-    });
-    const settled = child.result().then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
-    const waitScope = new CancellationScope();
-    const interrupted = waitScope
-      .run(() => condition(() => uninstallRequested || authJobs.length > 0 || continueAsNewDue()))
-      .then(
-        () => undefined,
-        () => undefined,
-      );
-    let outcome = await Promise.race([settled, interrupted]);
-    waitScope.cancel();
-    if (!outcome) {
-      await getExternalWorkflowHandle(child.workflowId, child.firstExecutionRunId).cancel();
-      outcome = await settled;
-    }
-    if ('error' in outcome) {
-      if (isCancellation(outcome.error)) return undefined;
-      throw outcome.error;
-    }
-    return outcome.value;
   }
 
   function dequeueHead() {

@@ -87,6 +87,20 @@ export function refreshTimeFor(now: number, expiresInSeconds: number): number {
   return now + lifetime - Math.min(10 * 60_000, lifetime * 0.2);
 }
 
+/** Tokens from a grant; Webex may omit the refresh token on refresh, so the old one is kept. */
+export function tokensFrom(
+  grant: { accessToken: string; expiresIn: number; refreshToken?: string },
+  now: number,
+  previousRefreshToken: string | null,
+): WebexTokens {
+  return {
+    accessToken: grant.accessToken,
+    refreshToken: grant.refreshToken ?? previousRefreshToken,
+    expiresAt: now + grant.expiresIn * 1000,
+    refreshAt: refreshTimeFor(now, grant.expiresIn),
+  };
+}
+
 /** Rough JSON size of the queue, to keep continue-as-new payloads far below Temporal's 2 MB limit. */
 export function queueBytes(queue: BillsbyEvent[]): number {
   let total = 0;
