@@ -99,7 +99,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  let stopping = false;
   const forward = (chunk: Buffer) => {
+    // Its own shutdown chatter (pollers closing) is expected and only alarms people.
+    if (stopping) return;
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`[temporal] ${line}`);
   };
   child.stdout?.on('data', forward);
@@ -110,6 +113,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   process.on('exit', killOnExit);
 
   const stop = async () => {
+    stopping = true;
     if (running()) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
