@@ -57,20 +57,8 @@ export function addToTotals(totals: ReasonTotals, entry: OrganizationEngagement)
   for (const reason of entry.reasons) totals[reason] += 1;
 }
 
-/** UTF-8 size of a string without Node's Buffer (this module runs inside the workflow sandbox). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
+/** UTF-8 size of a string, counted by hand: this module runs inside the workflow sandbox. */
+export { utf8ByteLength as utf8Length } from '../billsby/message-text';
 
 /** An organization's place in the listing (newest first), so a report assembled from parts keeps that order. */
 export interface RankedEngagement {
