@@ -1,4 +1,9 @@
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { buildAuthorizeUrl, createPkcePair } from '../../connectors/webex/oauth';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
@@ -37,6 +42,8 @@ export interface IntegrationServiceConfig {
 export class NotConfiguredError extends Error {}
 
 function isDeadlineExceeded(err: unknown): boolean {
+  // The client reports the same deadline either as this error or as a gRPC DEADLINE_EXCEEDED.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   let current = err as { code?: number; cause?: unknown; message?: string } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     // gRPC DEADLINE_EXCEEDED is code 4.
