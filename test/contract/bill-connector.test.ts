@@ -1,21 +1,12 @@
 /** BILL connector against the BILL simulator: happy paths, headers, session kinds, pagination, filters. */
 import axios from 'axios';
-import { BillApiError, BillClient, createBillClient } from '../../connectors/bill';
+import { BillClient, createBillClient } from '../../connectors/bill';
+import { rejection } from './bill-helpers';
 import { BillSimulator, SEED_AS_OF, SEED_CREDENTIALS as C, startBillSimulator } from '../../simulators/bill';
 
 let sim: BillSimulator;
 let bill: BillClient;
 let partner: string;
-
-async function rejection(p: Promise<unknown>): Promise<BillApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BillApiError);
-    return err as BillApiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeAll(async () => {
   sim = await startBillSimulator({ now: () => Date.parse(SEED_AS_OF) });

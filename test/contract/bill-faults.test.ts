@@ -1,5 +1,6 @@
 /** BILL connector faults against the simulator: sessions, rate limits, credentials, 5xx, transport, bad bodies. */
 import { BillApiError, BillClient, createBillClient } from '../../connectors/bill';
+import { rejection } from './bill-helpers';
 import { BillSimulator, SEED_AS_OF, SEED_CREDENTIALS as C, startBillSimulator } from '../../simulators/bill';
 
 const MIN = 60_000;
@@ -7,15 +8,6 @@ let clock = Date.parse(SEED_AS_OF);
 let sim: BillSimulator;
 let bill: BillClient;
 
-async function rejection(p: Promise<unknown>): Promise<BillApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BillApiError);
-    return err as BillApiError;
-  }
-  throw new Error('expected a rejection');
-}
 const login = async () => (await bill.partnerLogin(C)).sessionId;
 const orgLogin = async (partner: string) =>
   (await bill.loginAsUser(partner, { organizationId: '00801SEED000001', userId: '00601S01USER01' }))
