@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AppConfig } from '../config/env';
+import type { EventLog } from '../eventlog/types';
 import { DATA_DIR } from '../temporal/paths';
 import { createBillActivities, type BillActivityDeps } from './bill';
 import * as diagnostics from './diagnostics';
@@ -12,9 +13,10 @@ export interface ActivityDeps {
 }
 
 /** Activity dependencies from the product configuration. Tests build their own (simulator URLs). */
-export function activityDepsFromConfig(config: AppConfig): ActivityDeps {
+export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): ActivityDeps {
   return {
     webex: {
+      eventLog,
       apiBaseUrl: config.WEBEX_API_BASE_URL,
       clientId: config.WEBEX_CLIENT_ID,
       clientSecret: config.WEBEX_CLIENT_SECRET,

@@ -69,6 +69,17 @@ export const envSchema = z.object({
   BILLSBY_API_BASE_URL: httpUrl('https://public.billsby.com/api/v1/rest'),
   BILLSBY_API_KEY: optionalNonEmpty,
   PAYLOAD_ENCRYPTION_KEY: optionalNonEmpty,
+  /** PostgreSQL URL of the event log; unset → the embedded engine (SQLite) in the data folder. */
+  DATABASE_URL: optionalNonEmpty.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+    'must be a postgres:// or postgresql:// URL',
+  ),
+  /** Per-account cap on undelivered events; at the cap the webhook answers 429 with Retry-After. */
+  EVENT_LOG_MAX_UNDELIVERED: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1_000_000),
   /** Browser origins of the Temporal Web UI allowed to call the gateway's codec endpoint (CORS). */
   WEB_UI_ORIGINS: z
     .string()

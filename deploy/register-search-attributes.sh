@@ -1,7 +1,7 @@
 #!/bin/sh
 # One-shot set-up for docker-compose: waits for the Temporal frontend and the namespace, then
-# registers each search attribute named on the command line as Keyword (the product's
-# PRODUCT_SEARCH_ATTRIBUTES, temporal/search-attributes.ts). Safe to run again: existing
+# registers each search attribute named on the command line, NAME or NAME=TYPE (TYPE defaults to
+# Keyword; the product's PRODUCT_SEARCH_ATTRIBUTES, temporal/search-attributes.ts). Safe to run again: existing
 # attributes are left alone. Exits non-zero if an attribute is still missing, so services that
 # depend on this one (condition: service_completed_successfully) do not start half-configured.
 #
@@ -13,7 +13,7 @@ namespace="${TEMPORAL_NAMESPACE:-default}"
 wait_seconds="${WAIT_SECONDS:-300}"
 
 if [ "$#" -eq 0 ]; then
-  echo "usage: $0 NAME [NAME...]" >&2
+  echo "usage: $0 NAME[=TYPE] [NAME[=TYPE]...]" >&2
   exit 2
 fi
 
@@ -32,19 +32,23 @@ existing() {
   temporal operator search-attribute list --address "$address" --namespace "$namespace" 2>/dev/null
 }
 
-for name in "$@"; do
+for spec in "$@"; do
+  name="${spec%%=*}"
+  type="Keyword"
+  [ "$spec" = "$name" ] || type="${spec#*=}"
   if existing | grep -Eq "(^|[[:space:]])${name}([[:space:]]|$)"; then
     echo "search attribute ${name} already registered"
     continue
   fi
-  echo "registering search attribute ${name} (Keyword)"
+  echo "registering search attribute ${name} (${type})"
   # A concurrent registration may make this fail; the check below decides.
   temporal operator search-attribute create --address "$address" --namespace "$namespace" \
-    --name "$name" --type Keyword || true
+    --name "$name" --type "$type" || true
 done
 
 # Registration is eventually visible; confirm every attribute before reporting success.
-for name in "$@"; do
+for spec in "$@"; do
+  name="${spec%%=*}"
   tries=0
   until existing | grep -Eq "(^|[[:space:]])${name}([[:space:]]|$)"; do
     tries=$((tries + 1))

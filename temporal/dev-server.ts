@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { PRODUCT_SEARCH_ATTRIBUTES } from './search-attributes';
+import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from './search-attributes';
 
 /**
  * The embedded Temporal server: `temporal server start-dev` spawned and owned by this process.
@@ -36,7 +36,8 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   const ip = opts.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn'];
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
-  for (const key of PRODUCT_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+  for (const key of PRODUCT_SEARCH_ATTRIBUTES)
+    args.push('--search-attribute', `${key.name}=${searchAttributeTypeName(key)}`);
   args.push(
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecution=true',

@@ -15,6 +15,15 @@ export interface ProductWorkerOptions {
   tuning?: Partial<WorkerOptions>;
 }
 
+/**
+ * Heartbeats carry cancellation to a running activity: sent at most once a second (the SDK's
+ * default waits up to 30 s), an uninstall stops a batch delivery between two posts, promptly.
+ */
+export const PRODUCT_WORKER_DEFAULTS: Partial<WorkerOptions> = {
+  maxHeartbeatThrottleInterval: '1 second',
+  defaultHeartbeatThrottleInterval: '1 second',
+};
+
 /** One worker per task queue, sharing the bundle, converter and activities. */
 export async function createProductWorkers(opts: ProductWorkerOptions): Promise<Worker[]> {
   const code = opts.workflowBundle ?? { code: (await bundle()).code };
@@ -27,6 +36,7 @@ export async function createProductWorkers(opts: ProductWorkerOptions): Promise<
         dataConverter: opts.dataConverter,
         activities: opts.activities,
         workflowBundle: code,
+        ...PRODUCT_WORKER_DEFAULTS,
         ...opts.tuning,
       }),
     ),

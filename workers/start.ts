@@ -6,6 +6,7 @@ import { createDataConverter } from '../temporal/data-converter';
 import { loadEncryptionKeys } from '../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../temporal/task-queues';
 import { createProductWorkers } from './create-workers';
+import { openEventLog } from '../eventlog/open';
 
 export interface RunningWorkers {
   temporalAddress: string;
@@ -22,14 +23,17 @@ export async function startWorkers(
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
   const connection = await connectWorker({ address });
   const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
+  const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
+  const eventLog = await openEventLog({ databaseUrl: config.DATABASE_URL, keys });
   const workers: Worker[] = await createProductWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: createDataConverter(loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY)),
+    dataConverter: createDataConverter(keys),
     taskQueues,
-    activities: createActivities(activityDepsFromConfig(config)),
+    activities: createActivities(activityDepsFromConfig(config, eventLog)),
   });
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await eventLog.close();
     await connection.close();
   });
   return {

@@ -1,8 +1,11 @@
 import type { RetryAfterPolicy } from '../../connectors/webex';
+import type { EventLog } from '../../eventlog/types';
 import type { BackoffPolicy } from './failures';
 
 /** What the Webex activities need from the worker's configuration. */
 export interface WebexActivityDeps {
+  /** The event log: the delivery activities read queued events from it and record outcomes. */
+  eventLog: EventLog;
   apiBaseUrl: string;
   clientId?: string;
   clientSecret?: string;

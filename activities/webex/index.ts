@@ -1,4 +1,4 @@
-import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import {
   createWebexClient,
   exchangeCode,
@@ -7,6 +7,8 @@ import {
   type WebexTokenSet,
 } from '../../connectors/webex';
 import { BILLSBY_ROOM_TITLE } from '../../domain/integration/constants';
+import type { QueuedRef } from '../../eventlog/types';
+import { deliverBatch, type DeliverBatchInput, type DeliverBatchResult } from './deliver-batch';
 import type { WebexActivityDeps } from './deps';
 import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
 
@@ -20,12 +22,6 @@ export interface TokenGrant {
 export interface RoomRef {
   id: string;
   title: string;
-}
-
-export interface PostResult {
-  messageId: string;
-  /** True when an earlier, ambiguous attempt had in fact posted it, so we did not post again. */
-  alreadyPosted: boolean;
 }
 
 const grant = (t: WebexTokenSet): TokenGrant => ({
@@ -64,7 +60,7 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     try {
       return await call();
     } catch (err) {
-      if (err instanceof ApplicationFailure) throw err;
+      if (err instanceof ApplicationFailure || err instanceof CancelledFailure) throw err;
       throw toWebexFailure(err, activityInfo().attempt, backoff);
     }
   }
@@ -107,37 +103,19 @@ export function createWebexActivities(deps: WebexActivityDeps) {
       return { id: room.id, title: room.title, created: true };
     },
 
-    /**
-     * Posts one message. Webex has no idempotency key, so on any attempt after the first we
-     * first look for this exact text, posted by us after `afterMessageId` (the last message we
-     * know we posted), and return it instead of posting a second copy.
-     */
-    async postWebexMessage(input: {
-      accessToken: string;
-      roomId: string;
-      text: string;
-      personId: string;
-      afterMessageId?: string;
-      notBefore: string;
-      /** Check first even on attempt 1: an earlier delivery run may have posted it. */
-      verifyFirst?: boolean;
-    }): Promise<PostResult> {
-      if (activityInfo().attempt > 1 || input.verifyFirst) {
-        const recent = await webex(() =>
-          client.listMessages(input.accessToken, input.roomId, { max: deps.recentMessagesWindow ?? 50 }),
-        );
-        for (const message of recent) {
-          if (message.id === input.afterMessageId) break;
-          if (message.created < input.notBefore) break;
-          if (message.personId === input.personId && message.text === input.text) {
-            return { messageId: message.id, alreadyPosted: true };
-          }
-        }
-      }
-      const posted = await webex(() =>
-        client.postMessage(input.accessToken, { roomId: input.roomId, text: input.text }),
-      );
-      return { messageId: posted.id, alreadyPosted: false };
+    /** Posts a batch of queued events from the event log, in order (see deliver-batch.ts). */
+    async deliverQueuedEvents(input: DeliverBatchInput): Promise<DeliverBatchResult> {
+      return webex(() => deliverBatch(deps.eventLog, client, input, deps.recentMessagesWindow ?? 50));
+    },
+
+    /** The next batch's ids and types (no payloads, so nothing personal reaches history). */
+    async peekQueuedEvents(input: { accountId: string; limit: number }): Promise<QueuedRef[]> {
+      return deps.eventLog.peekQueued(input.accountId, input.limit);
+    },
+
+    /** Uninstall: stop accepting webhooks and mark what is still queued `dropped` (kept in the log). */
+    async closeAccountEventLog(input: { accountId: string }): Promise<{ dropped: number }> {
+      return { dropped: await deps.eventLog.closeAccount(input.accountId) };
     },
   };
 }

@@ -6,6 +6,7 @@
 import { CommandFailed, UsageError } from './args';
 import { ENGAGEMENT_USAGE, engagementCommand } from './engagement';
 import { connectCommand, statusCommand, uninstallCommand } from './integration';
+import { eventsCommand } from './events';
 import { sendEventCommand } from './send-event';
 
 type Command = (argv: string[], out: NodeJS.WriteStream) => Promise<void>;
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   uninstall: uninstallCommand,
   'send-event': sendEventCommand,
+  events: eventsCommand,
   engagement: engagementCommand,
 };
 
@@ -27,7 +29,10 @@ Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
   send-event --account <accountId> --file <event.json> [--secret S]
                                  post a Billsby event to the webhook endpoint; the secret defaults to
                                  BILLSBY_WEBHOOK_SECRET, else it is derived from PAYLOAD_ENCRYPTION_KEY
-  (connect, status and uninstall also take --json to print the gateway's JSON answer)
+  events <accountId> [--state queued|delivered|failed|dropped] [--limit N]
+                                 each event's delivery state from the event log (newest first;
+                                 queued: oldest first), with Webex message ids or the failure
+  (connect, status, uninstall and events also take --json to print the gateway's JSON answer)
 
 BILL customer engagement (through Temporal at TEMPORAL_ADDRESS):
   engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]

@@ -4,6 +4,8 @@
  * but pointed at the simulators and at the demo's own ports and database.
  */
 import path from 'node:path';
+import { openEventLog } from '../../eventlog/open';
+import type { EventLog } from '../../eventlog/types';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -44,6 +46,7 @@ export interface DemoStack {
   client?: Client;
   config?: AppConfig;
   integrations?: IntegrationService;
+  eventLog?: EventLog;
   publicUrl?: string;
   uiUrl?: string;
   /** Set while stopping: the dev server's shutdown chatter (poll errors, dial errors) is not shown. */
@@ -121,7 +124,12 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
   stack.uiUrl = `http://localhost:${opts.uiPort}`;
   log(`  Temporal dev server: ${address}, Web UI ${stack.uiUrl} (codec endpoint ${publicUrl})`);
 
-  const deps = activityDepsFromConfig(config);
+  const eventLog = await openEventLog({
+    sqlitePath: path.join(opts.dataDir, 'demo', 'event-log.sqlite'),
+    keys,
+  });
+  stack.eventLog = eventLog;
+  const deps = activityDepsFromConfig(config, eventLog);
   deps.bill.reportsDir = path.join(opts.dataDir, 'reports');
   const connection = await connectWorker({ address });
   const workers = await createProductWorkers({
@@ -141,7 +149,7 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
   });
-  stack.integrations = createIntegrationService(stack.client, config, DEFAULT_TASK_QUEUES, keys);
+  stack.integrations = createIntegrationService(stack.client, config, DEFAULT_TASK_QUEUES, keys, eventLog);
   const app = await buildGateway({
     client: stack.client,
     config,
@@ -176,7 +184,7 @@ async function within(ms: number, what: string, work: () => Promise<unknown>, lo
 
 /** Gateway, worker, simulators, Temporal server last; each bounded so Ctrl+C always ends. */
 export async function stopDemoStack(stack: DemoStack, log: (line: string) => void): Promise<void> {
-  const { gateway, client, workers, webex, bill, server } = stack;
+  const { gateway, client, workers, webex, bill, server, eventLog, integrations } = stack;
   stack.quiet = true;
   if (gateway) await within(10_000, 'gateway', () => gateway.close(), log);
   if (client) await within(5_000, 'Temporal client', () => client.connection.close(), log);
@@ -191,6 +199,8 @@ export async function stopDemoStack(stack: DemoStack, log: (line: string) => voi
       log,
     );
   }
+  integrations?.close();
+  if (eventLog) await within(5_000, 'event log', () => eventLog.close(), log);
   if (webex) await within(5_000, 'Webex simulator', () => webex.close(), log);
   if (bill) await within(5_000, 'BILL simulator', () => bill.close(), log);
   if (server) await within(15_000, 'Temporal dev server', () => server.stop(), log);

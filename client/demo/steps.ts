@@ -4,7 +4,7 @@ import type { StatusResult } from '../integration/service';
 import { SEED_AS_OF } from '../../simulators/bill';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
 import { runEngagement } from '../engagement';
-import { integrationWorkflowId, deliveryWorkflowId } from '../../workflows/webex/definitions';
+import { integrationWorkflowId } from '../../workflows/webex/definitions';
 import { loadDemoEvents, type DemoEvent } from './events';
 import { pollUntil, request } from './http';
 import type { DemoStack } from './stack';
@@ -153,8 +153,10 @@ export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
   print(`      ${list(`BillsbyAccountId="${account}"`)}`);
   print(`    integration workflow: ${integration}`);
   print(`      ${list(`WorkflowId="${integration}"`)}`);
-  print(`    delivery workflows:   ${deliveryWorkflowId(account, '<eventId>')}, this run's:`);
-  for (const e of result.events) print(`      ${deliveryWorkflowId(account, e.id)}`);
+  print(
+    `    batch deliveries:     webex-delivery:${account}:<first seq>-<last seq>; the one that delivered an event:`,
+  );
+  for (const e of result.events) print(`      ${list(`BillsbyEventIds="${e.id}"`)}`);
   print(`    engagement run:       ${result.engagementWorkflowId}`);
   print(`      ${list(`WorkflowId="${result.engagementWorkflowId}"`)}`);
   print(`    payloads are encrypted; the Web UI shows them decrypted through the gateway's codec endpoint`);

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { GatewayContext } from './context';
 import { registerCodecRoutes } from './codec-routes';
 import { registerControlPage } from './control-page';
+import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 
@@ -37,6 +38,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   registerCodecRoutes(app, ctx.codec, ctx.webUiOrigins);
   registerIntegrationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
   registerControlPage(app, ctx);
   return app;
 }

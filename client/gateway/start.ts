@@ -9,6 +9,8 @@ import { buildGateway } from './server';
 import { IntegrationService, type IntegrationServiceConfig } from '../integration/service';
 import { WebhookSecrets } from '../integration/secrets';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
+import { openEventLog } from '../../eventlog/open';
+import type { EventLog } from '../../eventlog/types';
 
 export interface RunningGateway {
   url: string;
@@ -34,12 +36,21 @@ export async function startGateway(
     dataConverter: createDataConverter(keys),
   });
   const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
+  const eventLog = await openEventLog({ databaseUrl: config.DATABASE_URL, keys });
+  const integrations = createIntegrationService(
+    client,
+    config,
+    taskQueues,
+    keys,
+    eventLog,
+    opts.workflowOptions,
+  );
   const app = await buildGateway({
     client,
     config,
     codec: new AesGcmPayloadCodec(keys),
     taskQueues,
-    integrations: createIntegrationService(client, config, taskQueues, keys, opts.workflowOptions),
+    integrations,
     webUiOrigins: opts.webUiOrigins ?? config.WEB_UI_ORIGINS,
   });
   await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
@@ -50,6 +61,8 @@ export async function startGateway(
     temporalAddress: address,
     async close() {
       await app.close();
+      integrations.close();
+      await eventLog.close();
       await client.connection.close();
     },
   };
@@ -60,8 +73,9 @@ export function createIntegrationService(
   config: AppConfig,
   taskQueues: TaskQueues,
   keys: EncryptionKey[],
+  eventLog: EventLog,
   workflowOptions?: IntegrationOptions,
-  tuning: Pick<IntegrationServiceConfig, 'connectTimeoutMs' | 'authorizationTtlMs'> = {},
+  tuning: Pick<IntegrationServiceConfig, 'connectTimeoutMs' | 'authorizationTtlMs' | 'waker'> = {},
 ): IntegrationService {
   return new IntegrationService(
     client,
@@ -72,8 +86,10 @@ export function createIntegrationService(
       webexScopes: config.WEBEX_SCOPES,
       taskQueue: taskQueues.webex,
       workflowOptions,
+      maxUndelivered: config.EVENT_LOG_MAX_UNDELIVERED,
       ...tuning,
     },
     new WebhookSecrets(keys[0]!),
+    eventLog,
   );
 }

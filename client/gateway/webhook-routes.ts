@@ -4,9 +4,13 @@ import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import type { GatewayContext } from './context';
 import { accountIdOr400 } from './replies';
 
+/** What a full backlog asks Billsby to wait before sending again. */
+const BACKLOG_RETRY_AFTER_SECONDS = 60;
+
 /**
  * `POST /webhooks/billsby/:accountId`: authenticate (header `secret`, constant time, no Temporal
- * round trip), validate, then signal the integration. 202 only once Temporal holds the event.
+ * round trip), validate, then append to the account's event log. 202 only once the log has
+ * committed the event; Temporal need not be up (the workflow is woken afterwards, best effort).
  */
 export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext) {
   app.post('/webhooks/billsby/:accountId', async (request, reply) => {
@@ -22,10 +26,19 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         .code(400)
         .send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
     }
-    const status = await ctx.integrations.submitEvent(accountId, parsed.event);
-    if (status === 'not_found') {
-      return reply.code(404).send({ error: `account ${accountId} has no active Webex integration` });
+    const outcome = await ctx.integrations.acceptEvent(accountId, parsed.event);
+    switch (outcome.status) {
+      case 'not_found':
+        return reply.code(404).send({ error: `account ${accountId} has no active Webex integration` });
+      case 'backlog_full':
+        return reply
+          .code(429)
+          .header('retry-after', String(BACKLOG_RETRY_AFTER_SECONDS))
+          .send({
+            error: `account ${accountId} has ${outcome.undelivered} undelivered events, the most it keeps; nothing was stored, send again later`,
+          });
+      default:
+        return reply.code(202).send({ eventId: parsed.event.Id, status: outcome.status });
     }
-    return reply.code(202).send({ eventId: parsed.event.Id, status });
   });
 }

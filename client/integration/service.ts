@@ -7,12 +7,12 @@ import {
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { buildAuthorizeUrl, createPkcePair } from '../../connectors/webex/oauth';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
-import type { IntegrationView } from '../../domain/integration/status';
+import type { IntegrationView, IntegrationWorkflowView } from '../../domain/integration/status';
+import type { AppendOutcome, DeliveryState, EventLog, EventRecord } from '../../eventlog/types';
 import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
 import {
   beginAuthorization,
   completeAuthorization,
-  eventReceived,
   getStatus,
   integrationWorkflowId,
   uninstall,
@@ -22,8 +22,9 @@ import type {
   IntegrationResult,
   webexIntegration,
 } from '../../workflows/webex/integration';
+import { AppendBatcher } from './append-batcher';
 import { composeState, newStateNonce, parseState, WebhookSecrets } from './secrets';
-import { RecentIds } from './recent-ids';
+import { WorkflowWaker, type WakerOptions } from './workflow-waker';
 
 export interface IntegrationServiceConfig {
   publicBaseUrl: string;
@@ -36,7 +37,13 @@ export interface IntegrationServiceConfig {
   /** How long connect waits for the workflow (a worker) to open the attempt. */
   connectTimeoutMs?: number;
   workflowOptions?: IntegrationOptions;
+  /** Per-account cap on undelivered events (EVENT_LOG_MAX_UNDELIVERED). */
+  maxUndelivered: number;
+  waker?: WakerOptions;
 }
+
+/** How many of the newest failed events the status shows. */
+const RECENT_FAILURES = 20;
 
 /** Connecting cannot work right now (not configured, or no worker): the gateway answers 503. */
 export class NotConfiguredError extends Error {}
@@ -73,13 +80,23 @@ export type StatusResult = IntegrationView & { webhookUrl: string };
  * What the gateway and CLI do with integrations, in Temporal terms. One instance per process.
  */
 export class IntegrationService {
-  private readonly recent = new RecentIds(50_000);
+  private readonly batcher: AppendBatcher;
+  private readonly waker: WorkflowWaker;
 
   constructor(
     private readonly client: Client,
     private readonly cfg: IntegrationServiceConfig,
     readonly secrets: WebhookSecrets,
-  ) {}
+    readonly eventLog: EventLog,
+  ) {
+    this.batcher = new AppendBatcher(eventLog, { maxUndelivered: cfg.maxUndelivered });
+    this.waker = new WorkflowWaker(client, cfg.waker);
+  }
+
+  /** Stops the wake-up timers (the log and the client belong to the caller). */
+  close(): void {
+    this.waker.close();
+  }
 
   get redirectUri(): string {
     return `${this.cfg.publicBaseUrl}/oauth/webex/callback`;
@@ -123,6 +140,8 @@ export class IntegrationService {
       }
       throw err;
     }
+    // From now on webhooks for this account are accepted into its log (also after an uninstall).
+    await this.eventLog.activateAccount(accountId);
     return {
       authorizeUrl: buildAuthorizeUrl({
         baseUrl: this.cfg.webexApiBaseUrl,
@@ -166,7 +185,7 @@ export class IntegrationService {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
-    let view: IntegrationView | undefined;
+    let view: IntegrationWorkflowView | undefined;
     if (description.status.name === 'RUNNING') {
       try {
         view = await this.client.connection.withDeadline(Date.now() + 5_000, () => handle.query(getStatus));
@@ -177,14 +196,32 @@ export class IntegrationService {
       view = (await this.finishedResult(accountId))?.view;
     }
     if (!view) return null;
-    return { ...view, webhookUrl: this.webhookUrl(accountId) };
+    return this.withLogFacts(view);
+  }
+
+  /** The workflow's view plus the exact counts and newest failures from the event log. */
+  private async withLogFacts(view: IntegrationWorkflowView): Promise<StatusResult> {
+    const [counts, failed] = await Promise.all([
+      this.eventLog.counts(view.accountId),
+      this.eventLog.list(view.accountId, { state: 'failed', limit: RECENT_FAILURES }),
+    ]);
+    return {
+      ...view,
+      counts,
+      recentFailures: failed.map((e) => ({
+        eventId: e.eventId,
+        eventType: e.type,
+        reason: e.lastError ?? '',
+        at: e.updatedAt,
+      })),
+      webhookUrl: this.webhookUrl(view.accountId),
+    };
   }
 
   async uninstall(accountId: string): Promise<StatusResult | null> {
     const handle = this.client.workflow.getHandle(integrationWorkflowId(accountId));
     try {
-      const view = await handle.executeUpdate(uninstall);
-      return { ...view, webhookUrl: this.webhookUrl(accountId) };
+      return await this.withLogFacts(await handle.executeUpdate(uninstall));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       // Already closed (uninstalled before) answers its final status; never integrated → null.
@@ -193,21 +230,21 @@ export class IntegrationService {
   }
 
   /**
-   * Records an event in the integration's history. Resolves only once Temporal has durably
-   * accepted the signal. 'not_found': no running integration (never integrated or uninstalled).
+   * Appends a validated event to the account's log; resolves once committed (the 202), then
+   * wakes the workflow without waiting for Temporal. `not_found`: no active integration.
    */
-  async submitEvent(accountId: string, event: BillsbyEvent): Promise<'accepted' | 'duplicate' | 'not_found'> {
-    const key = `${accountId}\u0000${event.Id}`;
-    const seenHere = this.recent.has(key);
-    try {
-      // Signalled even when seen here: the workflow is the authority and counts duplicates.
-      await this.client.workflow.getHandle(integrationWorkflowId(accountId)).signal(eventReceived, event);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return 'not_found';
-      throw err;
-    }
-    this.recent.add(key);
-    return seenHere ? 'duplicate' : 'accepted';
+  async acceptEvent(accountId: string, event: BillsbyEvent): Promise<AppendOutcome> {
+    const outcome = await this.batcher.append({ accountId, event });
+    if (outcome.status === 'accepted') this.waker.wake(accountId);
+    return outcome;
+  }
+
+  async event(accountId: string, eventId: string): Promise<EventRecord | null> {
+    return this.eventLog.get(accountId, eventId);
+  }
+
+  async events(accountId: string, query: { state?: DeliveryState; limit: number }): Promise<EventRecord[]> {
+    return this.eventLog.list(accountId, query);
   }
 
   private async finishedResult(accountId: string): Promise<IntegrationResult | undefined> {
@@ -231,7 +268,6 @@ export class IntegrationService {
     }
     const result = await this.finishedResult(accountId);
     if (!result) return undefined;
-    const { room, seen, counts, recentFailures } = result.state;
-    return { room, seen, counts, recentFailures };
+    return { room: result.state.room };
   }
 }

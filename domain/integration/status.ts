@@ -13,7 +13,7 @@ export interface DeliveryCounts {
   received: number;
   delivered: number;
   duplicates: number;
-  /** Waiting in the queue, including the one being delivered. */
+  /** Queued in the event log, including those being delivered. */
   pending: number;
   /** Rejected by Webex for good (e.g. 400): counted and listed, the queue moved on. */
   failed: number;
@@ -28,15 +28,20 @@ export interface FailedEvent {
   at: string;
 }
 
-/** What the status query answers; the gateway adds the webhook URL. */
-export interface IntegrationView {
+/** What the integration workflow knows: lifecycle, room, user. Counts live in the event log. */
+export interface IntegrationWorkflowView {
   accountId: string;
   status: IntegrationStatusValue;
   room: { id: string; title: string } | null;
   connectedAs: { id: string; displayName: string } | null;
-  counts: DeliveryCounts;
   lastError: string | null;
-  recentFailures: FailedEvent[];
   /** True while an OAuth attempt is open (an authorize URL was handed out and not yet used). */
   authorizationPending: boolean;
+}
+
+/** What the status API answers: the workflow's view plus exact counts from the event log. */
+export interface IntegrationView extends IntegrationWorkflowView {
+  counts: DeliveryCounts;
+  /** The newest events Webex refused for good, from the log. */
+  recentFailures: FailedEvent[];
 }

@@ -4,6 +4,7 @@ import { buildGateway } from '../../client/gateway/server';
 import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig } from '../../config/env';
 import { http, listen } from '../harness/http';
+import { openTestEventLog } from '../harness/webex-app';
 import {
   closeTestConnections,
   createTestClient,
@@ -26,7 +27,13 @@ async function gatewayWith(client: Client): Promise<string> {
     config: parseConfig({}),
     codec: testCodec(),
     taskQueues: uniqueTaskQueues('gw'),
-    integrations: createIntegrationService(client, parseConfig({}), uniqueTaskQueues('gw'), testKeys()),
+    integrations: createIntegrationService(
+      client,
+      parseConfig({}),
+      uniqueTaskQueues('gw'),
+      testKeys(),
+      await openTestEventLog(),
+    ),
     webUiOrigins: ['http://localhost:8233'],
   });
   apps.push(app);

@@ -38,24 +38,26 @@ export function uniqueTaskQueues(prefix: string): TaskQueues {
 
 const opened: { close(): Promise<void> }[] = [];
 
-export async function createTestClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: testAddress() });
+/** A client of the run's shared dev server, or of `address` (a test's own server). */
+export async function createTestClient(address = testAddress()): Promise<Client> {
+  const connection = await Connection.connect({ address });
   opened.push(connection);
   return new Client({ connection, namespace: testNamespace, dataConverter: testDataConverter() });
 }
 
 export async function createTestWorker(
-  opts: { taskQueue: string; activities: object } & Partial<WorkerOptions>,
+  opts: { taskQueue: string; activities: object; address?: string } & Partial<WorkerOptions>,
 ): Promise<Worker> {
   quietRuntime();
-  const connection = await NativeConnection.connect({ address: testAddress() });
+  const { address = testAddress(), ...workerOptions } = opts;
+  const connection = await NativeConnection.connect({ address });
   opened.push(connection);
   return Worker.create({
     connection,
     namespace: testNamespace,
     dataConverter: testDataConverter(),
     workflowBundle: testWorkflowBundle(),
-    ...opts,
+    ...workerOptions,
   });
 }
 

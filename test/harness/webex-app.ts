@@ -7,6 +7,12 @@ import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig, type AppConfig } from '../../config/env';
 import { startWebexSimulator } from '../../simulators/webex';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openEventLog } from '../../eventlog/open';
+import type { EventLog } from '../../eventlog/types';
+import { PRODUCT_WORKER_DEFAULTS } from '../../workers/create-workers';
 import { freePort } from './free-port';
 import { http } from './http';
 import {
@@ -24,7 +30,23 @@ export interface WebexAppOptions {
   simulator?: Parameters<typeof startWebexSimulator>[0];
   workflowOptions?: IntegrationOptions;
   connectTimeoutMs?: number;
-  activityDeps?: Partial<WebexActivityDeps>;
+  activityDeps?: Partial<Omit<WebexActivityDeps, 'eventLog'>>;
+  /** The event log's PostgreSQL database; default: a fresh embedded (SQLite) log in a temp folder. */
+  databaseUrl?: string;
+  /** EVENT_LOG_MAX_UNDELIVERED */
+  maxUndelivered?: number;
+  /** A test's own Temporal server; default: the run's shared dev server. */
+  temporalAddress?: string;
+}
+
+/** Short waits so tests finish quickly; production defaults are tens of seconds. */
+export const TEST_WORKFLOW_OPTIONS: IntegrationOptions = { heartbeatTimeoutMs: 5_000, idlePollMs: 5_000 };
+
+/** A fresh event log: PostgreSQL at `databaseUrl`, else an embedded one in a new temp folder. */
+export async function openTestEventLog(databaseUrl?: string): Promise<EventLog> {
+  if (databaseUrl) return openEventLog({ databaseUrl, keys: testKeys() });
+  const dir = mkdtempSync(path.join(tmpdir(), 'event-log-'));
+  return openEventLog({ sqlitePath: path.join(dir, 'event-log.sqlite'), keys: testKeys() });
 }
 
 /**
@@ -41,10 +63,14 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     WEBEX_API_BASE_URL: sim.baseUrl,
     WEBEX_CLIENT_ID: 'sim-client-id',
     WEBEX_CLIENT_SECRET: 'sim-client-secret',
+    ...(opts.maxUndelivered ? { EVENT_LOG_MAX_UNDELIVERED: String(opts.maxUndelivered) } : {}),
   });
+  const eventLog = await openTestEventLog(opts.databaseUrl);
+  const workflowOptions = { ...TEST_WORKFLOW_OPTIONS, ...opts.workflowOptions };
   const taskQueues = uniqueTaskQueues('webex');
-  const client: Client = await createTestClient();
+  const client: Client = await createTestClient(opts.temporalAddress);
   const activities = createWebexActivities({
+    eventLog,
     apiBaseUrl: sim.baseUrl,
     clientId: 'sim-client-id',
     clientSecret: 'sim-client-secret',
@@ -57,7 +83,14 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
   });
 
   const startWorker = async () =>
-    runInBackground(await createTestWorker({ taskQueue: taskQueues.webex, activities }));
+    runInBackground(
+      await createTestWorker({
+        taskQueue: taskQueues.webex,
+        activities,
+        address: opts.temporalAddress,
+        ...PRODUCT_WORKER_DEFAULTS,
+      }),
+    );
   let stopWorker: (() => Promise<void>) | undefined = await startWorker();
 
   const integrations = createIntegrationService(
@@ -65,10 +98,9 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     config,
     taskQueues,
     testKeys(),
-    opts.workflowOptions,
-    {
-      connectTimeoutMs: opts.connectTimeoutMs,
-    },
+    eventLog,
+    workflowOptions,
+    { connectTimeoutMs: opts.connectTimeoutMs, waker: { retryMs: 200, maxRetryMs: 2_000 } },
   );
   const app: FastifyInstance = await buildGateway({
     client,
@@ -86,6 +118,7 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     config,
     gatewayUrl,
     integrations,
+    eventLog,
     taskQueues,
     secretFor: (accountId: string) => integrations.secrets.secretFor(accountId),
     async stopWorker() {
@@ -97,7 +130,9 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     },
     async close() {
       await app.close();
+      integrations.close();
       await stopWorker?.();
+      await eventLog.close();
       await sim.close();
     },
   };
@@ -175,4 +210,17 @@ export const roomTexts = (app: WebexApp, roomId: string): string[] =>
 /** A small valid event whose message text is unique to `n`, for order and once-only checks. */
 export function numberedEvent(prefix: string, n: number) {
   return { Id: `${prefix}-${n}`, Type: 'CustomerCreated', CustomerUniqueId: `${prefix}-customer-${n}` };
+}
+
+/** The id of the batch delivery workflow that was given `eventId` (found by its BillsbyEventIds). */
+export async function deliveryWorkflowOf(app: WebexApp, eventId: string): Promise<string> {
+  const find = async () => {
+    for await (const wf of app.client.workflow.list({
+      query: `BillsbyEventIds = ${JSON.stringify(eventId)}`,
+    })) {
+      return wf.workflowId;
+    }
+    return undefined;
+  };
+  return (await eventually(find, (id) => id !== undefined, { timeoutMs: 15_000, intervalMs: 250 }))!;
 }

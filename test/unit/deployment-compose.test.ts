@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, parseConfig } from '../../config/env';
 import { devServerArgs } from '../../temporal/dev-server';
-import { PRODUCT_SEARCH_ATTRIBUTES } from '../../temporal/search-attributes';
+import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../temporal/search-attributes';
 
 /**
  * Docker cannot run here, so this reads docker-compose.yml, the Dockerfile and .env.example and
@@ -149,13 +149,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('the set-up service registers exactly the code’s search attributes, as Keyword, after Temporal', () => {
+  test('the set-up service registers exactly the code’s search attributes, with their types, after Temporal', () => {
     const setup = services['temporal-setup']!;
     const [shell, script, ...inlineArgs] = words(setup.entrypoint);
     expect(shell).toBe('/bin/sh');
-    const names = [...inlineArgs, ...words(setup.command)];
-    expect(names).toEqual(PRODUCT_SEARCH_ATTRIBUTES.map((key) => key.name));
-    for (const key of PRODUCT_SEARCH_ATTRIBUTES) expect(key.type).toBe('KEYWORD');
+    const specs = [...inlineArgs, ...words(setup.command)];
+    // NAME means Keyword; NAME=TYPE names another type (BillsbyEventIds is a KeywordList).
+    expect(specs).toEqual(
+      PRODUCT_SEARCH_ATTRIBUTES.map((key) =>
+        searchAttributeTypeName(key) === 'Keyword' ? key.name : `${key.name}=${searchAttributeTypeName(key)}`,
+      ),
+    );
 
     // The script runs from the repository's deploy/ folder, mounted into the container.
     const mount = (setup.volumes ?? [])
@@ -166,7 +170,7 @@ describe('docker-compose.yml', () => {
     expect(existsSync(scriptFile)).toBe(true);
     const body = readFileSync(scriptFile, 'utf8');
     expect(body).toContain('temporal operator search-attribute create');
-    expect(body).toContain('--type Keyword');
+    expect(body).toContain('--type "$type"');
 
     const env = rawEnvironment(setup);
     const workerEnv = rawEnvironment(services.worker!);

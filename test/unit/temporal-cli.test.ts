@@ -40,6 +40,7 @@ describe('embedded dev server command line', () => {
     for (const name of ['BillsbyAccountId', 'BillsbyEventType', 'IntegrationStatus', 'BillOrganizationId']) {
       expect(args).toContain(`--search-attribute ${name}=Keyword`);
     }
+    expect(args).toContain('--search-attribute BillsbyEventIds=KeywordList');
     expect(args).toContain('--db-filename /tmp/x.sqlite --sqlite-pragma journal_mode=wal');
     expect(args).toContain('--ui-port 8233');
     expect(args).toContain('--ui-codec-endpoint http://localhost:3000');

@@ -3,6 +3,7 @@ import { http } from '../harness/http';
 import { closeTestConnections, testDataConverter, testWorkflowBundle } from '../harness/temporal';
 import {
   connectAsOwnUser,
+  deliveryWorkflowOf,
   eventually,
   integrationStatus,
   numberedEvent,
@@ -10,7 +11,7 @@ import {
   startWebexApp,
   type WebexApp,
 } from '../harness/webex-app';
-import { deliveryWorkflowId, integrationWorkflowId } from '../../workflows/webex/definitions';
+import { integrationWorkflowId } from '../../workflows/webex/definitions';
 
 let app: WebexApp;
 beforeAll(async () => {
@@ -35,7 +36,7 @@ it('histories of a whole integration life replay without non-determinism', async
   );
   await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
 
-  for (const workflowId of [integrationWorkflowId(accountId), deliveryWorkflowId(accountId, 'rp-1')]) {
+  for (const workflowId of [integrationWorkflowId(accountId), await deliveryWorkflowOf(app, 'rp-1')]) {
     const history = await app.client.workflow.getHandle(workflowId).fetchHistory();
     await expect(
       Worker.runReplayHistory(

@@ -3,6 +3,7 @@ import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
 import {
   connectAsOwnUser,
+  deliveryWorkflowOf,
   eventually,
   integrationStatus,
   numberedEvent,
@@ -11,7 +12,7 @@ import {
   startWebexApp,
   type WebexApp,
 } from '../harness/webex-app';
-import { deliveryWorkflowId, integrationWorkflowId } from '../../workflows/webex/definitions';
+import { integrationWorkflowId } from '../../workflows/webex/definitions';
 
 let app: WebexApp;
 beforeAll(async () => {
@@ -241,9 +242,16 @@ describe('Billsby events → Webex messages', () => {
       expect.objectContaining({ eventId: 'bad-1', reason: expect.stringContaining('Webex rejected') }),
     ]);
     expect(roomTexts(app, roomId)).toEqual([expect.stringContaining('bad-customer-2')]);
-    // Visible in the Web UI: the delivery workflow of that event failed.
-    const child = await app.client.workflow.getHandle(deliveryWorkflowId(accountId, 'bad-1')).describe();
-    expect(child.status.name).toBe('FAILED');
+    // Looked up by id: failed, with Webex's reason; and its batch delivery is one search away.
+    const lookup = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events/bad-1`);
+    expect(lookup.body).toMatchObject({
+      eventId: 'bad-1',
+      state: 'failed',
+      deliveredAt: null,
+      messageIds: [],
+      lastError: expect.stringContaining('Webex rejected part 1/1 of event bad-1'),
+    });
+    expect(await deliveryWorkflowOf(app, 'bad-1')).toMatch(new RegExp(`^webex-delivery:${accountId}:\\d+-\\d+$`));
   });
 
   it('a deleted room is re-created and delivery resumes there', async () => {
@@ -294,7 +302,7 @@ describe('Billsby events → Webex messages', () => {
       (s) => s.counts.delivered === 1,
     );
     const eventId = (loadSampleEvent('customer-created') as { Id: string }).Id;
-    for (const id of [deliveryWorkflowId(accountId, eventId), integrationWorkflowId(accountId)]) {
+    for (const id of [await deliveryWorkflowOf(app, eventId), integrationWorkflowId(accountId)]) {
       const raw = JSON.stringify(await app.client.workflow.getHandle(id).fetchHistory());
       expect(raw).not.toContain('madeline.parsons');
       expect(raw).not.toContain('Parsons');

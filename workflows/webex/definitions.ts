@@ -1,15 +1,18 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BillsbyEvent } from '../../domain/billsby/event-schema';
-import type { IntegrationView } from '../../domain/integration/status';
+import type { IntegrationWorkflowView } from '../../domain/integration/status';
 
 /** The integration workflow's messages. Client code (gateway, CLI) imports these definitions. */
 
 export const integrationWorkflowId = (accountId: string) => `webex-integration:${accountId}`;
-export const deliveryWorkflowId = (accountId: string, eventId: string) =>
-  `webex-delivery:${accountId}:${eventId}`;
+/** One batch delivery: the sequence numbers of the first and last event it was given. */
+export const deliveryWorkflowId = (accountId: string, fromSeq: number, toSeq: number) =>
+  `webex-delivery:${accountId}:${fromSeq}-${toSeq}`;
 
-/** A Billsby event, already authenticated and validated by the gateway. */
-export const eventReceived = defineSignal<[BillsbyEvent]>('eventReceived');
+/**
+ * New events are in the account's event log. Carries nothing: the log is the record, and the
+ * gateway coalesces a burst of webhooks into a few of these.
+ */
+export const eventsAvailable = defineSignal<[]>('eventsAvailable');
 
 export interface BeginAuthorization {
   /** Random, unguessable, made by the gateway with a CSPRNG (workflow randomness is seeded). */
@@ -18,7 +21,9 @@ export interface BeginAuthorization {
   /** ISO time after which the state is refused. */
   expiresAt: string;
 }
-export const beginAuthorization = defineUpdate<IntegrationView, [BeginAuthorization]>('beginAuthorization');
+export const beginAuthorization = defineUpdate<IntegrationWorkflowView, [BeginAuthorization]>(
+  'beginAuthorization',
+);
 
 export interface CompleteAuthorization {
   stateNonce: string;
@@ -26,12 +31,12 @@ export interface CompleteAuthorization {
   /** Webex's `error` (e.g. access_denied) when the user declined. */
   error?: string;
 }
-export type AuthorizationOutcome = { outcome: 'connected' | 'failed'; view: IntegrationView };
+export type AuthorizationOutcome = { outcome: 'connected' | 'failed'; view: IntegrationWorkflowView };
 /** Rejected (validator) for an unknown, used or expired state: nothing changes. */
 export const completeAuthorization = defineUpdate<AuthorizationOutcome, [CompleteAuthorization]>(
   'completeAuthorization',
 );
 
-export const uninstall = defineUpdate<IntegrationView, []>('uninstall');
+export const uninstall = defineUpdate<IntegrationWorkflowView, []>('uninstall');
 
-export const getStatus = defineQuery<IntegrationView>('status');
+export const getStatus = defineQuery<IntegrationWorkflowView>('status');

@@ -6,12 +6,13 @@ import {
   ParentClosePolicy,
   startChild,
 } from '@temporalio/workflow';
-import { BillsbyAccountId, BillsbyEventType } from '../../temporal/search-attributes';
+import type { QueuedRef } from '../../eventlog/types';
+import { BillsbyAccountId, BillsbyEventIds } from '../../temporal/search-attributes';
 import { deliveryWorkflowId } from './definitions';
 import { webexDelivery, type DeliveryInput, type DeliveryResult } from './delivery';
 
 /**
- * Runs one event's delivery child until it finishes, or until `interrupted()` holds (uninstall, a
+ * Runs one batch's delivery child until it finishes, or until `interrupted()` holds (uninstall, a
  * new authorization, a due continue-as-new: a long Webex outage must not grow history without
  * bound); then the child is cancelled and awaited, so nothing more is posted. The child is
  * cancelled only once it has started: a cancel sent earlier would miss it.
@@ -20,15 +21,16 @@ import { webexDelivery, type DeliveryInput, type DeliveryResult } from './delive
  */
 export async function runDeliveryChild(
   input: DeliveryInput,
+  batch: QueuedRef[],
   interrupted: () => boolean,
 ): Promise<DeliveryResult | undefined> {
   const child = await startChild(webexDelivery, {
-    workflowId: deliveryWorkflowId(input.accountId, input.event.Id),
+    workflowId: deliveryWorkflowId(input.accountId, input.fromSeq, input.toSeq),
     args: [input],
     parentClosePolicy: ParentClosePolicy.TERMINATE,
     typedSearchAttributes: [
       { key: BillsbyAccountId, value: input.accountId },
-      { key: BillsbyEventType, value: input.event.Type },
+      { key: BillsbyEventIds, value: batch.map((event) => event.eventId) },
     ],
   });
   const settled = child.result().then(

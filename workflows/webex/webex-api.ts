@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { WebexActivities } from '../../activities/webex';
 
 /** Activity stubs with the retry rules each call needs. Connector failures are typed `Webex.<kind>`. */
@@ -30,17 +30,34 @@ export const refreshActivities = proxyActivities<WebexActivities>({
 });
 
 /**
- * Delivery: unlimited attempts (no maximumAttempts) while installed. Each failure carries its own next delay
- * (Retry-After, or jittered backoff); uninstall cancels the delivery.
+ * Batch delivery: unlimited attempts (no maximumAttempts) while installed. Each failure carries
+ * its own next delay (Retry-After, or jittered backoff). The activity heartbeats after every
+ * event: a dead worker is noticed within the heartbeat timeout, and a cancel (uninstall) reaches
+ * it between posts; we wait for it to stop so nothing is posted after an uninstall returns.
  */
-export const deliveryActivities = proxyActivities<WebexActivities>({
-  startToCloseTimeout: '45 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: NEVER_RETRY,
-  },
+export const batchDeliveryActivities = (heartbeatTimeoutMs: number) =>
+  proxyActivities<WebexActivities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: heartbeatTimeoutMs,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes: NEVER_RETRY,
+    },
+  });
+
+/** Reading the log's next batch (ids only): a local activity, so no server round trip. */
+export const peekActivities = proxyLocalActivities<WebexActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
+/** Closing the account's log on uninstall: must happen, so it retries until the database answers. */
+export const eventLogActivities = proxyActivities<WebexActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 export { failureMessage, failureType } from '../failures';

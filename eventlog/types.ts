@@ -1,0 +1,135 @@
+import type { BillsbyEvent } from '../domain/billsby/event-schema';
+
+/**
+ * The event log: the system of record for accepted Billsby events (DESIGN.md §3 "Event").
+ * Per account, append-only, unique on the event `Id` forever, payloads encrypted at rest.
+ * Two engines implement it: PostgreSQL (`DATABASE_URL`) and an embedded SQLite file in the data
+ * folder (several processes may open it at once: gateway, worker, CLI).
+ */
+
+export const DELIVERY_STATES = ['queued', 'delivered', 'failed', 'dropped'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+export interface AppendRequest {
+  accountId: string;
+  /** Already authenticated and validated by the gateway. */
+  event: BillsbyEvent;
+}
+
+export type AppendOutcome =
+  | { status: 'accepted'; seq: number }
+  | { status: 'duplicate' }
+  /** The account has no active integration (never connected, or uninstalled). Nothing stored. */
+  | { status: 'not_found' }
+  /** The account's undelivered events reached the cap. Nothing stored. */
+  | { status: 'backlog_full'; undelivered: number };
+
+/** One event's delivery record, without its payload (what the API and CLI show). */
+export interface EventRecord {
+  eventId: string;
+  type: string;
+  state: DeliveryState;
+  /** Per-account sequence number: delivery order. */
+  seq: number;
+  receivedAt: string;
+  deliveredAt: string | null;
+  /** Webex message ids posted for it, in order (several when the message was split). */
+  messageIds: string[];
+  /** Delivery attempts begun (a begun attempt may have posted without our knowing). */
+  attempts: number;
+  firstAttemptAt: string | null;
+  lastError: string | null;
+  /** When it reached delivered, failed or dropped. */
+  updatedAt: string;
+}
+
+/** A queued event with its decrypted payload, for the delivery activity only. */
+export interface QueuedEvent extends EventRecord {
+  payload: BillsbyEvent;
+}
+
+/** Ids only, no personal data: safe in workflow history and search attributes. */
+export interface QueuedRef {
+  seq: number;
+  eventId: string;
+  type: string;
+}
+
+export interface LogCounts {
+  /** Distinct events accepted. */
+  received: number;
+  delivered: number;
+  duplicates: number;
+  /** Queued, not yet delivered. */
+  pending: number;
+  failed: number;
+  dropped: number;
+}
+
+export interface AppendOptions {
+  /** Per-account cap on undelivered (queued) events; at the cap an append answers backlog_full. */
+  maxUndelivered: number;
+}
+
+export interface EventLog {
+  /** Which engine, for messages and tests. */
+  readonly engine: 'sqlite' | 'postgres';
+
+  /** Creates or upgrades the schema; safe to run from several processes at once, and repeatedly. */
+  migrate(): Promise<void>;
+
+  /** Webhooks are accepted only for active accounts. Creates the account row when missing. */
+  activateAccount(accountId: string): Promise<void>;
+
+  /**
+   * Uninstall: in one transaction, marks the account inactive and every queued event `dropped`
+   * (kept in the log). Answers how many were dropped. Appends after this answer not_found.
+   */
+  closeAccount(accountId: string): Promise<number>;
+
+  isAccountActive(accountId: string): Promise<boolean>;
+
+  /**
+   * Appends many events (any accounts) in ONE transaction, committed before this resolves; one
+   * outcome per request, in order. A repeated `Id` (in the log, or earlier in the same call) is
+   * `duplicate` and counts in `duplicates`. Sequence numbers per account increase in commit
+   * order, so a reader that sees seq n has seen every committed seq < n.
+   */
+  append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]>;
+
+  /** The oldest queued events' ids, in seq order, at most `limit`. */
+  peekQueued(accountId: string, limit: number): Promise<QueuedRef[]>;
+
+  /** The queued events with fromSeq <= seq <= toSeq, in seq order, payloads decrypted. */
+  readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]>;
+
+  /**
+   * Claims one delivery attempt of a queued event: attempts + 1, firstAttemptAt set on the first.
+   * Answers the record as it was before this claim, or null when the event is no longer queued
+   * (dropped by an uninstall, or finished by someone else): the caller must not post it.
+   */
+  beginAttempt(accountId: string, seq: number, now: string): Promise<EventRecord | null>;
+
+  /** Progress inside a split message: the parts posted so far (the event stays queued). */
+  recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void>;
+
+  /** queued → delivered with its message ids. No effect unless queued. */
+  markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void>;
+
+  /** queued → failed with the reason (no personal data in it). No effect unless queued. */
+  markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void>;
+
+  /** null for an unknown id. */
+  get(accountId: string, eventId: string): Promise<EventRecord | null>;
+
+  /** Newest first when no state is given; oldest first (delivery order) for `queued`. */
+  list(accountId: string, options: { state?: DeliveryState; limit: number }): Promise<EventRecord[]>;
+
+  /** Exact counts, from the log. Zeroes for an unknown account. */
+  counts(accountId: string): Promise<LogCounts>;
+
+  /** Active accounts that have queued events (the sweep wakes their workflows). */
+  accountsWithQueued(limit: number): Promise<string[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/** A product process (worker or gateway) run as in production: its own Node process, own env. */
+export interface ProductProcess {
+  child: ChildProcess;
+  /** Everything it printed, for a failure message. */
+  output(): string;
+  /** kill -9: no shutdown hooks, no goodbye. */
+  kill9(): Promise<void>;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+}
+
+export function startProductProcess(
+  entry: 'workers/main.ts' | 'client/gateway/main.ts',
+  env: Record<string, string>,
+): ProductProcess {
+  const child = spawn(TSX, [path.join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return {
+    child,
+    output: () => output,
+    kill9: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
+}
+
+/** Resolves once `ready()` holds, or fails with the process's output. */
+export async function waitUntil(
+  proc: ProductProcess,
+  ready: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${what} exited early:\n${proc.output()}`);
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} not ready within ${timeoutMs} ms:\n${proc.output()}`);
+}

@@ -1,0 +1,35 @@
+import { workflowNow } from '../clock';
+import type { IntegrationRun } from './integration';
+import { tokensFrom } from './state';
+import { failureMessage, failureType, refreshActivities } from './webex-api';
+
+/**
+ * Refreshes the Webex tokens. Answers false when they could not be refreshed: Webex refused the
+ * refresh token (the integration then needs reauthorization; events keep waiting in the log), or
+ * Webex is unwell (try again later, keeping the tokens).
+ */
+export async function refreshTokens(run: IntegrationRun): Promise<boolean> {
+  const tokens = run.s.tokens!;
+  if (!tokens.refreshToken)
+    return reauthorize(run, 'Webex gave no refresh token and the access token expired.');
+  try {
+    const grant = await refreshActivities.refreshWebexToken({ refreshToken: tokens.refreshToken });
+    run.s.tokens = tokensFrom(grant, workflowNow(), tokens.refreshToken);
+    run.retryAt = null;
+    return true;
+  } catch (err) {
+    const type = failureType(err);
+    if (type === 'Webex.invalid_grant' || type === 'Webex.unauthorized' || type === 'Webex.bad_request') {
+      return reauthorize(run, `Webex refused the refresh token (${type}). Connect again to resume delivery.`);
+    }
+    run.s.lastError = `Token refresh failed, will retry: ${failureMessage(err)}`;
+    run.retryAt = workflowNow() + (run.options.retryLaterMs ?? 60_000);
+    return false;
+  }
+}
+
+export function reauthorize(run: IntegrationRun, reason: string): false {
+  run.s.tokens = null;
+  run.setStatus('reauthorization_required', reason);
+  return false;
+}
