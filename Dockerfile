@@ -22,6 +22,7 @@ COPY client ./client
 COPY config ./config
 COPY connectors ./connectors
 COPY domain ./domain
+COPY eventlog ./eventlog
 COPY samples ./samples
 COPY scripts ./scripts
 COPY simulators ./simulators

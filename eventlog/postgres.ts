@@ -1,0 +1,297 @@
+import { Pool, types, type PoolClient } from 'pg';
+import { planAppend, eventKey, type AccountState } from './append-plan';
+import { PayloadCipher } from './payload-cipher';
+import {
+  BEFORE_ATTEMPT_COLUMNS,
+  RECORD_COLUMNS,
+  checkCount,
+  checkMessageIds,
+  toCounts,
+  toRecord,
+  type CountsRow,
+  type EventRow,
+  type PayloadRow,
+} from './rows';
+import { POSTGRES_MIGRATIONS } from './sql/postgres-migrations';
+import { APPEND_WRITE, FINISH, LOCK_ACCOUNTS, LOGGED_IDS } from './sql/postgres-statements';
+import type { EncryptionKey } from '../temporal/codec';
+import type {
+  AppendOptions,
+  AppendOutcome,
+  AppendRequest,
+  DeliveryState,
+  EventLog,
+  EventRecord,
+  LogCounts,
+  QueuedEvent,
+  QueuedRef,
+} from './types';
+
+export const DEFAULT_POOL_SIZE = 10;
+/** pg_advisory_xact_lock key that serializes migrations of one database across processes. */
+const MIGRATION_LOCK = 7_380_241_913;
+
+/**
+ * bigint columns (seq, counters) as numbers, and timestamptz as ISO strings, for this pool only
+ * (changing pg's global parsers would affect every other user of pg in the process).
+ */
+const parseTimestamptz = types.getTypeParser(types.builtins.TIMESTAMPTZ);
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === types.builtins.INT8) return (value: string) => Number(value);
+    if (oid === types.builtins.TIMESTAMPTZ) return (value: string) => parseTimestamptz(value).toISOString();
+    return types.getTypeParser(oid, format as 'text');
+  },
+} as unknown as NonNullable<ConstructorParameters<typeof Pool>[0]>['types'];
+
+export interface PostgresEventLogOptions {
+  connectionString: string;
+  keys: EncryptionKey[];
+  poolSize?: number;
+}
+
+/**
+ * The PostgreSQL engine, for several gateway and worker processes on several machines. Writers of
+ * one account serialize on its `accounts` row (SELECT … FOR UPDATE, several accounts locked in
+ * sorted order so two writers cannot deadlock), which makes sequence numbers follow commit order.
+ * Every transaction that changes counters locks the account row first, for the same reason.
+ */
+export class PostgresEventLog implements EventLog {
+  readonly engine = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly cipher: PayloadCipher;
+  private closing: Promise<void> | undefined;
+
+  constructor(opts: PostgresEventLogOptions) {
+    this.cipher = new PayloadCipher(opts.keys);
+    this.pool = new Pool({
+      connectionString: opts.connectionString,
+      max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+      types: TYPES,
+    });
+    // An idle connection dropped by the server must not crash the process: the pool discards it
+    // and the next query opens a new one.
+    this.pool.on('error', (err) =>
+      console.warn(`[event log] idle PostgreSQL connection lost: ${err.message}`),
+    );
+  }
+
+  async migrate(): Promise<void> {
+    await this.tx(async (c) => {
+      // Held until commit: a second process waits here, then finds the steps applied.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await c.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)',
+      );
+      const { rows } = await c.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => r.version));
+      for (const step of POSTGRES_MIGRATIONS) {
+        if (applied.has(step.version)) continue;
+        await c.query(step.sql);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [
+          step.version,
+          step.name,
+        ]);
+      }
+    });
+  }
+
+  async activateAccount(accountId: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO accounts (account_id, active, created_at, updated_at) VALUES ($1, true, $2, $2)
+       ON CONFLICT (account_id) DO UPDATE SET active = true, updated_at = excluded.updated_at`,
+      [accountId, now()],
+    );
+  }
+
+  async closeAccount(accountId: string): Promise<number> {
+    return this.tx(async (c) => {
+      const at = now();
+      const locked = await c.query(
+        'UPDATE accounts SET active = false, updated_at = $2 WHERE account_id = $1 RETURNING 1',
+        [accountId, at],
+      );
+      if (locked.rowCount === 0) return 0;
+      const { rows } = await c.query<{ n: number }>(
+        `WITH gone AS (
+           UPDATE events SET state = 'dropped', updated_at = $2 WHERE account_id = $1 AND state = 'queued' RETURNING 1
+         ), n AS (SELECT count(*)::bigint AS n FROM gone)
+         UPDATE accounts SET queued = queued - n.n, dropped = dropped + n.n FROM n WHERE account_id = $1 RETURNING n.n`,
+        [accountId, at],
+      );
+      return rows[0]?.n ?? 0;
+    });
+  }
+
+  async isAccountActive(accountId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ active: boolean }>(
+      'SELECT active FROM accounts WHERE account_id = $1',
+      [accountId],
+    );
+    return rows[0]?.active === true;
+  }
+
+  async append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
+    checkCount('maxUndelivered', options.maxUndelivered, 0);
+    if (requests.length === 0) return [];
+    // Encrypt before the transaction, so account locks are held as briefly as possible.
+    const sealed = requests.map((r) => this.cipher.seal(r.accountId, r.event.Id, r.event));
+    const accountIds = [...new Set(requests.map((r) => r.accountId))];
+    return this.tx(async (c) => {
+      const locked = await c.query<{ account_id: string; active: boolean; next_seq: number; queued: number }>(
+        LOCK_ACCOUNTS,
+        [accountIds],
+      );
+      const accounts = new Map<string, AccountState>(
+        locked.rows.map((r) => [r.account_id, { active: r.active, nextSeq: r.next_seq, queued: r.queued }]),
+      );
+      // Read after the locks are held: this statement's snapshot includes every earlier writer.
+      const candidates = requests.filter((r) => accounts.get(r.accountId)?.active);
+      const logged = new Set<string>();
+      if (candidates.length > 0) {
+        const { rows } = await c.query<{ account_id: string; event_id: string }>(LOGGED_IDS, [
+          candidates.map((r) => r.accountId),
+          candidates.map((r) => r.event.Id),
+        ]);
+        for (const row of rows) logged.add(eventKey(row.account_id, row.event_id));
+      }
+      const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
+      if (plan.deltas.length > 0) {
+        const { rows, deltas } = plan;
+        await c.query(APPEND_WRITE, [
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.seq),
+          rows.map((r) => r.eventId),
+          rows.map((r) => r.type),
+          rows.map((r) => r.sealed.payload),
+          rows.map((r) => r.sealed.keyId),
+          now(),
+          deltas.map((d) => d.accountId),
+          deltas.map((d) => d.nextSeq),
+          deltas.map((d) => d.received),
+          deltas.map((d) => d.duplicates),
+          deltas.map((d) => d.queued),
+        ]);
+      }
+      return plan.outcomes;
+    });
+  }
+
+  async peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
+    checkCount('limit', limit);
+    const { rows } = await this.pool.query<QueuedRef>(
+      `SELECT seq, event_id AS "eventId", type FROM events
+       WHERE account_id = $1 AND state = 'queued' ORDER BY seq LIMIT $2`,
+      [accountId, limit],
+    );
+    return rows;
+  }
+
+  async readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]> {
+    const { rows } = await this.pool.query<PayloadRow>(
+      `SELECT ${RECORD_COLUMNS}, payload, payload_key_id FROM events
+       WHERE account_id = $1 AND state = 'queued' AND seq BETWEEN $2 AND $3 ORDER BY seq`,
+      [accountId, fromSeq, toSeq],
+    );
+    return rows.map((row) => ({
+      ...toRecord(row),
+      payload: this.cipher.open(accountId, row.event_id, { payload: row.payload, keyId: row.payload_key_id }),
+    }));
+  }
+
+  async beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
+    const { rows } = await this.pool.query<EventRow>(
+      `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $3)
+       WHERE account_id = $1 AND seq = $2 AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
+      [accountId, seq, at],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
+    await this.pool.query(
+      "UPDATE events SET message_ids = $3 WHERE account_id = $1 AND seq = $2 AND state = 'queued'",
+      [accountId, seq, checkMessageIds(messageIds)],
+    );
+  }
+
+  async markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void> {
+    await this.finish(FINISH.delivered, [accountId, seq, at, checkMessageIds(messageIds)]);
+  }
+
+  async markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void> {
+    await this.finish(FINISH.failed, [accountId, seq, at, reason]);
+  }
+
+  async get(accountId: string, eventId: string): Promise<EventRecord | null> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND event_id = $2`,
+      [accountId, eventId],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async list(accountId: string, options: { state?: DeliveryState; limit: number }): Promise<EventRecord[]> {
+    checkCount('limit', options.limit);
+    const { rows } = options.state
+      ? await this.pool.query<EventRow>(
+          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND state = $2
+           ORDER BY seq ${options.state === 'queued' ? 'ASC' : 'DESC'} LIMIT $3`,
+          [accountId, options.state, options.limit],
+        )
+      : await this.pool.query<EventRow>(
+          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2`,
+          [accountId, options.limit],
+        );
+    return rows.map(toRecord);
+  }
+
+  async counts(accountId: string): Promise<LogCounts> {
+    const { rows } = await this.pool.query<CountsRow>(
+      'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = $1',
+      [accountId],
+    );
+    return toCounts(rows[0]);
+  }
+
+  async accountsWithQueued(limit: number): Promise<string[]> {
+    checkCount('limit', limit);
+    const { rows } = await this.pool.query<{ account_id: string }>(
+      'SELECT account_id FROM accounts WHERE active AND queued > 0 ORDER BY account_id LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.account_id);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+
+  /** queued → delivered/failed: the account row is locked first, like closeAccount does. */
+  private async finish(sql: string, values: unknown[]): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query('SELECT 1 FROM accounts WHERE account_id = $1 FOR UPDATE', [values[0]]);
+      await c.query(sql, values);
+    });
+  }
+
+  private async tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      // A connection that cannot even roll back is not returned to the pool.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+const now = () => new Date().toISOString();

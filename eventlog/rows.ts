@@ -1,0 +1,88 @@
+import type { DeliveryState, EventRecord, LogCounts } from './types';
+
+/**
+ * Row shapes shared by both engines. Each engine hands back numbers as numbers and times as ISO
+ * strings (PostgreSQL's are converted by its type parsers), so one mapping serves both.
+ */
+
+/** The columns of an EventRecord, in the order both engines select them. */
+export const RECORD_COLUMNS =
+  'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts, first_attempt_at, last_error, updated_at';
+
+export interface EventRow {
+  event_id: string;
+  type: string;
+  state: string;
+  seq: number;
+  received_at: string;
+  delivered_at: string | null;
+  message_ids: string;
+  attempts: number;
+  first_attempt_at: string | null;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export interface PayloadRow extends EventRow {
+  payload: Buffer;
+  payload_key_id: string;
+}
+
+export interface CountsRow {
+  received: number;
+  delivered: number;
+  duplicates: number;
+  queued: number;
+  failed: number;
+  dropped: number;
+}
+
+export function toRecord(row: EventRow): EventRecord {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    state: row.state as DeliveryState,
+    seq: Number(row.seq),
+    receivedAt: row.received_at,
+    deliveredAt: row.delivered_at,
+    messageIds: JSON.parse(row.message_ids) as string[],
+    attempts: Number(row.attempts),
+    firstAttemptAt: row.first_attempt_at,
+    lastError: row.last_error,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toCounts(row: CountsRow | undefined): LogCounts {
+  return {
+    received: Number(row?.received ?? 0),
+    delivered: Number(row?.delivered ?? 0),
+    duplicates: Number(row?.duplicates ?? 0),
+    pending: Number(row?.queued ?? 0),
+    failed: Number(row?.failed ?? 0),
+    dropped: Number(row?.dropped ?? 0),
+  };
+}
+
+/** Limits and sequence numbers come from callers; reject nonsense rather than scan everything. */
+export function checkCount(name: string, value: number, min = 1): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min} (got ${value})`);
+  }
+}
+
+export function checkMessageIds(messageIds: string[]): string {
+  if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) {
+    throw new TypeError('messageIds must be an array of strings');
+  }
+  return JSON.stringify(messageIds);
+}
+
+/**
+ * RECORD_COLUMNS as they were before a claimed attempt, computed from the claimed row in a
+ * RETURNING clause: the claim added 1 to attempts and set first_attempt_at only on the first one
+ * (nothing else sets it, so it is null exactly when attempts was 0).
+ */
+export const BEFORE_ATTEMPT_COLUMNS =
+  'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts - 1 AS attempts, ' +
+  'CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END AS first_attempt_at, last_error, updated_at';

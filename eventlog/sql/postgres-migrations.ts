@@ -1,0 +1,49 @@
+import type { Migration } from './migration';
+
+/**
+ * The PostgreSQL schema: the same logical shape as the SQLite one. Counters and sequence numbers
+ * are bigint (node-postgres is told to parse them as numbers, see postgres.ts).
+ */
+export const POSTGRES_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'accounts and events',
+    sql: `
+      CREATE TABLE accounts (
+        account_id text PRIMARY KEY,
+        active boolean NOT NULL,
+        next_seq bigint NOT NULL DEFAULT 1,
+        received bigint NOT NULL DEFAULT 0,
+        duplicates bigint NOT NULL DEFAULT 0,
+        delivered bigint NOT NULL DEFAULT 0,
+        failed bigint NOT NULL DEFAULT 0,
+        dropped bigint NOT NULL DEFAULT 0,
+        queued bigint NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE events (
+        account_id text NOT NULL REFERENCES accounts (account_id),
+        seq bigint NOT NULL,
+        event_id text NOT NULL,
+        type text NOT NULL,
+        state text NOT NULL CHECK (state IN ('queued', 'delivered', 'failed', 'dropped')),
+        received_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        message_ids text NOT NULL DEFAULT '[]',
+        attempts integer NOT NULL DEFAULT 0,
+        first_attempt_at timestamptz,
+        last_error text,
+        updated_at timestamptz NOT NULL,
+        payload bytea NOT NULL,
+        payload_key_id text NOT NULL,
+        PRIMARY KEY (account_id, seq),
+        UNIQUE (account_id, event_id)
+      );
+
+      -- Queued events in delivery order (and lists filtered by any state, newest first).
+      CREATE INDEX events_by_state ON events (account_id, state, seq);
+    `,
+  },
+];

@@ -1,0 +1,50 @@
+/**
+ * The PostgreSQL engine's multi-row statements. Arrays travel as parameters and `unnest` turns
+ * them back into rows, so one append is a fixed, small number of round trips whatever its size.
+ */
+
+/** The batch's accounts, locked in a stable order (byte order, whatever the database collation). */
+export const LOCK_ACCOUNTS = `
+  SELECT account_id, active, next_seq, queued FROM accounts
+  WHERE account_id = ANY($1::text[])
+  ORDER BY account_id COLLATE "C"
+  FOR UPDATE`;
+
+/** Which of the batch's (account, id) pairs the log already holds (the unique index answers). */
+export const LOGGED_IDS = `
+  SELECT e.account_id, e.event_id
+  FROM unnest($1::text[], $2::text[]) AS r (account_id, event_id)
+  JOIN events e ON e.account_id = r.account_id AND e.event_id = r.event_id`;
+
+/** The accepted rows and the accounts' counters, in one statement. */
+export const APPEND_WRITE = `
+  WITH inserted AS (
+    INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id)
+    SELECT account_id, seq, event_id, type, 'queued', $7::timestamptz, $7::timestamptz, payload, payload_key_id
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::text[])
+      AS r (account_id, seq, event_id, type, payload, payload_key_id)
+  )
+  UPDATE accounts a
+  SET next_seq = d.next_seq,
+      received = a.received + d.received,
+      duplicates = a.duplicates + d.duplicates,
+      queued = a.queued + d.queued,
+      updated_at = $7::timestamptz
+  FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
+    AS d (account_id, next_seq, received, duplicates, queued)
+  WHERE a.account_id = d.account_id`;
+
+/** queued → a final state and the account's counters, in one statement ($1 account, $2 seq, $3 at). */
+const finish = (state: 'delivered' | 'failed', set: string) => `
+  WITH done AS (
+    UPDATE events SET state = '${state}', updated_at = $3, ${set}
+    WHERE account_id = $1 AND seq = $2 AND state = 'queued'
+    RETURNING 1
+  )
+  UPDATE accounts SET queued = queued - 1, ${state} = ${state} + 1, updated_at = $3
+  WHERE account_id = $1 AND EXISTS (SELECT 1 FROM done)`;
+
+export const FINISH = {
+  delivered: finish('delivered', 'message_ids = $4, delivered_at = $3'),
+  failed: finish('failed', 'last_error = $4'),
+} as const;

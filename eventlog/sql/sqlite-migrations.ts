@@ -1,0 +1,49 @@
+import type { Migration } from './migration';
+
+/**
+ * The SQLite schema. STRICT tables so a wrong type is an error, not a silently stored string.
+ * Times are ISO-8601 text (`toISOString()`), which sorts chronologically as text.
+ */
+export const SQLITE_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'accounts and events',
+    sql: `
+      CREATE TABLE accounts (
+        account_id TEXT PRIMARY KEY,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        next_seq INTEGER NOT NULL DEFAULT 1,
+        received INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        dropped INTEGER NOT NULL DEFAULT 0,
+        queued INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE events (
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        seq INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed', 'dropped')),
+        received_at TEXT NOT NULL,
+        delivered_at TEXT,
+        message_ids TEXT NOT NULL DEFAULT '[]',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        first_attempt_at TEXT,
+        last_error TEXT,
+        updated_at TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        payload_key_id TEXT NOT NULL,
+        PRIMARY KEY (account_id, seq),
+        UNIQUE (account_id, event_id)
+      ) STRICT;
+
+      -- Queued events in delivery order (and lists filtered by any state, newest first).
+      CREATE INDEX events_by_state ON events (account_id, state, seq);
+    `,
+  },
+];

@@ -1,0 +1,306 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { accountsOf, eventKey, planAppend, type AccountState } from './append-plan';
+import { PayloadCipher } from './payload-cipher';
+import {
+  BEFORE_ATTEMPT_COLUMNS,
+  RECORD_COLUMNS,
+  checkCount,
+  checkMessageIds,
+  toCounts,
+  toRecord,
+  type CountsRow,
+  type EventRow,
+  type PayloadRow,
+} from './rows';
+import { SQLITE_MIGRATIONS } from './sql/sqlite-migrations';
+import type { EncryptionKey } from '../temporal/codec';
+import type {
+  AppendOptions,
+  AppendOutcome,
+  AppendRequest,
+  DeliveryState,
+  EventLog,
+  EventRecord,
+  LogCounts,
+  QueuedEvent,
+  QueuedRef,
+} from './types';
+
+/** How long a writer waits for another process's write transaction before failing (SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+export interface SqliteEventLogOptions {
+  path: string;
+  keys: EncryptionKey[];
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded engine: one SQLite file in the data folder, opened at once by the gateway, the
+ * worker and the CLI. WAL lets readers run beside the one writer; every write transaction is
+ * BEGIN IMMEDIATE, so it takes the write lock up front (waiting up to busy_timeout) instead of
+ * failing on lock upgrade, and sequence numbers follow commit order. synchronous=FULL makes a
+ * commit durable before append() resolves (the gateway's 202 promises it).
+ *
+ * better-sqlite3 is synchronous: each method runs to completion inside its async wrapper.
+ */
+export class SqliteEventLog implements EventLog {
+  readonly engine = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly cipher: PayloadCipher;
+  private readonly statements = new Map<string, Database.Statement>();
+  private closed = false;
+
+  constructor(opts: SqliteEventLogOptions) {
+    this.cipher = new PayloadCipher(opts.keys);
+    prepareFile(opts.path);
+    this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  async migrate(): Promise<void> {
+    this.write(() => {
+      this.db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+      );
+      // Read inside the write lock: another process may have migrated while we waited.
+      const applied = new Set(
+        this.q<[], { version: number }>('SELECT version FROM schema_migrations')
+          .all()
+          .map((r) => r.version),
+      );
+      for (const step of SQLITE_MIGRATIONS) {
+        if (applied.has(step.version)) continue;
+        this.db.exec(step.sql);
+        this.q('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          step.version,
+          step.name,
+          now(),
+        );
+      }
+    });
+  }
+
+  async activateAccount(accountId: string): Promise<void> {
+    const at = now();
+    this.write(() =>
+      this.q(
+        `INSERT INTO accounts (account_id, active, created_at, updated_at) VALUES (?, 1, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at`,
+      ).run(accountId, at, at),
+    );
+  }
+
+  async closeAccount(accountId: string): Promise<number> {
+    return this.write(() => {
+      const at = now();
+      const account = this.q(
+        'UPDATE accounts SET active = 0, updated_at = ? WHERE account_id = ? RETURNING account_id',
+      ).get(at, accountId);
+      if (!account) return 0;
+      const { changes } = this.q(
+        "UPDATE events SET state = 'dropped', updated_at = ? WHERE account_id = ? AND state = 'queued'",
+      ).run(at, accountId);
+      this.q('UPDATE accounts SET queued = queued - ?, dropped = dropped + ? WHERE account_id = ?').run(
+        changes,
+        changes,
+        accountId,
+      );
+      return changes;
+    });
+  }
+
+  async isAccountActive(accountId: string): Promise<boolean> {
+    const row = this.q<[string], { active: number }>('SELECT active FROM accounts WHERE account_id = ?').get(
+      accountId,
+    );
+    return row?.active === 1;
+  }
+
+  async append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
+    checkCount('maxUndelivered', options.maxUndelivered, 0);
+    if (requests.length === 0) return [];
+    // Encrypt before taking the write lock, so other processes wait as little as possible.
+    const sealed = requests.map((r) => this.cipher.seal(r.accountId, r.event.Id, r.event));
+    return this.write(() => {
+      const readAccount = this.q<[string], { active: number; next_seq: number; queued: number }>(
+        'SELECT active, next_seq, queued FROM accounts WHERE account_id = ?',
+      );
+      const accounts = new Map<string, AccountState>();
+      for (const accountId of accountsOf(requests)) {
+        const row = readAccount.get(accountId);
+        if (row)
+          accounts.set(accountId, { active: row.active === 1, nextSeq: row.next_seq, queued: row.queued });
+      }
+      const exists = this.q('SELECT 1 FROM events WHERE account_id = ? AND event_id = ?').pluck();
+      const logged = new Set<string>();
+      for (const { accountId, event } of requests) {
+        if (accounts.get(accountId)?.active && exists.get(accountId, event.Id) !== undefined) {
+          logged.add(eventKey(accountId, event.Id));
+        }
+      }
+      const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
+      const at = now();
+      const insert = this.q(
+        `INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id)
+         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+      );
+      for (const row of plan.rows) {
+        insert.run(
+          row.accountId,
+          row.seq,
+          row.eventId,
+          row.type,
+          at,
+          at,
+          row.sealed.payload,
+          row.sealed.keyId,
+        );
+      }
+      const update = this.q(
+        `UPDATE accounts SET next_seq = ?, received = received + ?, duplicates = duplicates + ?,
+           queued = queued + ?, updated_at = ? WHERE account_id = ?`,
+      );
+      for (const d of plan.deltas) update.run(d.nextSeq, d.received, d.duplicates, d.queued, at, d.accountId);
+      return plan.outcomes;
+    });
+  }
+
+  async peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
+    checkCount('limit', limit);
+    return this.q<[string, number], QueuedRef>(
+      `SELECT seq, event_id AS eventId, type FROM events
+         WHERE account_id = ? AND state = 'queued' ORDER BY seq LIMIT ?`,
+    ).all(accountId, limit);
+  }
+
+  async readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]> {
+    const rows = this.q<[string, number, number], PayloadRow>(
+      `SELECT ${RECORD_COLUMNS}, payload, payload_key_id FROM events
+         WHERE account_id = ? AND state = 'queued' AND seq BETWEEN ? AND ? ORDER BY seq`,
+    ).all(accountId, fromSeq, toSeq);
+    return rows.map((row) => ({
+      ...toRecord(row),
+      payload: this.cipher.open(accountId, row.event_id, { payload: row.payload, keyId: row.payload_key_id }),
+    }));
+  }
+
+  async beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
+    const row = this.write(() =>
+      this.q<[string, string, number], EventRow>(
+        `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?)
+         WHERE account_id = ? AND seq = ? AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
+      ).get(at, accountId, seq),
+    );
+    return row ? toRecord(row) : null;
+  }
+
+  async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
+    const ids = checkMessageIds(messageIds);
+    this.write(() =>
+      this.q("UPDATE events SET message_ids = ? WHERE account_id = ? AND seq = ? AND state = 'queued'").run(
+        ids,
+        accountId,
+        seq,
+      ),
+    );
+  }
+
+  async markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void> {
+    const ids = checkMessageIds(messageIds);
+    this.finish(accountId, seq, 'delivered', at, 'message_ids = ?, delivered_at = ?', [ids, at]);
+  }
+
+  async markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void> {
+    this.finish(accountId, seq, 'failed', at, 'last_error = ?', [reason]);
+  }
+
+  async get(accountId: string, eventId: string): Promise<EventRecord | null> {
+    const row = this.q<[string, string], EventRow>(
+      `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND event_id = ?`,
+    ).get(accountId, eventId);
+    return row ? toRecord(row) : null;
+  }
+
+  async list(accountId: string, options: { state?: DeliveryState; limit: number }): Promise<EventRecord[]> {
+    checkCount('limit', options.limit);
+    const rows = options.state
+      ? this.q<[string, string, number], EventRow>(
+          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND state = ?
+             ORDER BY seq ${options.state === 'queued' ? 'ASC' : 'DESC'} LIMIT ?`,
+        ).all(accountId, options.state, options.limit)
+      : this.q<[string, number], EventRow>(
+          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? ORDER BY seq DESC LIMIT ?`,
+        ).all(accountId, options.limit);
+    return rows.map(toRecord);
+  }
+
+  async counts(accountId: string): Promise<LogCounts> {
+    const row = this.q<[string], CountsRow>(
+      'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = ?',
+    ).get(accountId);
+    return toCounts(row);
+  }
+
+  async accountsWithQueued(limit: number): Promise<string[]> {
+    checkCount('limit', limit);
+    return this.q<[number], string>(
+      'SELECT account_id FROM accounts WHERE active = 1 AND queued > 0 ORDER BY account_id LIMIT ?',
+    )
+      .pluck()
+      .all(limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** queued → a final state, with the account's counters, in one write transaction. */
+  private finish(
+    accountId: string,
+    seq: number,
+    state: 'delivered' | 'failed',
+    at: string,
+    set: string,
+    values: unknown[],
+  ): void {
+    this.write(() => {
+      const { changes } = this.q(
+        `UPDATE events SET state = ?, updated_at = ?, ${set} WHERE account_id = ? AND seq = ? AND state = 'queued'`,
+      ).run(state, at, ...values, accountId, seq);
+      if (changes === 0) return;
+      this.q(
+        `UPDATE accounts SET queued = queued - 1, ${state} = ${state} + 1, updated_at = ? WHERE account_id = ?`,
+      ).run(at, accountId);
+    });
+  }
+
+  /** Every write is BEGIN IMMEDIATE (see the class comment). */
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Prepared statements, compiled once per connection (lazily: the tables exist after migrate). */
+  private q<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<P, R>;
+  }
+}
+
+/** The data folder is created 0700 and the file 0600 before SQLite opens it (WAL files follow). */
+function prepareFile(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+}
+
+const now = () => new Date().toISOString();
