@@ -7,14 +7,24 @@ import { startDevServer } from '../../temporal/dev-server';
 import { DATA_DIR } from '../../temporal/paths';
 import { WORKFLOWS_PATH } from '../../workers/create-workers';
 import { freePort } from './free-port';
+import { ensurePostgresInstalled, startTestPostgres } from './postgres';
 
 /**
- * One Temporal dev server (in-memory, random port) and one workflow bundle for the whole run.
- * Test files reach them through environment variables, which Jest's workers inherit.
+ * One Temporal dev server (in-memory, random port), one throwaway PostgreSQL cluster and one
+ * workflow bundle for the whole run. Test files reach them through environment variables, which
+ * Jest's workers inherit.
  */
 export default async function globalSetup() {
   const started = Date.now();
-  const cli = ensureTemporalCli((line) => console.log(`[test setup] ${line}`));
+  const log = (line: string) => console.log(`[test setup] ${line}`);
+  // PostgreSQL starts while the Temporal server and the bundle get ready.
+  const postgresBin = ensurePostgresInstalled(log);
+  const postgres = startTestPostgres(postgresBin).then((pg) => {
+    (globalThis as Record<string, unknown>).__postgresTestServer = pg;
+    return pg;
+  });
+  postgres.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  const cli = ensureTemporalCli(log);
   const port = await freePort();
   const server = await startDevServer({ cliPath: cli.path, port, readyTimeoutMs: 120_000 });
   (globalThis as Record<string, unknown>).__temporalTestServer = server;
@@ -31,7 +41,8 @@ export default async function globalSetup() {
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_PAYLOAD_KEY = randomBytes(32).toString('base64');
+  process.env.TEST_DATABASE_URL = (await postgres).url;
   console.log(
-    `\n[test setup] Temporal ${server.address} and workflow bundle ready in ${Date.now() - started} ms`,
+    `\n[test setup] Temporal ${server.address}, PostgreSQL and workflow bundle ready in ${Date.now() - started} ms`,
   );
 }
