@@ -70,10 +70,10 @@ export class PostgresEventLog implements EventLog {
       types: TYPES,
     });
     // An idle connection dropped by the server must not crash the process: the pool discards it
-    // and the next query opens a new one.
-    this.pool.on('error', (err) =>
-      console.warn(`[event log] idle PostgreSQL connection lost: ${err.message}`),
-    );
+    // and the next query opens a new one. (After close() a server shutdown is expected.)
+    this.pool.on('error', (err) => {
+      if (!this.closing) console.warn(`[event log] idle PostgreSQL connection lost: ${err.message}`);
+    });
   }
 
   async migrate(): Promise<void> {
