@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EncryptionKey } from '../../temporal/codec';
@@ -45,6 +45,9 @@ function engine(name: EngineUnderTest['name'], locate: () => Promise<string>): E
     },
     async closeAll() {
       await Promise.all(opened.splice(0).map((log) => log.close()));
+      // The SQLite file's temp folder goes; PostgreSQL databases go with the run's cluster.
+      if (name === 'sqlite' && where) rmSync(path.dirname(await where), { recursive: true, force: true });
+      where = undefined;
     },
   };
 }

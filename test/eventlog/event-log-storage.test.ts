@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -189,8 +189,12 @@ describe('openEventLog', () => {
       for (const name of readdirSync(dir))
         expect([name, statSync(path.join(dir, name)).mode & 0o777]).toEqual([name, 0o600]);
       expect(readdirSync(dir)).toEqual(expect.arrayContaining(['event-log.sqlite', 'event-log.sqlite-wal']));
+      const raw = new Database(path.join(dir, 'event-log.sqlite'), { readonly: true });
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      raw.close();
     } finally {
       await log.close();
+      rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   });
 
