@@ -15,6 +15,7 @@ import {
   type PayloadRow,
 } from './rows';
 import { SQLITE_MIGRATIONS } from './sql/sqlite-migrations';
+import { ACTIVATE, ADD_TO_COUNTERS, CREATE_MIGRATIONS_TABLE, INSERT_EVENT } from './sql/sqlite-statements';
 import type { EncryptionKey } from '../temporal/codec';
 import type {
   AppendOptions,
@@ -64,9 +65,7 @@ export class SqliteEventLog implements EventLog {
 
   async migrate(): Promise<void> {
     this.write(() => {
-      this.db.exec(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
-      );
+      this.db.exec(CREATE_MIGRATIONS_TABLE);
       // Read inside the write lock: another process may have migrated while we waited.
       const applied = new Set(
         this.q<[], { version: number }>('SELECT version FROM schema_migrations')
@@ -86,13 +85,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async activateAccount(accountId: string): Promise<void> {
-    const at = now();
-    this.write(() =>
-      this.q(
-        `INSERT INTO accounts (account_id, active, created_at, updated_at) VALUES (?, 1, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at`,
-      ).run(accountId, at, at),
-    );
+    this.write(() => this.q(ACTIVATE).run({ accountId, at: now() }));
   }
 
   async closeAccount(accountId: string): Promise<number> {
@@ -145,27 +138,12 @@ export class SqliteEventLog implements EventLog {
       }
       const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
       const at = now();
-      const insert = this.q(
-        `INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id)
-         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
-      );
-      for (const row of plan.rows) {
-        insert.run(
-          row.accountId,
-          row.seq,
-          row.eventId,
-          row.type,
-          at,
-          at,
-          row.sealed.payload,
-          row.sealed.keyId,
-        );
+      const insert = this.q(INSERT_EVENT);
+      for (const { sealed, ...row } of plan.rows) {
+        insert.run({ ...row, at, payload: sealed.payload, keyId: sealed.keyId });
       }
-      const update = this.q(
-        `UPDATE accounts SET next_seq = ?, received = received + ?, duplicates = duplicates + ?,
-           queued = queued + ?, updated_at = ? WHERE account_id = ?`,
-      );
-      for (const d of plan.deltas) update.run(d.nextSeq, d.received, d.duplicates, d.queued, at, d.accountId);
+      const update = this.q(ADD_TO_COUNTERS);
+      for (const delta of plan.deltas) update.run({ ...delta, at });
       return plan.outcomes;
     });
   }

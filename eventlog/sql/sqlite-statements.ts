@@ -1,0 +1,17 @@
+/** The SQLite engine's statements that are longer than a line (named parameters: `@name`). */
+
+export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`;
+
+export const ACTIVATE = `
+  INSERT INTO accounts (account_id, active, created_at, updated_at) VALUES (@accountId, 1, @at, @at)
+  ON CONFLICT (account_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at`;
+
+export const INSERT_EVENT = `
+  INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id)
+  VALUES (@accountId, @seq, @eventId, @type, 'queued', @at, @at, @payload, @keyId)`;
+
+export const ADD_TO_COUNTERS = `
+  UPDATE accounts SET next_seq = @nextSeq, received = received + @received,
+    duplicates = duplicates + @duplicates, queued = queued + @queued, updated_at = @at
+  WHERE account_id = @accountId`;
