@@ -1,4 +1,4 @@
-import { Pool, types, type PoolClient } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { planAppend, eventKey, type AccountState } from './append-plan';
 import { PayloadCipher } from './payload-cipher';
 import {
@@ -13,6 +13,7 @@ import {
   type PayloadRow,
 } from './rows';
 import { POSTGRES_MIGRATIONS } from './sql/postgres-migrations';
+import { POOL_TYPES } from './sql/postgres-types';
 import { APPEND_WRITE, FINISH, LOCK_ACCOUNTS, LOGGED_IDS } from './sql/postgres-statements';
 import type { EncryptionKey } from '../temporal/codec';
 import type {
@@ -30,19 +31,6 @@ import type {
 export const DEFAULT_POOL_SIZE = 10;
 /** pg_advisory_xact_lock key that serializes migrations of one database across processes. */
 const MIGRATION_LOCK = 7_380_241_913;
-
-/**
- * bigint columns (seq, counters) as numbers, and timestamptz as ISO strings, for this pool only
- * (changing pg's global parsers would affect every other user of pg in the process).
- */
-const parseTimestamptz = types.getTypeParser(types.builtins.TIMESTAMPTZ);
-const TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === types.builtins.INT8) return (value: string) => Number(value);
-    if (oid === types.builtins.TIMESTAMPTZ) return (value: string) => parseTimestamptz(value).toISOString();
-    return types.getTypeParser(oid, format as 'text');
-  },
-} as unknown as NonNullable<ConstructorParameters<typeof Pool>[0]>['types'];
 
 export interface PostgresEventLogOptions {
   connectionString: string;
@@ -67,7 +55,11 @@ export class PostgresEventLog implements EventLog {
     this.pool = new Pool({
       connectionString: opts.connectionString,
       max: opts.poolSize ?? DEFAULT_POOL_SIZE,
-      types: TYPES,
+      // A caller waits this long for a connection (pool full, or server unreachable), then fails
+      // rather than hanging; the webhook answers 5xx and Billsby retries.
+      connectionTimeoutMillis: 30_000,
+      application_name: 'billsby-event-log',
+      types: POOL_TYPES,
     });
     // An idle connection dropped by the server must not crash the process: the pool discards it
     // and the next query opens a new one. (After close() a server shutdown is expected.)
