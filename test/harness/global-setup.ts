@@ -41,7 +41,11 @@ export default async function globalSetup() {
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_PAYLOAD_KEY = randomBytes(32).toString('base64');
-  process.env.TEST_DATABASE_URL = (await postgres).url;
+  const pg = await postgres.catch(async (err: unknown) => {
+    await server.stop(); // teardown does not run when setup fails
+    throw err;
+  });
+  process.env.TEST_DATABASE_URL = pg.url;
   console.log(
     `\n[test setup] Temporal ${server.address}, PostgreSQL and workflow bundle ready in ${Date.now() - started} ms`,
   );
