@@ -39,7 +39,7 @@ export interface EventRecord {
   attempts: number;
   firstAttemptAt: string | null;
   lastError: string | null;
-  /** When it reached delivered, failed or dropped. */
+  /** When it reached delivered, failed or dropped (its receivedAt while queued). */
   updatedAt: string;
 }
 
@@ -59,6 +59,7 @@ export interface LogCounts {
   /** Distinct events accepted. */
   received: number;
   delivered: number;
+  /** Repeated Ids answered `duplicate` (an append to an inactive account answers not_found instead). */
   duplicates: number;
   /** Queued, not yet delivered. */
   pending: number;
