@@ -1,0 +1,115 @@
+/**
+ * The load generator: Billsby webhooks over keep-alive HTTP (node:http, lighter than fetch, so
+ * more of the machine is left to what is measured), at most C in flight, optionally paced.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { BenchAccount } from './env';
+import { sleep } from './env';
+
+export interface Sent {
+  eventId: string;
+  /** Index into the accounts array. */
+  account: number;
+  /** Webhook request start and answer, ms since epoch (comparable with the simulator's `created`). */
+  startedAt: number;
+  acceptedAt?: number;
+  /** Request start → answer, fractional ms. */
+  durationMs?: number;
+  /** HTTP status; 0 for a network error. */
+  status?: number;
+}
+
+/** N events spread round-robin over the accounts; the message text names the event (CustomerUniqueId). */
+export function planEvents(accounts: BenchAccount[], total: number, prefix: string): Sent[] {
+  return Array.from({ length: total }, (_, i) => {
+    const account = i % accounts.length;
+    return { eventId: `${prefix}-a${account}-e${Math.floor(i / accounts.length)}`, account, startedAt: 0 };
+  });
+}
+
+export interface SendOptions {
+  concurrency: number;
+  /** Events per second over all accounts (open loop); 0 = as fast as C allows. */
+  rate: number;
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+export interface SendResult {
+  sendStarted: number;
+  sendEnded: number;
+  accepted: Sent[];
+  rejected: Sent[];
+}
+
+export async function sendEvents(
+  accounts: BenchAccount[],
+  events: Sent[],
+  opts: SendOptions,
+): Promise<SendResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  let next = 0;
+  let errorsShown = 0;
+  const sendStarted = Date.now();
+  const sender = async () => {
+    while (next < events.length && Date.now() < opts.deadline && !opts.signal?.aborted) {
+      const index = next++;
+      const s = events[index]!;
+      if (opts.rate > 0) await sleep(sendStarted + (index * 1000) / opts.rate - Date.now());
+      const account = accounts[s.account]!;
+      const body = JSON.stringify({ Id: s.eventId, Type: 'CustomerCreated', CustomerUniqueId: s.eventId });
+      s.startedAt = Date.now();
+      const t0 = performance.now();
+      s.status = await post(agent, account.webhookUrl, account.headers, body).catch(() => 0);
+      s.durationMs = performance.now() - t0;
+      s.acceptedAt = Date.now();
+      if (s.status !== 202 && errorsShown++ < 5) {
+        console.error(`[bench] ${s.eventId}: webhook answered ${s.status || 'a network error'}`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, events.length) }, sender));
+  } finally {
+    agent.destroy();
+  }
+  return {
+    sendStarted,
+    sendEnded: Date.now(),
+    accepted: events.filter((s) => s.status === 202),
+    rejected: events.filter((s) => s.status !== 202),
+  };
+}
+
+function post(
+  agent: http.Agent,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<number> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      },
+    );
+    req.once('error', reject);
+    req.end(body);
+  });
+}

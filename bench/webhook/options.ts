@@ -1,0 +1,166 @@
+import { parseArgs } from 'node:util';
+import type { Engine } from './product';
+
+export const SECTIONS = ['delivery', 'ingest', 'paced', 'backlog'] as const;
+export type Section = (typeof SECTIONS)[number];
+export const SHAPES = ['a', 'b', 'c'] as const;
+export type ShapeKey = (typeof SHAPES)[number];
+
+export interface Shape {
+  key: ShapeKey;
+  accounts: number;
+  /** Events in total. */
+  events: number;
+  /** Simulator latency on every Webex request, ms. */
+  latencyMs: number;
+}
+
+export interface Options {
+  sections: Section[];
+  shapes: Shape[];
+  /** Webhook requests in flight (delivery shapes and backlog). */
+  concurrency: number;
+  /** The product's event log in delivery, paced and backlog. */
+  engine: Engine;
+  ingestEngines: Engine[];
+  ingest: { events: number; accounts: number; concurrency: number };
+  paced: { rate: number; seconds: number; accounts: number; minimal: boolean };
+  backlog: { events: number };
+  /** An existing PostgreSQL database; otherwise a throwaway cluster is started. */
+  databaseUrl?: string;
+  temporalDb: 'memory' | 'sqlite';
+  timeoutMs: number;
+  quick: boolean;
+}
+
+const FULL = {
+  a: { accounts: 10, perAccount: 1000 },
+  b: 2000,
+  c: { events: 300, latency: 100 },
+  ingest: { events: 20_000, accounts: 10 },
+  paced: { rate: 10, seconds: 60, accounts: 10 },
+  backlog: 20_000,
+};
+const QUICK = {
+  a: { accounts: 3, perAccount: 50 },
+  b: 200,
+  c: { events: 30, latency: 100 },
+  ingest: { events: 1_000, accounts: 5 },
+  paced: { rate: 10, seconds: 10, accounts: 5 },
+  backlog: 500,
+};
+
+export const USAGE = `npm run bench:webhook -- [flags]
+  --only delivery,ingest,paced,backlog   sections to run (default: all)
+  --shapes a,b,c                          delivery shapes (default: all)
+  --quick                                 small sizes, a smoke run (any size flag still wins)
+  --a-accounts N --a-events-per-account N shape (a)  (10 × 1000)
+  --b-events N                            shape (b), one account (2000)
+  --c-events N --c-latency-ms MS          shape (c), one account, simulator latency (300, 100)
+  --concurrency C                         webhooks in flight, delivery and backlog (64)
+  --engine sqlite|postgres                the product's event log in delivery, paced, backlog (sqlite)
+  --ingest-engines postgres,sqlite        (both) --ingest-events N (20000) --ingest-accounts M (10)
+  --ingest-concurrency C                  (64)
+  --paced-rate R --paced-seconds S --paced-accounts M   (10/s, 60 s, 10)  --paced-no-minimal
+  --backlog-events N                      (20000)
+  --database-url URL                      an existing PostgreSQL; default: a throwaway cluster
+  --temporal-db memory|sqlite             the dev server's own database (memory)
+  --timeout-minutes T                     abort and tear down after T minutes (60)`;
+
+export function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      shapes: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'a-accounts': { type: 'string' },
+      'a-events-per-account': { type: 'string' },
+      'b-events': { type: 'string' },
+      'c-events': { type: 'string' },
+      'c-latency-ms': { type: 'string' },
+      concurrency: { type: 'string', default: '64' },
+      engine: { type: 'string', default: 'sqlite' },
+      'ingest-engines': { type: 'string', default: 'postgres,sqlite' },
+      'ingest-events': { type: 'string' },
+      'ingest-accounts': { type: 'string' },
+      'ingest-concurrency': { type: 'string', default: '64' },
+      'paced-rate': { type: 'string' },
+      'paced-seconds': { type: 'string' },
+      'paced-accounts': { type: 'string' },
+      'paced-no-minimal': { type: 'boolean', default: false },
+      'backlog-events': { type: 'string' },
+      'database-url': { type: 'string' },
+      'temporal-db': { type: 'string', default: 'memory' },
+      'timeout-minutes': { type: 'string', default: '60' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const d = values.quick ? QUICK : FULL;
+  const int = (name: string, value: string | undefined, fallback: number, min = 1) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const list = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T[] => {
+    if (value === undefined) return [...allowed];
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const item of items) {
+      if (!allowed.includes(item as T))
+        throw new Error(`--${name}: ${item} is not one of ${allowed.join(', ')}`);
+    }
+    return items as T[];
+  };
+  const engine = (value: string) => {
+    if (value !== 'sqlite' && value !== 'postgres') throw new Error('--engine must be sqlite or postgres');
+    return value;
+  };
+  if (values['temporal-db'] !== 'memory' && values['temporal-db'] !== 'sqlite') {
+    throw new Error('--temporal-db must be memory or sqlite');
+  }
+  const a = {
+    accounts: int('a-accounts', values['a-accounts'], d.a.accounts),
+    perAccount: int('a-events-per-account', values['a-events-per-account'], d.a.perAccount),
+  };
+  const shapes: Record<ShapeKey, Shape> = {
+    a: { key: 'a', accounts: a.accounts, events: a.accounts * a.perAccount, latencyMs: 0 },
+    b: { key: 'b', accounts: 1, events: int('b-events', values['b-events'], d.b), latencyMs: 0 },
+    c: {
+      key: 'c',
+      accounts: 1,
+      events: int('c-events', values['c-events'], d.c.events),
+      latencyMs: int('c-latency-ms', values['c-latency-ms'], d.c.latency, 0),
+    },
+  };
+  return {
+    sections: list('only', values.only, SECTIONS),
+    shapes: list('shapes', values.shapes, SHAPES).map((key) => shapes[key]),
+    concurrency: int('concurrency', values.concurrency, 64),
+    engine: engine(values.engine),
+    ingestEngines: list('ingest-engines', values['ingest-engines'], ['postgres', 'sqlite'] as const),
+    ingest: {
+      events: int('ingest-events', values['ingest-events'], d.ingest.events),
+      accounts: int('ingest-accounts', values['ingest-accounts'], d.ingest.accounts),
+      concurrency: int('ingest-concurrency', values['ingest-concurrency'], 64),
+    },
+    paced: {
+      rate: int('paced-rate', values['paced-rate'], d.paced.rate),
+      seconds: int('paced-seconds', values['paced-seconds'], d.paced.seconds),
+      accounts: int('paced-accounts', values['paced-accounts'], d.paced.accounts),
+      minimal: !values['paced-no-minimal'],
+    },
+    backlog: { events: int('backlog-events', values['backlog-events'], d.backlog) },
+    databaseUrl: values['database-url'] ?? undefined,
+    temporalDb: values['temporal-db'],
+    timeoutMs: int('timeout-minutes', values['timeout-minutes'], 60) * 60_000,
+    quick: values.quick,
+  };
+}

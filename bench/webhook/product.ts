@@ -1,0 +1,242 @@
+/**
+ * The product as production wires it, on the benchmark's dev server and simulator: the event log
+ * (SQLite file or PostgreSQL), a worker with the real workflows and Webex activities (production
+ * defaults: tuning, timeouts, backoff), and the real gateway — in this process, or in a process of
+ * its own (ingest). Accounts connect through the real OAuth redirect flow, each as its own Webex
+ * user, so each gets its own "Billsby Data" room.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createWebexActivities } from '../../activities/webex';
+import { buildGateway } from '../../client/gateway/server';
+import { createIntegrationService } from '../../client/gateway/start';
+import { parseConfig } from '../../config/env';
+import { openEventLog } from '../../eventlog/open';
+import type { EventLog } from '../../eventlog/types';
+import { AesGcmPayloadCodec } from '../../temporal/codec';
+import { PRODUCT_WORKER_DEFAULTS, WORKFLOWS_PATH } from '../../workers/create-workers';
+import { freePort } from '../../test/harness/free-port';
+import { http } from '../../test/harness/http';
+import { runCleanups, type BenchAccount, type BenchEnv, type Program } from './env';
+import type { GatewayProcessSettings } from './gateway-process';
+
+const CLIENT_ID = 'sim-client-id';
+const CLIENT_SECRET = 'sim-client-secret';
+
+export type Engine = 'sqlite' | 'postgres';
+
+let stacks = 0;
+
+export interface ProductOptions {
+  engine: Engine;
+  /** Required for postgres. */
+  databaseUrl?: string;
+  /** Run the gateway in a child process (one gateway process, as deployed). */
+  gatewayProcess: boolean;
+  bundleCode: string;
+}
+
+export interface ProductProgram extends Program {
+  engine: Engine;
+  /** The worker's handle on the log (the gateway has its own). */
+  eventLog: EventLog;
+  /** Stops the worker (ingest measures the gateway and the log alone). */
+  stopWorker(): Promise<void>;
+}
+
+export async function bundleProductWorkflows(): Promise<string> {
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  return bundle.code;
+}
+
+export const engineLabel = (engine: Engine) =>
+  engine === 'postgres' ? 'event log: PostgreSQL' : 'event log: embedded SQLite';
+
+export async function startProduct(env: BenchEnv, opts: ProductOptions): Promise<ProductProgram> {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const close = env.teardown.add(`product (${opts.engine})`, () => runCleanups(cleanups, 'product'));
+  try {
+    return await start(env, opts, cleanups, close);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function start(
+  env: BenchEnv,
+  opts: ProductOptions,
+  cleanups: (() => Promise<unknown> | unknown)[],
+  close: () => Promise<void>,
+): Promise<ProductProgram> {
+  const where: { databaseUrl: string } | { sqlitePath: string } =
+    opts.engine === 'postgres'
+      ? { databaseUrl: required(opts.databaseUrl, 'a PostgreSQL URL') }
+      : { sqlitePath: path.join(tempDir(cleanups), 'event-log.sqlite') };
+  // Unique per stack: two stacks on one queue would run each other's activities (other log, other redirect).
+  const taskQueue = `bench-product-${opts.engine}-${env.suffix}-${++stacks}`;
+  const taskQueues = { webex: taskQueue, bill: `${taskQueue}-bill` };
+  const gatewayPort = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const config = parseConfig({
+    PUBLIC_BASE_URL: gatewayUrl,
+    GATEWAY_PORT: String(gatewayPort),
+    WEBEX_API_BASE_URL: env.sim.baseUrl,
+    WEBEX_CLIENT_ID: CLIENT_ID,
+    WEBEX_CLIENT_SECRET: CLIENT_SECRET,
+  });
+
+  // The worker: its own handle on the log, as the worker process has in production.
+  const eventLog = await openEventLog({ ...where, keys: env.keys });
+  cleanups.push(() => eventLog.close());
+  const workerConnection = await NativeConnection.connect({ address: env.server.address });
+  cleanups.push(() => workerConnection.close());
+  const worker = await Worker.create({
+    connection: workerConnection,
+    taskQueue,
+    dataConverter: env.dataConverter,
+    workflowBundle: { code: opts.bundleCode },
+    activities: createWebexActivities({
+      eventLog,
+      apiBaseUrl: env.sim.baseUrl,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUri: `${gatewayUrl}/oauth/webex/callback`,
+    }),
+    ...PRODUCT_WORKER_DEFAULTS,
+  });
+  const workerRun = worker.run();
+  const stopWorker = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+  };
+  cleanups.push(stopWorker);
+
+  // The gateway: in this process, or one process of its own.
+  if (opts.gatewayProcess) {
+    await startGatewayProcess(cleanups, {
+      temporalAddress: env.server.address,
+      port: gatewayPort,
+      webexApiBaseUrl: env.sim.baseUrl,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      keyBase64: env.keyBase64,
+      taskQueue,
+      ...where,
+    });
+  } else {
+    const gatewayLog = await openEventLog({ ...where, keys: env.keys });
+    cleanups.push(() => gatewayLog.close());
+    const connection = await Connection.connect({ address: env.server.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, dataConverter: env.dataConverter });
+    const integrations = createIntegrationService(client, config, taskQueues, env.keys, gatewayLog);
+    cleanups.push(() => integrations.close());
+    const app: FastifyInstance = await buildGateway({
+      client,
+      config,
+      codec: new AesGcmPayloadCodec(env.keys),
+      taskQueues,
+      integrations,
+      webUiOrigins: [],
+    });
+    await app.listen({ port: gatewayPort, host: '127.0.0.1' });
+    cleanups.push(() => app.close());
+  }
+
+  return {
+    name: 'product',
+    label: `product (${engineLabel(opts.engine)}${opts.gatewayProcess ? ', gateway in its own process' : ''})`,
+    engine: opts.engine,
+    eventLog,
+    stopWorker,
+    addAccount: (accountId) => connect(env, gatewayUrl, accountId),
+    async failedCount(accounts) {
+      let failed = 0;
+      for (const account of accounts) failed += (await eventLog.counts(account.id)).failed;
+      return failed;
+    },
+    close,
+  };
+}
+
+/** Connects an account the way a browser does: Integrate → Webex authorize → our callback. */
+async function connect(env: BenchEnv, gatewayUrl: string, accountId: string): Promise<BenchAccount> {
+  const email = `${accountId}@example.com`;
+  env.sim.control.addUser({ displayName: `Owner of ${accountId}`, email });
+  env.sim.control.setAuthorizingUser(email);
+  const started = await http(`${gatewayUrl}/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
+  if (started.status !== 200) throw new Error(`connect answered ${started.status}: ${started.text}`);
+  const { authorizeUrl, webhookSecret } = started.body as { authorizeUrl: string; webhookSecret: string };
+  const authorize = await http(authorizeUrl);
+  const callbackUrl = authorize.headers.get('location');
+  if (authorize.status !== 302 || !callbackUrl) throw new Error(`authorize answered ${authorize.status}`);
+  const callback = await http(callbackUrl);
+  const landing = callback.headers.get('location') ?? '';
+  if (!landing.includes('outcome=connected')) throw new Error(`connect of ${accountId} failed: ${landing}`);
+  const status = (await http(`${gatewayUrl}/api/accounts/${accountId}/webex`)).body as {
+    room?: { id: string } | null;
+  };
+  if (!status.room) throw new Error(`${accountId} has no room after connecting`);
+  return {
+    id: accountId,
+    roomId: status.room.id,
+    webhookUrl: `${gatewayUrl}/webhooks/billsby/${accountId}`,
+    headers: { secret: webhookSecret },
+  };
+}
+
+async function startGatewayProcess(
+  cleanups: (() => Promise<unknown> | unknown)[],
+  settings: GatewayProcessSettings,
+): Promise<void> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'gateway-process.ts')],
+    {
+      env: { ...process.env, BENCH_GATEWAY: JSON.stringify(settings) },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('gateway process not ready within 60 s')), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString('utf8').includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`gateway process exited during start-up (code ${child.exitCode})`));
+    });
+  });
+}
+
+function tempDir(cleanups: (() => Promise<unknown> | unknown)[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'webhook-bench-log-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`missing ${what}`);
+  return value;
+}
