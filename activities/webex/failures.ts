@@ -7,7 +7,8 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 5 * 60_000 };
+/** At most a minute between tries: once Webex is back, a long outage costs at most a minute more. */
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 60_000 };
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries from many accounts spread out. */
 export function backoffWithJitter(attempt: number, policy: BackoffPolicy): number {

@@ -8,8 +8,10 @@ interface Waiting {
 
 /**
  * Group commit for webhooks: appends that arrive while a transaction is committing wait for the
- * next one and go in together. One webhook alone is written at once (no timer), so a quiet
- * account pays one commit; a burst pays one commit per batch instead of one per event.
+ * next one and go in together. A flush waits one turn of the event loop (setImmediate, no timer)
+ * so that every request already read from the sockets joins it: the embedded engine commits
+ * synchronously, so without that turn each batch would hold one event. A quiet account pays one
+ * commit; a burst pays one commit per batch instead of one per event.
  */
 export class AppendBatcher {
   private waiting: Waiting[] = [];
@@ -25,12 +27,14 @@ export class AppendBatcher {
   append(request: AppendRequest): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ request, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.maxBatch);
@@ -43,6 +47,8 @@ export class AppendBatcher {
         } catch (err) {
           batch.forEach((w) => w.reject(err));
         }
+        // Let the requests that arrived during that commit be read before the next one.
+        if (this.waiting.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.flushing = false;

@@ -37,7 +37,7 @@ export class WorkflowWaker {
     opts: WakerOptions = {},
   ) {
     this.opts = {
-      minIntervalMs: opts.minIntervalMs ?? 250,
+      minIntervalMs: opts.minIntervalMs ?? 100,
       retryMs: opts.retryMs ?? 1_000,
       maxRetryMs: opts.maxRetryMs ?? 30_000,
       signalTimeoutMs: opts.signalTimeoutMs ?? 5_000,

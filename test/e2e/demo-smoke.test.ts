@@ -151,7 +151,9 @@ describe('npm run demo -- --exit', () => {
     expect(run.stdout).toContain('webex-integration:demo');
     expect(run.stdout).toContain('webex-delivery:demo:<first seq>-<last seq>');
     // Each event's batch delivery is one search away (BillsbyEventIds), ids as the demo makes them.
-    expect(run.stdout).toContain(encodeURIComponent('BillsbyEventIds="3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-'));
+    expect(run.stdout).toContain(
+      encodeURIComponent('BillsbyEventIds="3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-'),
+    );
     expect(run.stdout).toContain(`http://localhost:${ports.gateway}/ui/accounts/demo/webex`);
     expect(run.stdout).toContain(`http://localhost:${ports.gateway}/healthz`);
     expect(run.stdout).toContain('Stopped.');

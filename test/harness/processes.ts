@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 /** A product process (worker or gateway) run as in production: its own Node process, own env. */
 export interface ProductProcess {
@@ -19,7 +18,9 @@ export function startProductProcess(
   entry: 'workers/main.ts' | 'client/gateway/main.ts',
   env: Record<string, string>,
 ): ProductProcess {
-  const child = spawn(TSX, [path.join(ROOT, entry)], {
+  // node itself with tsx's loader, not the tsx wrapper: a signal must reach the product process,
+  // not a launcher that would leave it running.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -251,7 +251,9 @@ describe('Billsby events → Webex messages', () => {
       messageIds: [],
       lastError: expect.stringContaining('Webex rejected part 1/1 of event bad-1'),
     });
-    expect(await deliveryWorkflowOf(app, 'bad-1')).toMatch(new RegExp(`^webex-delivery:${accountId}:\\d+-\\d+$`));
+    expect(await deliveryWorkflowOf(app, 'bad-1')).toMatch(
+      new RegExp(`^webex-delivery:${accountId}:\\d+-\\d+$`),
+    );
   });
 
   it('a deleted room is re-created and delivery resumes there', async () => {

@@ -157,7 +157,7 @@ describe('delivery under Webex faults and worker restarts', () => {
 describe('continue-as-new', () => {
   let app: WebexApp;
   beforeAll(async () => {
-    app = await startWebexApp({ workflowOptions: { continueAsNewAfter: 60 } });
+    app = await startWebexApp({ workflowOptions: { continueAsNewAfter: 40 } });
   });
   afterAll(async () => {
     await app.close();
@@ -180,7 +180,12 @@ describe('continue-as-new', () => {
       pathPrefix: '/messages',
       roomId,
     });
-    await sendAll(app, accountId, 'can', 1, 40);
+    // In groups, a little apart: each group's wake-up signal grows history towards continue-as-new
+    // (a batch waiting out an outage inside its activity does not).
+    for (let group = 0; group < 4; group++) {
+      await sendAll(app, accountId, 'can', group * 10 + 1, group * 10 + 10);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
     await sendEvent(app, accountId, numberedEvent('can', 3)); // a duplicate, remembered across runs
 
     await eventually(

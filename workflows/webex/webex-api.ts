@@ -43,7 +43,7 @@ export const batchDeliveryActivities = (heartbeatTimeoutMs: number) =>
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
+      maximumInterval: '1 minute',
       nonRetryableErrorTypes: NEVER_RETRY,
     },
   });
