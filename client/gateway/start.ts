@@ -54,6 +54,7 @@ export async function startGateway(
     webUiOrigins: opts.webUiOrigins ?? config.WEB_UI_ORIGINS,
   });
   await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
+  await integrations.wakeAccountsWithQueuedEvents();
   const port = (app.server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,

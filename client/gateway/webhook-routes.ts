@@ -2,10 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { EVENT_TYPES } from '../../domain/billsby/event-schema';
 import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import type { GatewayContext } from './context';
+import { EventLogUnavailableError } from '../integration/service';
 import { accountIdOr400 } from './replies';
 
 /** What a full backlog asks Billsby to wait before sending again. */
 const BACKLOG_RETRY_AFTER_SECONDS = 60;
+/** What an unreachable event-log database asks Billsby to wait. */
+const LOG_DOWN_RETRY_AFTER_SECONDS = 10;
 
 /**
  * `POST /webhooks/billsby/:accountId`: authenticate (header `secret`, constant time, no Temporal
@@ -26,7 +29,18 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         .code(400)
         .send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
     }
-    const outcome = await ctx.integrations.acceptEvent(accountId, parsed.event);
+    let outcome;
+    try {
+      outcome = await ctx.integrations.acceptEvent(accountId, parsed.event);
+    } catch (err) {
+      if (!(err instanceof EventLogUnavailableError)) throw err;
+      // The cause may name the database host; only its kind is logged.
+      console.error(`[gateway] event log unavailable: ${(err.cause as Error)?.name ?? 'error'}`);
+      return reply
+        .code(503)
+        .header('retry-after', String(LOG_DOWN_RETRY_AFTER_SECONDS))
+        .send({ error: err.message });
+    }
     switch (outcome.status) {
       case 'not_found':
         return reply.code(404).send({ error: `account ${accountId} has no active Webex integration` });

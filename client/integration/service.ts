@@ -60,6 +60,12 @@ function isDeadlineExceeded(err: unknown): boolean {
   return false;
 }
 export class InvalidStateError extends Error {}
+/** The event log could not store the event (its database is down): nothing was stored. */
+export class EventLogUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the event log is unavailable; nothing was stored, send again later', { cause });
+  }
+}
 /** The integration exists but no worker answered its status query (e.g. the worker is down). */
 export class StatusUnavailableError extends Error {
   constructor(readonly lastKnownStatus: string | undefined) {
@@ -234,9 +240,24 @@ export class IntegrationService {
    * wakes the workflow without waiting for Temporal. `not_found`: no active integration.
    */
   async acceptEvent(accountId: string, event: BillsbyEvent): Promise<AppendOutcome> {
-    const outcome = await this.batcher.append({ accountId, event });
+    let outcome: AppendOutcome;
+    try {
+      outcome = await this.batcher.append({ accountId, event });
+    } catch (err) {
+      throw new EventLogUnavailableError(err);
+    }
     if (outcome.status === 'accepted') this.waker.wake(accountId);
     return outcome;
+  }
+
+  /**
+   * Wakes every active account that has queued events: after a gateway restart, an event whose
+   * wake-up was lost with the old process is picked up now rather than at the workflow's idle poll.
+   */
+  async wakeAccountsWithQueuedEvents(limit = 10_000): Promise<number> {
+    const accounts = await this.eventLog.accountsWithQueued(limit);
+    for (const accountId of accounts) this.waker.wake(accountId);
+    return accounts.length;
   }
 
   async event(accountId: string, eventId: string): Promise<EventRecord | null> {

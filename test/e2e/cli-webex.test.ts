@@ -132,6 +132,20 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     );
     expect(roomTexts(app, room.id)).toHaveLength(1);
 
+    // events: each event's delivery state from the log, with its Webex message id.
+    const [message] = app.sim.control.messages(room.id);
+    const events = await cli(['events', accountId, '--state', 'delivered', ...gw()]);
+    expect(events).toMatchObject({ code: 0, stderr: '' });
+    expect(events.stdout).toMatch(
+      new RegExp(
+        `^delivered .+ CustomerCreated\\s+3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60  attempts 1  ${message!.id}$`,
+        'm',
+      ),
+    );
+    expect((await cli(['events', accountId, '--state', 'failed', ...gw()])).stdout).toBe(
+      `No failed events for ${accountId}.\n`,
+    );
+
     const uninstall = await cli(['uninstall', accountId, ...gw()]);
     expect(uninstall.code).toBe(0);
     expect(uninstall.stdout).toMatch(/^status\s+uninstalled$/m);
@@ -189,6 +203,8 @@ describe('CLI: usage errors exit 2 and send nothing', () => {
     ['an extra argument', ['uninstall', 'acct-1', 'acct-2']],
     ['send-event without --file', ['send-event', '--account', 'acct-1']],
     ['send-event without --account', ['send-event', '--file', SAMPLE]],
+    ['events with an unknown state', ['events', 'acct-1', '--state', 'lost']],
+    ['events with a bad limit', ['events', 'acct-1', '--limit', '0']],
     ['--gateway that is not a URL', ['status', 'acct-1', '--gateway', 'localhost']],
     ['engagement without a subcommand', ['engagement']],
     ['engagement schedule without --every', ['engagement', 'schedule']],
@@ -221,6 +237,7 @@ describe('CLI: usage errors exit 2 and send nothing', () => {
       'status <accountId>',
       'uninstall <accountId>',
       'send-event --account <accountId> --file <event.json>',
+      'events <accountId> [--state queued|delivered|failed|dropped]',
       'engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv]',
       'engagement schedule --every <duration>',
       'engagement report <workflowId>',

@@ -171,6 +171,22 @@ describe('the event log behind the webhook', () => {
   });
 });
 
+it('with the event log unavailable the webhook answers 503 with Retry-After, and the gateway keeps serving', async () => {
+  const app = await startWebexApp();
+  try {
+    const accountId = `acct-nolog-${Date.now().toString(36)}`;
+    await connectAsOwnUser(app, accountId);
+    await app.eventLog.close(); // the database is gone
+    const res = await sendEvent(app, accountId, numberedEvent('nolog', 1));
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((res.body as { error: string }).error).toContain('nothing was stored');
+    expect((await http(`${app.gatewayUrl}/healthz`)).status).toBe(200);
+  } finally {
+    await app.close();
+  }
+});
+
 describe('with Temporal stopped', () => {
   let server: DevServer;
   let app: WebexApp;
