@@ -34,8 +34,7 @@ export async function eventsCommand(argv: string[], out: Output): Promise<void> 
   expectOk(answer);
   const { events } = answer.body as { events: EventView[] };
   if (parsed.values.json) return void out.write(`${JSON.stringify(events, null, 2)}\n`);
-  if (events.length === 0)
-    return void out.write(`No ${state ?? ''} events for ${accountId}.\n`.replace('  ', ' '));
+  if (events.length === 0) return void out.write(`No ${state ? `${state} ` : ''}events for ${accountId}.\n`);
   for (const e of events) {
     const when = e.deliveredAt ?? e.receivedAt;
     const extra = e.lastError ? `  ${e.lastError}` : e.messageIds.length ? `  ${e.messageIds.join(',')}` : '';
