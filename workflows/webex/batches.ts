@@ -10,12 +10,16 @@ export const DEFAULT_BATCH_SIZE = 100;
 /** A batch's ids go in one KeywordList search attribute value (the server allows 2 KB a value). */
 const MAX_BATCH_ID_BYTES = 1_800;
 
+export interface NextBatch {
+  events: QueuedRef[];
+  /** More events were queued behind this batch when it was read. */
+  more: boolean;
+}
+
 /** The next batch's ids, oldest first: at most `batchSize`, and few enough to list in the Web UI. */
-export async function nextBatch(run: IntegrationRun): Promise<QueuedRef[]> {
-  const queued = await peekActivities.peekQueuedEvents({
-    accountId: run.accountId,
-    limit: run.options.batchSize ?? DEFAULT_BATCH_SIZE,
-  });
+export async function nextBatch(run: IntegrationRun): Promise<NextBatch> {
+  const limit = run.options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const queued = await peekActivities.peekQueuedEvents({ accountId: run.accountId, limit });
   let bytes = 2;
   const batch: QueuedRef[] = [];
   for (const event of queued) {
@@ -23,16 +27,17 @@ export async function nextBatch(run: IntegrationRun): Promise<QueuedRef[]> {
     if (batch.length > 0 && bytes > MAX_BATCH_ID_BYTES) break;
     batch.push(event);
   }
-  return batch;
+  return { events: batch, more: batch.length < queued.length || queued.length === limit };
 }
 
 /**
  * Delivers one batch through its child workflow and acts on how it ended: a 401 gets one token
  * refresh (a second 401 right after means the grant is gone), a missing room is found or created
  * again, anything else unexpected waits `retryLaterMs`. Interrupted (uninstall, a new
- * authorization, continue-as-new): returns, and the loop decides.
+ * authorization, continue-as-new): returns, and the loop decides. Answers whether the batch ran
+ * to its end (every event delivered or failed).
  */
-export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]): Promise<void> {
+export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]): Promise<boolean> {
   const { s } = run;
   try {
     const result = await runDeliveryChild(
@@ -49,7 +54,7 @@ export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]):
       batch,
       run.interrupted,
     );
-    if (!result) return;
+    if (!result) return false;
     s.lastMessageId = result.lastMessageId;
     if (result.delivered > 0 || result.failed > 0) {
       s.lastError = null;
@@ -59,16 +64,19 @@ export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]):
       // One refresh; if Webex still says 401 right after, the grant is gone for good.
       if (run.refreshedFor401) reauthorize(run, 'Webex rejected a freshly refreshed token. Connect again.');
       else if (await refreshTokens(run)) run.refreshedFor401 = true;
-      return;
+      return false;
     }
     if (result.stopped === 'room_not_found') {
       const room = await setupActivities.findOrCreateBillsbyRoom({ accessToken: s.tokens!.accessToken });
       s.room = { id: room.id, title: room.title };
       s.lastMessageId = null;
     }
+    return result.stopped === null;
   } catch (err) {
-    if (isCancellation(err)) return;
-    s.lastError = `Delivery failed, will retry: ${failureMessage(err)}`;
-    run.retryAt = workflowNow() + (run.options.retryLaterMs ?? 60_000);
+    if (!isCancellation(err)) {
+      s.lastError = `Delivery failed, will retry: ${failureMessage(err)}`;
+      run.retryAt = workflowNow() + (run.options.retryLaterMs ?? 60_000);
+    }
+    return false;
   }
 }

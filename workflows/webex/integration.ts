@@ -216,9 +216,11 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       // Cleared before reading: a signal that arrives during the read asks for another look.
       mayHaveEvents = false;
       const batch = await nextBatch(run);
-      if (batch.length > 0) {
-        await deliverNextBatch(run, batch);
-        mayHaveEvents = true; // there may be more behind this batch
+      if (batch.events.length > 0) {
+        const delivered = await deliverNextBatch(run, batch.events);
+        // Look again at once when more were queued, or the batch did not finish; events that
+        // arrived meanwhile sent their own wake-up signal, which has set the flag again.
+        if (batch.more || !delivered) mayHaveEvents = true;
       }
       continue;
     }
