@@ -3,9 +3,23 @@
  * the worker's configuration (deps). Session ids are returned to the workflow, which is fine because
  * the data converter encrypts every payload; they never appear in failure messages.
  */
+import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
-import { createBillClient, isBillApiError, type BillClient } from '../../connectors/bill';
-import { summarizeBankAccounts, type EngagementUser } from '../../domain/engagement';
+import {
+  createBillClient,
+  createRequestPacer,
+  isBillApiError,
+  newestPayment,
+  systemClock,
+  type BillClient,
+  type Clock,
+} from '../../connectors/bill';
+import {
+  riskSignal,
+  summarizeBankAccounts,
+  type EngagementUser,
+  type RiskSignal,
+} from '../../domain/engagement';
 import { DEFAULT_BILL_RETRY, toBillFailure, type BillRetryPolicy } from './failures';
 import { createReportStore } from './report-store';
 
@@ -20,7 +34,15 @@ export interface BillActivityDeps {
   reportsDir: string;
   /** Retry pacing (tests shorten the BDC_1144 wait with maxHourlyWaitMs). */
   retry?: Partial<BillRetryPolicy>;
+  /** BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR: this worker's requests are spread evenly at this rate. Default 10,000. */
+  maxRequestsPerHour?: number;
+  /** The pacer's clock (tests and the benchmark share a simulated one with the BILL simulator). */
+  clock?: Clock;
+  /** Identifies the partner whose runs are compared (`changes`); default derived from URL and username. */
+  partnerKey?: string;
 }
+
+export const DEFAULT_MAX_REQUESTS_PER_HOUR = 10_000;
 
 export interface OrganizationSummary {
   id: string;
@@ -44,6 +66,9 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 
 export function createBillActivities(deps: BillActivityDeps) {
   const policy: BillRetryPolicy = { ...DEFAULT_BILL_RETRY, ...deps.retry };
+  const clock = deps.clock ?? systemClock;
+  // One pacer per worker process: every BILL request of every run on this worker shares it.
+  const pacer = createRequestPacer(deps.maxRequestsPerHour ?? DEFAULT_MAX_REQUESTS_PER_HOUR, clock);
   let cached: BillClient | undefined;
 
   /** Missing credentials are a configuration error: no attempt can fix it, so fail at once. */
@@ -59,6 +84,8 @@ export function createBillActivities(deps: BillActivityDeps) {
       appKey: deps.appKey,
       devKey: deps.devKey,
       timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      now: clock.now,
+      pacer,
     });
     return cached;
   }
@@ -72,6 +99,11 @@ export function createBillActivities(deps: BillActivityDeps) {
   }
 
   return {
+    /** The pace the progress bar's time estimate is based on. */
+    async billPacing(): Promise<{ maxRequestsPerHour: number }> {
+      return { maxRequestsPerHour: pacer.maxPerHour };
+    },
+
     async billPartnerLogin(): Promise<{ sessionId: string }> {
       const { username, password } = deps;
       if (!username || !password) {
@@ -115,6 +147,14 @@ export function createBillActivities(deps: BillActivityDeps) {
       const users = await bill((c) =>
         c.listAllUsers(input.sessionId, input.organizationId, { max: input.pageSize }),
       );
+      // A contact without an email cannot be engaged; say which record, never whose (no personal data).
+      const noEmail = users.findIndex((u) => !u.archived && !u.email?.trim());
+      if (noEmail >= 0) {
+        throw ApplicationFailure.nonRetryable(
+          `BILL listUsers failed: invalid_response: field results.${noEmail}.email: active user ${users[noEmail]!.id} has no email`,
+          'Bill.invalid_response',
+        );
+      }
       return users.map((u) => ({
         id: u.id,
         archived: u.archived,
@@ -147,12 +187,14 @@ export function createBillActivities(deps: BillActivityDeps) {
       }
     },
 
-    /** Enrollment is complete only when risk verification says APPROVE (the one documented signal). */
+    /** Risk verification is one signal among others: no usable answer is `unavailable`, never a "no". */
     async billGetApproval(input: {
       orgSessionId: string;
-    }): Promise<{ approved: boolean; decision: string | null }> {
-      const { decision } = await bill((c) => c.getRiskVerification(input.orgSessionId));
-      return { approved: decision === 'APPROVE', decision };
+    }): Promise<{ risk: RiskSignal; decision: string | null; unavailable?: string }> {
+      const answer = await bill((c) => c.getRiskVerification(input.orgSessionId));
+      if (answer.decision === null)
+        return { risk: 'unavailable', decision: null, unavailable: answer.unavailable };
+      return { risk: riskSignal(answer.decision), decision: answer.decision };
     },
 
     async billListBankAccounts(input: {
@@ -162,23 +204,31 @@ export function createBillActivities(deps: BillActivityDeps) {
       return summarizeBankAccounts(accounts);
     },
 
-    /** Only the newest payment matters for §4.5, so ask BILL for one, newest first. */
-    async billNewestPayment(input: { orgSessionId: string }): Promise<{ lastPaymentAt: string | null }> {
-      const page = await bill((c) =>
-        c.listPayments(input.orgSessionId, { max: 1, sort: 'createdTime:desc' }),
-      );
-      return { lastPaymentAt: page.results[0]?.createdTime ?? null };
+    /** The newest createdTime, checked rather than trusted (see connectors/bill/newest-payment.ts). */
+    async billNewestPayment(input: {
+      orgSessionId: string;
+    }): Promise<{ lastPaymentAt: string | null; requests: number; sortHonoured: boolean }> {
+      return bill((c) => newestPayment(c, input.orgSessionId));
     },
 
-    ...reportActivities(deps.reportsDir),
+    ...reportActivities(deps.reportsDir, deps.partnerKey ?? partnerKeyOf(deps)),
   };
 }
 
-function reportActivities(reportsDir: string) {
-  const store = createReportStore(reportsDir);
+/** Runs over the same partner (same API and username) are compared; the key reveals neither. */
+function partnerKeyOf(deps: BillActivityDeps): string {
+  return createHash('sha256')
+    .update(`${deps.apiBaseUrl}\n${deps.username ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function reportActivities(reportsDir: string, partnerKey: string) {
+  const store = createReportStore(reportsDir, partnerKey);
   return {
     billSaveReportPart: store.saveReportPart,
     billAssembleReport: store.assembleReport,
+    billRunExists: store.runExists,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type RankedEngagement,
   type ReasonTotals,
 } from '../../domain/engagement';
+import { createRunHistory } from './run-history';
 
 export interface SaveReportPartInput {
   reportKey: string;
@@ -27,6 +28,10 @@ export interface AssembleReportInput {
   totals: ReasonTotals;
   /** Reports up to this size come back inline; larger ones stay on disk. */
   inlineLimitBytes: number;
+  /** For `changes`: this run, the run to compare with (default: the partner's latest full run), and whether it read every organization. */
+  workflowId: string;
+  compareTo?: string;
+  listedAll: boolean;
 }
 
 export type AssembleReportResult =
@@ -43,7 +48,8 @@ async function writeAtomically(file: string, data: string): Promise<void> {
   await rename(tmp, file);
 }
 
-export function createReportStore(reportsDir: string) {
+export function createReportStore(reportsDir: string, partnerKey: string) {
+  const history = createRunHistory(reportsDir, partnerKey);
   const partsDir = (key: string) => path.join(reportsDir, `${reportFileKey(key)}.parts`);
   const finalFile = (key: string) => path.join(reportsDir, `${reportFileKey(key)}.json`);
 
@@ -60,6 +66,7 @@ export function createReportStore(reportsDir: string) {
   }
 
   return {
+    runExists: history.exists,
     async saveReportPart(input: SaveReportPartInput): Promise<void> {
       const dir = partsDir(input.reportKey);
       await mkdir(dir, { recursive: true });
@@ -79,11 +86,18 @@ export function createReportStore(reportsDir: string) {
         };
       }
       const organizations = inListingOrder(await readParts(input.reportKey, input.parts));
+      const changes = await history.record({
+        run: { workflowId: input.workflowId, generatedAt: input.generatedAt, asOf: input.asOf },
+        organizations,
+        compareTo: input.compareTo,
+        listedAll: input.listedAll,
+      });
       const report: EngagementReport = {
         generatedAt: input.generatedAt,
         asOf: input.asOf,
         organizations,
         totals: input.totals,
+        changes,
       };
       const json = JSON.stringify(report, null, 2);
       const bytes = Buffer.byteLength(json);

@@ -22,9 +22,9 @@ import {
 import { camel, CommandFailed, parseCommand, str, UsageError } from './args';
 
 export const ENGAGEMENT_USAGE = [
-  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]',
+  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N] [--compare-to <workflowId>]',
   'npm run cli -- engagement schedule --every <duration, e.g. 24h> [--max-orgs N]',
-  'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv]',
+  'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only]',
 ].join('\n       ');
 
 const TASK_QUEUE = { 'task-queue': { type: 'string' as const } };
@@ -97,6 +97,7 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
           'as-of': { type: 'string' },
           out: { type: 'string' },
           concurrency: { type: 'string' },
+          'compare-to': { type: 'string' },
         },
       });
       const options = checked(runOptionsSchema, rawOptions(values));
@@ -118,10 +119,14 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
     case 'report': {
       const { values, positionals } = parseCommand(rest, {
         usage: ENGAGEMENT_USAGE,
-        options: { out: { type: 'string' } },
+        options: { out: { type: 'string' }, 'changes-only': { type: 'boolean' } },
         positionals: ['workflowId'],
       });
-      const options = checked(reportArgsSchema, { ...rawOptions(values), workflowId: positionals[0] });
+      const options = checked(reportArgsSchema, {
+        ...rawOptions(values),
+        workflowId: positionals[0],
+        ...(values['changes-only'] ? { changesOnly: true } : {}),
+      });
       await withClient((client) => notFoundIsFailure(() => printReport({ client, out, options })));
       return;
     }

@@ -14,7 +14,14 @@ import {
   type EngagementProgress,
 } from '../../workflows/bill/definitions';
 import { parseOptions, reportArgsSchema, runOptionsSchema, scheduleOptionsSchema } from './options';
-import { campaignContacts, progressLine, reportCsv, summaryTable } from './output';
+import {
+  campaignContacts,
+  changesSummary,
+  progressLine,
+  reportCsv,
+  summaryTable,
+  unavailableSignals,
+} from './output';
 
 export interface Output {
   write(text: string): unknown;
@@ -38,15 +45,22 @@ export async function loadReport(result: EngagementResult): Promise<EngagementRe
   return JSON.parse(await readFile(result.reportLocation, 'utf8')) as EngagementReport;
 }
 
-async function writeOutFile(file: string, report: EngagementReport): Promise<void> {
-  const body = /\.csv$/i.test(file) ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+async function writeOutFile(file: string, report: EngagementReport, changesOnly = false): Promise<void> {
+  const changed = new Set((report.changes?.organizations ?? []).map((c) => c.organizationId));
+  const shown = changesOnly
+    ? { ...report, organizations: report.organizations.filter((o) => changed.has(o.organizationId)) }
+    : report;
+  const body = /\.csv$/i.test(file)
+    ? reportCsv(report, { changesOnly })
+    : `${JSON.stringify(shown, null, 2)}\n`;
   await writeFile(file, body, 'utf8');
 }
 
 function printSummary(out: Output, report: EngagementReport): void {
   const errors = report.organizations.filter((o) => o.error).length;
   out.write(`\nEngagement report as of ${report.asOf} (generated ${report.generatedAt})\n\n`);
-  out.write(`${summaryTable(report.totals, errors)}\n\n${campaignContacts(report)}\n`);
+  out.write(`${summaryTable(report.totals, errors)}\n\n${unavailableSignals(report)}\n`);
+  out.write(`${changesSummary(report)}\n\n${campaignContacts(report)}\n`);
 }
 
 export async function runEngagement(
@@ -58,6 +72,7 @@ export async function runEngagement(
     asOf: options.asOf,
     maxOrgs: options.maxOrgs,
     concurrency: options.concurrency,
+    ...(options.compareTo ? { compareTo: options.compareTo } : {}),
   };
   const handle = await args.client.workflow.start<typeof billEngagement>('billEngagement', {
     taskQueue: args.taskQueue ?? BILL_TASK_QUEUE,
@@ -146,7 +161,7 @@ export async function scheduleEngagement(
 export async function printReport(
   args: Common & { options: unknown },
 ): Promise<EngagementReport | undefined> {
-  const { workflowId, out } = parseOptions(reportArgsSchema, args.options);
+  const { workflowId, out, changesOnly } = parseOptions(reportArgsSchema, args.options);
   const handle = args.client.workflow.getHandle(workflowId);
   const { status } = await handle.describe();
   if (status.name === 'RUNNING') {
@@ -157,9 +172,10 @@ export async function printReport(
   }
   if (status.name !== 'COMPLETED') throw new Error(`${workflowId} did not complete (status ${status.name})`);
   const report = await loadReport((await handle.result()) as EngagementResult);
-  printSummary(args.out, report);
+  if (changesOnly) args.out.write(`${changesSummary(report, true)}\n`);
+  else printSummary(args.out, report);
   if (out) {
-    await writeOutFile(out, report);
+    await writeOutFile(out, report, changesOnly);
     args.out.write(`Wrote ${out}\n`);
   }
   return report;

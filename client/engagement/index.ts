@@ -14,4 +14,11 @@ export {
   parseDuration,
 } from './options';
 export type { RunOptions, ScheduleOptions, ReportArgs } from './options';
-export { progressLine, summaryTable, campaignContacts, reportCsv } from './output';
+export {
+  progressLine,
+  summaryTable,
+  campaignContacts,
+  reportCsv,
+  unavailableSignals,
+  changesSummary,
+} from './output';

@@ -21,6 +21,7 @@ export const runOptionsSchema = z.object({
     .regex(/\.(json|csv)$/i, 'must end in .json or .csv')
     .optional(),
   concurrency: z.coerce.number().int().min(1).max(200).optional(),
+  compareTo: z.string().trim().min(1, 'must be a workflow id').optional(),
 });
 export type RunOptions = z.output<typeof runOptionsSchema>;
 
@@ -56,6 +57,7 @@ export type ScheduleOptions = z.output<typeof scheduleOptionsSchema>;
 export const reportArgsSchema = z.object({
   workflowId: z.string().trim().min(1, 'a workflow id is required'),
   out: runOptionsSchema.shape.out,
+  changesOnly: z.boolean().optional(),
 });
 export type ReportArgs = z.output<typeof reportArgsSchema>;
 

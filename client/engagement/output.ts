@@ -2,21 +2,61 @@
 import {
   CAMPAIGN_BY_REASON,
   CAMPAIGNS,
+  changeLabel,
   ENGAGEMENT_REASONS,
+  estimateMsLeft,
+  formatDuration,
+  SIGNAL_NAMES,
   type EngagementReport,
+  type OrganizationChange,
   type ReasonTotals,
 } from '../../domain/engagement';
 import type { EngagementProgress } from '../../workflows/bill/definitions';
 
 export function progressLine(
-  p: Pick<EngagementProgress, 'done' | 'known' | 'listingComplete' | 'errors'>,
+  p: Pick<EngagementProgress, 'done' | 'known' | 'listingComplete' | 'errors'> &
+    Partial<Pick<EngagementProgress, 'requests' | 'maxRequestsPerHour'>>,
   width = 30,
 ): string {
   const ratio = p.known > 0 ? Math.min(1, p.done / p.known) : 0;
   const filled = Math.round(ratio * width);
   const known = p.listingComplete ? `${p.known}` : `${p.known}+`;
   const errors = p.errors ? `, ${p.errors} failed` : '';
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${known} organizations${errors}`;
+  // Time left at the pacer's even rate; "≥" while more organizations may still be listed.
+  const msLeft = p.done < p.known ? estimateMsLeft(p) : undefined;
+  const eta =
+    msLeft === undefined
+      ? ''
+      : `, ${p.listingComplete ? '' : '≥'}${formatDuration(msLeft)} left at ${p.maxRequestsPerHour} requests/hour`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${known} organizations${errors}${eta}`;
+}
+
+/** Organizations classified with a signal unavailable, per signal: a missing endpoint shows at once. */
+export function unavailableSignals(report: EngagementReport): string {
+  const orgs = report.organizations.filter((o) => SIGNAL_NAMES.some((n) => o.signals?.[n] === 'unavailable'));
+  if (orgs.length === 0) return 'Every organization was classified with all of its signals.';
+  const per = SIGNAL_NAMES.map(
+    (n) => [n, orgs.filter((o) => o.signals?.[n] === 'unavailable').length] as const,
+  )
+    .filter(([, c]) => c > 0)
+    .map(([n, c]) => `${n} ${c}`)
+    .join(', ');
+  return `Classified with a signal unavailable: ${orgs.length} of ${report.organizations.length} organizations (${per})`;
+}
+
+/** What changed since the run compared with; `full` lists every changed organization. */
+export function changesSummary(report: EngagementReport, full = false): string {
+  const c = report.changes;
+  if (!c?.comparedTo) return 'Changes: none listed (no previous run to compare with)';
+  const count = (k: OrganizationChange['change']) => c.organizations.filter((o) => o.change === k).length;
+  const head =
+    `Changes since ${c.comparedTo.workflowId} (as of ${c.comparedTo.asOf}): ` +
+    `${count('new')} new, ${count('moved')} moved, ${count('entered')} entered, ${count('left')} left`;
+  if (!full) return head;
+  const lines = c.organizations.map(
+    (o) => `  ${o.organizationId}  ${changeLabel(o).padEnd(28)} → ${o.to ?? '(none)'}  ${o.name}`,
+  );
+  return [head, ...lines].join('\n');
 }
 
 export function summaryTable(totals: ReasonTotals, errors: number): string {
@@ -61,6 +101,7 @@ const CSV_COLUMNS = [
   'bankAccountsTotal',
   'bankAccountsVerified',
   'error',
+  'change',
 ] as const;
 
 const csvCell = (v: string | number | null | undefined) => {
@@ -71,13 +112,16 @@ const csvCell = (v: string | number | null | undefined) => {
 };
 
 /** One row per contact (the unit a campaign mails), one row for an organization without contacts. */
-export function reportCsv(report: EngagementReport): string {
+export function reportCsv(report: EngagementReport, opts: { changesOnly?: boolean } = {}): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
+  const changes = new Map((report.changes?.organizations ?? []).map((c) => [c.organizationId, c]));
   for (const o of report.organizations) {
+    const change = changeLabel(changes.get(o.organizationId));
+    if (opts.changesOnly && !change) continue;
     const reason = o.reasons.join(' ');
     const campaign = o.reasons.map((r) => CAMPAIGN_BY_REASON[r]).join(' ');
     const base = [o.organizationId, o.name, reason, campaign];
-    const tail = [o.lastPaymentAt, o.bankAccounts.total, o.bankAccounts.verified, o.error];
+    const tail = [o.lastPaymentAt, o.bankAccounts.total, o.bankAccounts.verified, o.error, change];
     const users = o.users.length ? o.users : [undefined];
     for (const u of users) {
       rows.push(

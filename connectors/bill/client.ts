@@ -5,6 +5,7 @@
  */
 import { BillApiError } from './errors';
 import { createHttp, HttpDeps, send } from './http';
+import type { RequestPacer } from './pacer';
 import {
   bankAccountSchema,
   BillBankAccount,
@@ -15,6 +16,7 @@ import {
   organizationSchema,
   Page,
   paymentSchema,
+  riskDecisionOf,
   riskVerificationSchema,
   sessionSchema,
   userSchema,
@@ -27,6 +29,8 @@ export interface BillClientConfig {
   timeoutMs: number;
   /** Clock for retryAfterMs of BDC_1144; defaults to Date.now. */
   now?: () => number;
+  /** Paces every request (the run's share of the devKey's hourly limit); none: unpaced. */
+  pacer?: RequestPacer;
 }
 
 export interface ListOptions {
@@ -97,14 +101,24 @@ export interface BillClient {
     call?: CallOptions,
   ): Promise<BillBankAccount[]>;
   listPayments(orgSessionId: string, opts?: ListOptions, call?: CallOptions): Promise<Page<BillPayment>>;
-  /** `decision` of the organization's risk verification (APPROVE, IN_PROGRESS, REVIEW, …); null when none exists. */
-  getRiskVerification(orgSessionId: string, call?: CallOptions): Promise<{ decision: string | null }>;
+  /**
+   * `decision` of the organization's risk verification (APPROVE, IN_PROGRESS, REVIEW, …), or why
+   * there is none: the endpoint is optional and undocumented, so 404/403/no record/an unknown shape
+   * are "unavailable", never an error.
+   */
+  getRiskVerification(orgSessionId: string, call?: CallOptions): Promise<RiskVerificationAnswer>;
 }
+
+export type RiskVerificationAnswer = { decision: string } | { decision: null; unavailable: string };
 
 const NEWEST_FIRST = 'createdTime:desc';
 
 export function createBillClient(config: BillClientConfig): BillClient {
-  const deps: HttpDeps = { http: createHttp(config.baseUrl, config.timeoutMs), now: config.now ?? Date.now };
+  const deps: HttpDeps = {
+    http: createHttp(config.baseUrl, config.timeoutMs),
+    now: config.now ?? Date.now,
+    pacer: config.pacer,
+  };
   const keys = [config.devKey, config.appKey];
 
   const partnerHeaders = (sessionId: string) => ({ sessionId, appKey: config.appKey });
@@ -257,10 +271,14 @@ export function createBillClient(config: BillClientConfig): BillClient {
           secrets: [...keys, sid],
           signal: call?.signal,
         });
-        const items = Array.isArray(body) ? body : 'results' in body ? body.results : [body];
-        return { decision: items[0]?.decision ?? null };
+        return riskDecisionOf(body);
       } catch (err) {
-        if (err instanceof BillApiError && err.kind === 'not_found') return { decision: null };
+        if (err instanceof BillApiError && (err.kind === 'not_found' || err.kind === 'forbidden')) {
+          return {
+            decision: null,
+            unavailable: `${err.kind} (HTTP ${err.status ?? '?'} ${err.code ?? ''})`.trim(),
+          };
+        }
         throw err;
       }
     },

@@ -13,6 +13,7 @@ import {
   parseBdcErrors,
   redact,
 } from './errors';
+import type { RequestPacer } from './pacer';
 
 export interface RequestSpec<S extends z.ZodTypeAny> {
   operation: string;
@@ -30,6 +31,8 @@ export interface RequestSpec<S extends z.ZodTypeAny> {
 export interface HttpDeps {
   http: AxiosInstance;
   now: () => number;
+  /** Every request, retries included, waits for its turn here (BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR). */
+  pacer?: RequestPacer;
 }
 
 export function createHttp(baseUrl: string, timeoutMs: number): AxiosInstance {
@@ -79,6 +82,7 @@ export async function send<S extends z.ZodTypeAny>(
   spec: RequestSpec<S>,
 ): Promise<z.output<S>> {
   let res;
+  const done = deps.pacer ? await deps.pacer.acquire() : undefined;
   try {
     res = await deps.http.request<string>({
       method: spec.method,
@@ -94,6 +98,8 @@ export async function send<S extends z.ZodTypeAny>(
       return Promise.reject(fail(spec, 'timeout', 'no response in time'));
     if (code === 'ERR_CANCELED') return Promise.reject(fail(spec, 'network', 'request canceled'));
     return Promise.reject(fail(spec, 'network', code ?? 'connection failed'));
+  } finally {
+    done?.();
   }
 
   const raw = typeof res.data === 'string' ? res.data : '';

@@ -1,6 +1,16 @@
 export { createBillClient } from './client';
-export type { BillClient, BillClientConfig, ListOptions, CallOptions } from './client';
+export type {
+  BillClient,
+  BillClientConfig,
+  ListOptions,
+  CallOptions,
+  RiskVerificationAnswer,
+} from './client';
 export { BillApiError, isBillApiError, msUntilNextHour } from './errors';
 export type { BillErrorKind, BillErrorData } from './errors';
-export { parseBillTime } from './schemas';
+export { parseBillTime, BANK_STATUSES } from './schemas';
 export type { BillOrganization, BillUser, BillBankAccount, BillPayment, Page } from './schemas';
+export { createRequestPacer, systemClock } from './pacer';
+export type { Clock, RequestPacer } from './pacer';
+export { newestPayment } from './newest-payment';
+export type { NewestPayment } from './newest-payment';

@@ -24,6 +24,16 @@ const isoTime = z
   .refine((v) => parseBillTime(v) !== undefined, { message: 'not a date-time' })
   .transform((v) => new Date(parseBillTime(v) as number).toISOString());
 
+export const BANK_STATUSES = [
+  'VERIFIED',
+  'NOT_VERIFIED',
+  'PENDING',
+  'BLOCKED',
+  'EXPIRED',
+  'INVALID',
+  'UNDEFINED',
+] as const;
+
 export const organizationSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
@@ -48,7 +58,9 @@ export type BillUser = z.output<typeof userSchema>;
 export const bankAccountSchema = z.object({
   id: z.string().min(1),
   archived: z.boolean(),
-  status: z.string().min(1),
+  // A status outside BILL's documented set cannot be read as verified or not: the organization is
+  // reported with an error naming the field rather than guessed at.
+  status: z.enum(BANK_STATUSES),
   type: z.string().optional(),
   bankName: z.string().optional(),
   default: z.object({ payables: z.boolean().optional(), receivables: z.boolean().optional() }).optional(),
@@ -79,13 +91,21 @@ export function listSchema<T extends z.ZodTypeAny>(item: T) {
 
 export const sessionSchema = z.object({ sessionId: z.string().min(1) });
 
-/** The response shape of GET /v3/risk-verifications is unknown: accept an object, an array or `{results}`. */
-const riskItem = z.object({ decision: z.string().nullish() });
-export const riskVerificationSchema = z.union([
-  z.object({ results: z.array(riskItem) }),
-  z.array(riskItem),
-  riskItem,
-]);
+/** The response shape of GET /v3/risk-verifications is undocumented: take anything, read it leniently. */
+export const riskVerificationSchema = z.unknown();
+
+/** A `decision` from an object, an array or `{results}`; anything else is "unavailable", not an error. */
+export function riskDecisionOf(
+  body: unknown,
+): { decision: string } | { decision: null; unavailable: string } {
+  const first = (x: unknown): unknown => (Array.isArray(x) ? x[0] : x);
+  let item = first(body);
+  if (item && typeof item === 'object' && 'results' in item)
+    item = first((item as { results: unknown }).results);
+  const decision = item && typeof item === 'object' ? (item as { decision?: unknown }).decision : undefined;
+  if (typeof decision === 'string' && decision.trim() !== '') return { decision: decision.trim() };
+  return { decision: null, unavailable: item === undefined ? 'no record' : 'no decision in the answer' };
+}
 
 export interface Page<T> {
   results: T[];

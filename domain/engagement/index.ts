@@ -1,2 +1,4 @@
 export * from './reasons';
 export * from './report';
+export * from './changes';
+export * from './pace';

@@ -66,19 +66,39 @@ export function paymentRecencyReason(lastPaymentAtMs: number, asOfMs: number): E
   return 'ACTIVE';
 }
 
+/**
+ * What BILL's risk verification says. `unavailable` when BILL did not answer it usefully (404
+ * BDC_1121, 403, no record, an empty or unknown shape): an undocumented, optional endpoint must not
+ * act as a gate, so "unavailable" is never read as "not approved".
+ */
+export type RiskSignal = 'approved' | 'not_approved' | 'unavailable';
+
 export interface OrganizationFacts {
   /** A non-archived user could be signed in as. */
   signedIn: boolean;
-  /** Risk verification decision is APPROVE. Only meaningful when signedIn. */
-  approved: boolean;
+  /** Only meaningful when signedIn. */
+  risk: RiskSignal;
   bankAccounts: { total: number; verified: number };
   /** ISO time of the newest payment, or null when the organization never paid. */
   lastPaymentAt: string | null;
 }
 
-/** One reason per organization: the first step of the customer journey that is not done yet. */
+/** Any decision but APPROVE is a "no"; a missing or empty decision is no answer at all. */
+export function riskSignal(decision: string | null | undefined): RiskSignal {
+  if (typeof decision !== 'string' || decision.trim() === '') return 'unavailable';
+  return decision.trim().toUpperCase() === 'APPROVE' ? 'approved' : 'not_approved';
+}
+
+/**
+ * One reason per organization: the first step of the customer journey that is not done yet. A
+ * verified bank account or any payment is evidence that enrollment was completed, whatever risk
+ * verification says; so ENROLLMENT_INCOMPLETE needs no signed-in user, or a known "not approved"
+ * with neither of those.
+ */
 export function classifyOrganization(facts: OrganizationFacts, asOf: string): EngagementReason {
-  if (!facts.signedIn || !facts.approved) return 'ENROLLMENT_INCOMPLETE';
+  if (!facts.signedIn) return 'ENROLLMENT_INCOMPLETE';
+  const enrolledByEvidence = facts.bankAccounts.verified > 0 || facts.lastPaymentAt !== null;
+  if (facts.risk === 'not_approved' && !enrolledByEvidence) return 'ENROLLMENT_INCOMPLETE';
   if (facts.bankAccounts.total === 0) return 'NO_FUNDING_ACCOUNT';
   if (facts.bankAccounts.verified === 0) return 'BANK_NOT_VERIFIED';
   if (facts.lastPaymentAt === null) return 'NO_PAYMENTS';

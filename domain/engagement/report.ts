@@ -1,4 +1,5 @@
 /** The engagement report (DESIGN.md §4.5) and the small pure helpers that build it. */
+import type { ReportChanges } from './changes';
 import { ENGAGEMENT_REASONS, EngagementReason } from './reasons';
 
 export interface EngagementUser {
@@ -21,6 +22,24 @@ export interface OrganizationEngagement {
   bankAccounts: { total: number; verified: number };
   /** Why this organization could not be classified; the rest of the run is unaffected. */
   error?: string;
+  /** Which facts the classification rests on (additive to §4.5). */
+  signals: OrganizationSignals;
+}
+
+/** `ok`: read; `unavailable`: BILL gave no usable answer; `not_read`: never asked (e.g. no sign-in). */
+export type SignalState = 'ok' | 'unavailable' | 'not_read';
+export const SIGNAL_NAMES = ['riskVerification', 'bankAccounts', 'payments'] as const;
+export type SignalName = (typeof SIGNAL_NAMES)[number];
+export type OrganizationSignals = Record<SignalName, SignalState>;
+
+export const NOT_READ: OrganizationSignals = {
+  riskVerification: 'not_read',
+  bankAccounts: 'not_read',
+  payments: 'not_read',
+};
+
+export function hasUnavailableSignal(entry: Pick<OrganizationEngagement, 'signals'>): boolean {
+  return SIGNAL_NAMES.some((n) => entry.signals?.[n] === 'unavailable');
 }
 
 export type ReasonTotals = Record<EngagementReason, number>;
@@ -30,6 +49,8 @@ export interface EngagementReport {
   asOf: string;
   organizations: OrganizationEngagement[];
   totals: ReasonTotals;
+  /** Against the previous completed run over the same partner (additive to §4.5; absent in old reports). */
+  changes?: ReportChanges;
 }
 
 /** What the workflow returns when the report was too large for history and went to a file. */

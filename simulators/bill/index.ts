@@ -13,7 +13,8 @@ import {
   RequestLogEntry,
   SimState,
 } from './state';
-import { BillDataset } from './types';
+import { MALFORMED_KINDS, type MalformedKind, type SimSwitches } from './switches';
+import { BillDataset, SimOrganization } from './types';
 
 export interface BillSimulatorControl {
   readonly dataset: BillDataset;
@@ -38,6 +39,14 @@ export interface BillSimulatorControl {
   /** Clears the request log, max-in-flight and counters (not sessions, data or faults). */
   resetStats(): void;
   clearFaults(): void;
+  /** Turns the issue-13 behaviours on or off (see switches.ts). */
+  setSwitches(switches: Partial<SimSwitches>): void;
+  /** From now on this organization serves this kind of malformed record. */
+  malformRecords(organizationId: string, kind: MalformedKind): void;
+  /** Adds an organization (a customer enrolling between two runs). */
+  addOrganization(org: SimOrganization): void;
+  /** Changes an organization's stored data in place (a payment made, a bank verified). */
+  updateOrganization(organizationId: string, change: (org: SimOrganization) => void): void;
 }
 
 export interface BillSimulator {
@@ -68,6 +77,20 @@ function makeControl(state: SimState): BillSimulatorControl {
     clearFaults: () => {
       state.faults.length = 0;
       state.responses.length = 0;
+    },
+    setSwitches: (switches) => void Object.assign(state.switches, switches),
+    malformRecords: (organizationId, kind) => {
+      const kinds = state.malformed.get(organizationId) ?? new Set<MalformedKind>();
+      state.malformed.set(organizationId, kinds.add(kind));
+    },
+    addOrganization: (org) => {
+      state.dataset.organizations.push(org);
+      state.orgs.set(org.id, org);
+    },
+    updateOrganization: (organizationId, change) => {
+      const org = state.orgs.get(organizationId);
+      if (!org) throw new Error(`no organization ${organizationId}`);
+      change(org);
     },
   };
 }
@@ -150,6 +173,27 @@ function registerAdmin(app: FastifyInstance, control: BillSimulatorControl): voi
         ),
       );
       admin.post('/reset-stats', async () => (control.resetStats(), { ok: true }));
+      admin.post('/switches', async (req) => {
+        const body = b(req);
+        const picked: Partial<SimSwitches> = {};
+        for (const key of ['riskVerificationsUnsupported', 'unsortedPayments'] as const) {
+          if (body[key] !== undefined) picked[key] = body[key] === true;
+        }
+        control.setSwitches(picked);
+        return { ok: true };
+      });
+      admin.post('/malformed', async (req) => {
+        const { organizationId, kind } = b(req);
+        if (typeof organizationId !== 'string' || !MALFORMED_KINDS.includes(kind as MalformedKind))
+          throw Object.assign(
+            new Error(`organizationId and kind (${MALFORMED_KINDS.join('|')}) are required`),
+            {
+              statusCode: 400,
+            },
+          );
+        control.malformRecords(organizationId, kind as MalformedKind);
+        return { ok: true };
+      });
     },
     { prefix: '/__admin' },
   );
@@ -179,7 +223,18 @@ export type {
   Latency,
   RequestLogEntry,
 } from './state';
-export { SEED_AS_OF, SEED_CREDENTIALS, SEED_EXPECTED_REASONS, seedDataset } from './seed';
+export {
+  SEED_AS_OF,
+  SEED_CREDENTIALS,
+  SEED_EXPECTED_REASONS,
+  SEED_EXPECTED_REASONS_WITHOUT_RISK_VERIFICATION,
+  seedDataset,
+} from './seed';
 export { generateBillDataset } from './generate';
+export { createSimulatedClock } from './clock';
+export type { SimulatedClock } from './clock';
+export { MALFORMED_KINDS } from './switches';
+export type { MalformedKind, SimSwitches } from './switches';
+export { bank, billTime, payment, org as organization, user } from './builders';
 export type { GenerateOptions, GeneratedDataset } from './generate';
 export type * from './types';

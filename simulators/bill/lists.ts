@@ -32,6 +32,8 @@ export interface ListOutcome<T> {
 export interface ListBehaviour {
   /** Hand out a nextPage token on a full last page that leads to an empty page (real APIs do this). */
   emptyLastPage?: boolean;
+  /** Validate `sort` but serve in storage order, like an endpoint that ignores a sort it does not support. */
+  ignoreSort?: boolean;
 }
 
 type Filter = { field: string; op: string; value: string };
@@ -163,7 +165,9 @@ export function listPage<T>(
   if (!Number.isInteger(max) || max < 1 || max > 100)
     throw new ListError('max must be an integer between 1 and 100');
   const filters = parseFilters(q.filters, spec);
-  const sorted = items.filter((it) => filters.every((f) => matches(it, f))).sort(sorter(q.sort, spec));
+  const order = sorter(q.sort, spec);
+  const kept = items.filter((it) => filters.every((f) => matches(it, f)));
+  const sorted = behaviour.ignoreSort ? kept : kept.sort(order);
   const offset = q.page ? decodeToken(q.page, spec.endpoint) : 0;
   const results = sorted.slice(offset, offset + max);
   const out: ListOutcome<T> = { results };

@@ -147,10 +147,20 @@ export const SEED_EXPECTED_REASONS: Readonly<Record<string, EngagementReason>> =
   '00801SEED000019': 'ACTIVE', // 1st user archived, 2nd cannot sign in, 3rd can; paid 5 days ago
   '00801SEED000020': 'NO_PAYMENTS', // PENDING + VERIFIED accounts, no payments
   '00801SEED000021': 'INACTIVE_60', // payments 200, 75, 120 days old, stored out of order
-  '00801SEED000022': 'ENROLLMENT_INCOMPLETE', // risk verification REVIEW, though it paid yesterday
+  '00801SEED000022': 'ACTIVE', // risk verification REVIEW, but a verified bank and a payment yesterday prove enrollment
   '00801SEED000023': 'ACTIVE', // newest payment 2 h after asOf
-  '00801SEED000024': 'ENROLLMENT_INCOMPLETE', // risk verification never started (404)
+  '00801SEED000024': 'NO_FUNDING_ACCOUNT', // risk verification never started (404: unavailable, not a "no"), no bank
   '00801SEED000025': 'BANK_NOT_VERIFIED', // one BLOCKED account
+};
+
+/**
+ * With risk verification unsupported (404 BDC_1121 for everyone), only the organization whose sole
+ * evidence of unfinished enrollment was its decision reads differently: IN_PROGRESS, and no bank
+ * account, is classified from the facts left, which say no funding account.
+ */
+export const SEED_EXPECTED_REASONS_WITHOUT_RISK_VERIFICATION: Readonly<Record<string, EngagementReason>> = {
+  ...SEED_EXPECTED_REASONS,
+  '00801SEED000015': 'NO_FUNDING_ACCOUNT',
 };
 
 /** A fresh copy each call, so one simulator's mutations never leak into another. */

@@ -5,6 +5,7 @@
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ListError, listPage, ListSpec } from './lists';
 import { Session, SimState } from './state';
+import { servedBanks, servedPayments, servedUsers } from './switches';
 
 export class SimError extends Error {
   constructor(
@@ -60,9 +61,10 @@ function strip<T extends object>(o: T, key: string): T {
 }
 
 export function buildRoutes(state: SimState): Route[] {
-  const list = (ctx: Ctx, items: object[], spec: ListSpec) =>
+  const list = (ctx: Ctx, items: object[], spec: ListSpec, ignoreSort = false) =>
     listPage(items, ctx.req.query as Record<string, string>, spec, {
       emptyLastPage: state.opts.emptyLastPage,
+      ignoreSort,
     });
   const orgOf = (id: unknown) => {
     const o = typeof id === 'string' ? state.orgs.get(id) : undefined;
@@ -123,7 +125,7 @@ export function buildRoutes(state: SimState): Route[] {
       run: (ctx) => {
         const id = hdr(ctx.req, 'organizationId');
         if (!id) throw new SimError('BDC_1002', 'organizationId header is required.');
-        const users = orgOf(id).users.map((u) => strip(u, 'canSignIn'));
+        const users = servedUsers(orgOf(id), state.malformed).map((u) => strip(u, 'canSignIn'));
         return list(ctx, users, {
           endpoint: `users:${id}`,
           filterable: ['id', 'archived'],
@@ -158,7 +160,7 @@ export function buildRoutes(state: SimState): Route[] {
       url: '/v3/funding-accounts/banks',
       auth: 'org',
       run: (ctx) =>
-        list(ctx, sessionOrg(ctx).bankAccounts, {
+        list(ctx, servedBanks(sessionOrg(ctx), state.malformed), {
           endpoint: `banks:${ctx.session?.orgId}`,
           filterable: [
             'id',
@@ -178,11 +180,16 @@ export function buildRoutes(state: SimState): Route[] {
       url: '/v3/payments',
       auth: 'org',
       run: (ctx) =>
-        list(ctx, sessionOrg(ctx).payments, {
-          endpoint: `payments:${ctx.session?.orgId}`,
-          filterable: ['id', 'vendorId'],
-          sortable: ['createdTime', 'updatedTime', 'processDate', 'id'],
-        }),
+        list(
+          ctx,
+          servedPayments(sessionOrg(ctx), state.malformed),
+          {
+            endpoint: `payments:${ctx.session?.orgId}`,
+            filterable: ['id', 'vendorId'],
+            sortable: ['createdTime', 'updatedTime', 'processDate', 'id'],
+          },
+          state.switches.unsortedPayments,
+        ),
     },
     {
       method: 'GET',
@@ -190,6 +197,8 @@ export function buildRoutes(state: SimState): Route[] {
       auth: 'org',
       run: (ctx) => {
         const o = sessionOrg(ctx);
+        if (state.switches.riskVerificationsUnsupported)
+          throw new SimError('BDC_1121', 'API not supported.', 404);
         if (!o.riskDecision) throw new SimError('BDC_1121', 'No risk verification found.', 404);
         return { organizationId: o.id, decision: o.riskDecision };
       },

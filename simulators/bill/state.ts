@@ -3,6 +3,7 @@
  * The log never stores header values, so a test can print it without leaking anything.
  */
 import { randomBytes } from 'node:crypto';
+import type { MalformedRecords, SimSwitches } from './switches';
 import { BillCredentials, BillDataset, SimOrganization } from './types';
 
 export type SessionKind = 'partner' | 'org';
@@ -66,6 +67,10 @@ export interface BillSimulatorOptions {
   loginAsUserRejection?: { status: number; code: string };
   latencyMs?: Latency;
   emptyLastPage?: boolean;
+  /** GET /v3/risk-verifications answers 404 BDC_1121 for everyone (see switches.ts). */
+  riskVerificationsUnsupported?: boolean;
+  /** GET /v3/payments ignores `sort` (see switches.ts). */
+  unsortedPayments?: boolean;
   maxLogEntries?: number;
 }
 
@@ -97,6 +102,8 @@ export class SimState {
   hourCount = 0;
   seq = 0;
   stats = { requests: 0, concurrencyRejections: 0, hourlyRejections: 0, sessionRejections: 0 };
+  readonly switches: SimSwitches;
+  readonly malformed: MalformedRecords = new Map();
 
   constructor(
     readonly dataset: BillDataset,
@@ -108,6 +115,10 @@ export class SimState {
     this.latency = opts.latencyMs ?? 0;
     this.hourlyLimit = opts.hourlyLimit ?? 20_000;
     this.concurrencyLimit = opts.concurrencyLimit ?? 3;
+    this.switches = {
+      riskVerificationsUnsupported: opts.riskVerificationsUnsupported ?? false,
+      unsortedPayments: opts.unsortedPayments ?? false,
+    };
   }
 
   now(): number {

@@ -121,10 +121,13 @@ describe('organization endpoints', () => {
     expect(err).toMatchObject({ kind: 'bad_request', code: 'BDC_1002', status: 400 });
   });
 
-  test('getRiskVerification: decision, or null when none was started', async () => {
+  test('getRiskVerification: decision, or unavailable when none was started', async () => {
     expect(await bill.getRiskVerification(await orgSession('01'))).toEqual({ decision: 'APPROVE' });
     expect(await bill.getRiskVerification(await orgSession('15'))).toEqual({ decision: 'IN_PROGRESS' });
-    expect(await bill.getRiskVerification(await orgSession('24'))).toEqual({ decision: null });
+    expect(await bill.getRiskVerification(await orgSession('24'))).toEqual({
+      decision: null,
+      unavailable: 'not_found (HTTP 404 BDC_1121)',
+    });
   });
 });
 

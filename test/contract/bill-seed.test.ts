@@ -42,18 +42,22 @@ async function classifyOverHttp(
     }
   }
   if (!session) return 'ENROLLMENT_INCOMPLETE';
-  if ((await bill.getRiskVerification(session)).decision !== 'APPROVE') return 'ENROLLMENT_INCOMPLETE';
+  const { decision } = await bill.getRiskVerification(session);
   const banks = (await bill.listAllBankAccounts(session)).filter((b) => !b.archived);
+  const newest = (await bill.listPayments(session, { max: 1 })).results[0];
+  // A known "no" counts only without evidence of enrollment (a verified bank or a payment).
+  if (decision !== null && decision !== 'APPROVE' && !newest && !banks.some((b) => b.status === 'VERIFIED'))
+    return 'ENROLLMENT_INCOMPLETE';
   if (banks.length === 0) return 'NO_FUNDING_ACCOUNT';
   if (!banks.some((b) => b.status === 'VERIFIED')) return 'BANK_NOT_VERIFIED';
-  const newest = (await bill.listPayments(session, { max: 1 })).results[0];
   return byAge(asOf, newest ? Date.parse(newest.createdTime) : undefined);
 }
 
 function classifyData(o: SimOrganization, asOf: number): EngagementReason {
-  if (!o.users.some((u) => !u.archived && u.canSignIn !== false) || o.riskDecision !== 'APPROVE')
-    return 'ENROLLMENT_INCOMPLETE';
   const banks = o.bankAccounts.filter((b) => !b.archived);
+  const evidence = o.payments.length > 0 || banks.some((b) => b.status === 'VERIFIED');
+  if (!o.users.some((u) => !u.archived && u.canSignIn !== false)) return 'ENROLLMENT_INCOMPLETE';
+  if (o.riskDecision !== null && o.riskDecision !== 'APPROVE' && !evidence) return 'ENROLLMENT_INCOMPLETE';
   if (banks.length === 0) return 'NO_FUNDING_ACCOUNT';
   if (!banks.some((b) => b.status === 'VERIFIED')) return 'BANK_NOT_VERIFIED';
   const times = o.payments.map((p) => Date.parse(p.createdTime));

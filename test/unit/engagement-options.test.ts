@@ -62,6 +62,7 @@ describe('engagement output', () => {
         reasons: ['ACTIVE'],
         lastPaymentAt: '2026-10-31T12:00:00.000Z',
         bankAccounts: { total: 1, verified: 1 },
+        signals: { riskVerification: 'unavailable', bankAccounts: 'ok', payments: 'ok' },
       },
     ],
   };
@@ -70,7 +71,7 @@ describe('engagement output', () => {
     const lines = reportCsv(report).trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe(
-      `008A,"Comma, ""Quoted"" Co",ACTIVE,deepen use,006A,a@example.com,'=cmd,A,ADMINISTRATOR,2026-10-31T12:00:00.000Z,1,1,`,
+      `008A,"Comma, ""Quoted"" Co",ACTIVE,deepen use,006A,a@example.com,'=cmd,A,ADMINISTRATOR,2026-10-31T12:00:00.000Z,1,1,,`,
     );
   });
 
@@ -78,6 +79,10 @@ describe('engagement output', () => {
     expect(progressLine({ done: 5, known: 10, listingComplete: false, errors: 0 }, 10)).toBe(
       '[#####-----] 5/10+ organizations',
     );
+    // Time left at the pace: 5 organizations × 5 requests at 60 per hour.
+    expect(
+      progressLine({ done: 5, known: 10, listingComplete: true, errors: 0, maxRequestsPerHour: 60 }, 10),
+    ).toBe('[#####-----] 5/10 organizations, 25m left at 60 requests/hour');
     const table = summaryTable(report.totals, 0);
     expect(table).toMatch(/ACTIVE\s+1\s+deepen use/);
     expect(table).toMatch(/total\s+1/);

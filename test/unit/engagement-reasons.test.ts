@@ -12,7 +12,7 @@ import {
 const AS_OF = '2026-11-01T12:00:00.000Z';
 const T = Date.parse(AS_OF);
 const paidAgo = (ms: number) => new Date(T - ms).toISOString();
-const ready = { signedIn: true, approved: true, bankAccounts: { total: 1, verified: 1 } };
+const ready = { signedIn: true, risk: 'approved' as const, bankAccounts: { total: 1, verified: 1 } };
 
 describe('engagement reasons (DESIGN.md §4.5)', () => {
   it.each([
@@ -35,9 +35,12 @@ describe('engagement reasons (DESIGN.md §4.5)', () => {
     expect(classifyOrganization({ ...ready, signedIn: false, lastPaymentAt: paid }, AS_OF)).toBe(
       'ENROLLMENT_INCOMPLETE',
     );
-    expect(classifyOrganization({ ...ready, approved: false, lastPaymentAt: paid }, AS_OF)).toBe(
-      'ENROLLMENT_INCOMPLETE',
-    );
+    expect(
+      classifyOrganization(
+        { ...ready, risk: 'not_approved', bankAccounts: { total: 0, verified: 0 }, lastPaymentAt: null },
+        AS_OF,
+      ),
+    ).toBe('ENROLLMENT_INCOMPLETE');
     expect(
       classifyOrganization({ ...ready, bankAccounts: { total: 0, verified: 0 }, lastPaymentAt: null }, AS_OF),
     ).toBe('NO_FUNDING_ACCOUNT');

@@ -24,6 +24,9 @@ export const FAST_RETRY = {
   maxHourlyWaitMs: 200,
 };
 
+/** A budget so high the pacer never waits (0.36 ms between requests). */
+export const UNPACED = 10_000_000;
+
 export interface BillEnv {
   sim: BillSimulator;
   client: Client;
@@ -48,6 +51,8 @@ export async function startBillEnv(
     ...SEED_CREDENTIALS,
     reportsDir,
     retry: FAST_RETRY,
+    // Unpaced unless a test asks: pacing tests share a simulated clock with the simulator instead.
+    maxRequestsPerHour: UNPACED,
     ...deps,
   });
   const { bill: taskQueue } = uniqueTaskQueues('bill');

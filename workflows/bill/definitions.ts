@@ -22,6 +22,11 @@ export interface BillEngagementInput {
   flushAfterBytes?: number;
   /** Larger reports are written to the reports folder and only their location is returned. Default 1,000,000. */
   inlineReportLimitBytes?: number;
+  /**
+   * The run to list `changes` against (a workflow id). Default: the latest completed run over the
+   * same partner that read every organization (for a schedule: its previous run).
+   */
+  compareTo?: string;
   /** Set by the workflow itself when it continues as new; never pass this. */
   carry?: EngagementCarry;
 }
@@ -48,6 +53,9 @@ export interface EngagementCarry {
   /** Report parts already saved by billSaveReportPart. */
   parts: number;
   runs: number;
+  /** BILL requests made by the organizations so far, and the worker's pace: the time-left estimate. */
+  requests: number;
+  maxRequestsPerHour?: number;
 }
 
 export interface EngagementProgress {
@@ -63,6 +71,10 @@ export interface EngagementProgress {
   /** How many runs this workflow has had (continue-as-new). */
   runs: number;
   finished: boolean;
+  /** BILL requests made by the organizations done so far. */
+  requests: number;
+  /** The worker's BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR, which sets the pace. */
+  maxRequestsPerHour?: number;
 }
 
 export const engagementProgressQuery = defineQuery<EngagementProgress>('engagementProgress');

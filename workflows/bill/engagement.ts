@@ -9,6 +9,7 @@ import {
 import {
   addToTotals,
   emptyTotals,
+  NOT_READ,
   utf8Length,
   type EngagementResult,
   type OrganizationEngagement,
@@ -37,7 +38,7 @@ import { BillSessions } from './sessions';
  */
 export async function billEngagement(input: BillEngagementInput = {}): Promise<EngagementResult> {
   const opts = resolveOptions(input);
-  const carry: EngagementCarry = input.carry ?? (await firstCarry(opts.asOf));
+  const carry: EngagementCarry = input.carry ?? (await firstCarry(opts.asOf, input.compareTo));
   const state = { ...carry, queue: [...carry.queue], runs: carry.runs + 1 };
   const sessions = new BillSessions(state.partnerSessionId);
   const buffer: RankedEngagement[] = [];
@@ -62,6 +63,8 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
     totals: state.totals,
     runs: state.runs,
     finished,
+    requests: state.requests,
+    maxRequestsPerHour: state.maxRequestsPerHour,
   }));
 
   async function fetchPage(): Promise<void> {
@@ -123,6 +126,7 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
         typedSearchAttributes: [{ key: BillOrganizationId, value: org.id }],
       });
       if (outcome.renewedPartnerSessionId) sessions.partnerSessionId = outcome.renewedPartnerSessionId;
+      state.requests += outcome.requests ?? 0;
       entry = outcome.entry;
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -159,12 +163,28 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
     await flush();
     await continueAsNew<typeof billEngagement>({ ...input, asOf: state.asOf, carry: state });
   }
-  const result = await finishReport({ state, buffer, reportKey, generatedAt: workflowNowIso(), opts });
+  const result = await finishReport({
+    state,
+    buffer,
+    reportKey,
+    generatedAt: workflowNowIso(),
+    opts,
+    workflowId: parentId,
+    compareTo: input.compareTo,
+  });
   finished = true;
   return result;
 }
 
-async function firstCarry(asOf: string | undefined): Promise<EngagementCarry> {
+async function firstCarry(asOf: string | undefined, compareTo: string | undefined): Promise<EngagementCarry> {
+  // A --compare-to that names no finished run is the caller's mistake: say so before any BILL work.
+  if (compareTo && !(await reportStore.billRunExists({ workflowId: compareTo }))) {
+    throw ApplicationFailure.nonRetryable(
+      `compareTo ${compareTo} is not a finished engagement run on this worker`,
+      'Bill.bad_input',
+    );
+  }
+  const { maxRequestsPerHour } = await reportStore.billPacing();
   let sessionId: string;
   try {
     sessionId = (await billApi.billPartnerLogin()).sessionId;
@@ -184,6 +204,8 @@ async function firstCarry(asOf: string | undefined): Promise<EngagementCarry> {
     totals: emptyTotals(),
     parts: 0,
     runs: 0,
+    requests: 1,
+    maxRequestsPerHour,
   };
 }
 
@@ -197,5 +219,6 @@ function failedEntry(org: RankedOrganization, error: string): OrganizationEngage
     lastPaymentAt: null,
     bankAccounts: { total: 0, verified: 0 },
     error,
+    signals: NOT_READ,
   };
 }

@@ -1,18 +1,13 @@
-import {
-  inListingOrder,
-  utf8Length,
-  type EngagementReport,
-  type EngagementResult,
-  type RankedEngagement,
-} from '../../domain/engagement';
+import type { EngagementResult, RankedEngagement } from '../../domain/engagement';
 import { reportStore } from './bill-api';
 import type { EngagementCarry } from './definitions';
 import type { EngagementOptions } from './options';
 
 /**
- * The last step. A small run that never flushed builds its report in memory; otherwise the saved
- * parts are assembled by an activity, which returns the report inline when it is small enough and
- * its location on disk when it is not (Temporal payloads must stay well under 2 MB).
+ * The last step. Remaining organizations are saved as a last part and an activity assembles the
+ * report, compares it with the previous run (`changes`) and records this run for the next one. It
+ * returns the report inline when it is small enough and its location on disk when it is not
+ * (Temporal payloads must stay well under 2 MB).
  */
 export async function finishReport(args: {
   state: EngagementCarry;
@@ -20,17 +15,10 @@ export async function finishReport(args: {
   reportKey: string;
   generatedAt: string;
   opts: EngagementOptions;
+  workflowId: string;
+  compareTo?: string;
 }): Promise<EngagementResult> {
   const { state, buffer, reportKey, generatedAt, opts } = args;
-  if (state.parts === 0) {
-    const report: EngagementReport = {
-      generatedAt,
-      asOf: state.asOf,
-      organizations: inListingOrder(buffer),
-      totals: state.totals,
-    };
-    if (utf8Length(JSON.stringify(report)) <= opts.inlineReportLimitBytes) return report;
-  }
   if (buffer.length > 0) {
     await reportStore.billSaveReportPart({
       reportKey,
@@ -45,6 +33,9 @@ export async function finishReport(args: {
     asOf: state.asOf,
     totals: state.totals,
     inlineLimitBytes: opts.inlineReportLimitBytes,
+    workflowId: args.workflowId,
+    compareTo: args.compareTo,
+    listedAll: opts.maxOrgs === Number.MAX_SAFE_INTEGER,
   });
   if ('report' in assembled) return assembled.report;
   return {

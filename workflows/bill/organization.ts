@@ -1,7 +1,10 @@
 import {
   classifyOrganization,
+  NOT_READ,
   type EngagementUser,
   type OrganizationEngagement,
+  type OrganizationSignals,
+  type RiskSignal,
 } from '../../domain/engagement';
 import { billApi } from './bill-api';
 import type { RankedOrganization } from './definitions';
@@ -18,17 +21,20 @@ export interface OrganizationOutcome {
   entry: OrganizationEngagement;
   /** Set when this child had to log in as partner again, so the parent uses the fresh session. */
   renewedPartnerSessionId?: string;
+  /** BILL requests this organization took (one per call, payment pages included): feeds the time estimate. */
+  requests: number;
 }
 
 /**
  * `bill-engagement-org:<parent>:<organizationId>`: users → sign in as the first user who can →
- * approval, bank accounts and newest payment → one §4.5 reason. Partner calls run one at a time
+ * risk verification, bank accounts and newest payment → one §4.5 reason, with the signals it rests on. Partner calls run one at a time
  * and the three organization calls run together, so at most 3 requests per organization are ever
  * in flight (BILL's concurrency limit, BDC_1322).
  */
 export async function billEngagementOrganization(input: OrganizationInput): Promise<OrganizationOutcome> {
   const { organization: org } = input;
   const sessions = new BillSessions(input.partnerSessionId);
+  let requests = 1;
   const users = await sessions.withPartner((sessionId) =>
     billApi.billListUsers({ sessionId, organizationId: org.id, pageSize: input.pageSize }),
   );
@@ -44,6 +50,7 @@ export async function billEngagementOrganization(input: OrganizationInput): Prom
   // The recipe signs in as the first user; archived ones are skipped and a refusal moves on to the next.
   let signedIn = false;
   for (const user of active) {
+    requests++;
     const res = await sessions.withPartner((sessionId) =>
       billApi.billLoginAsUser({ sessionId, organizationId: org.id, userId: user.id }),
     );
@@ -55,17 +62,24 @@ export async function billEngagementOrganization(input: OrganizationInput): Prom
   }
 
   let facts = {
-    approved: false,
+    risk: 'unavailable' as RiskSignal,
     bankAccounts: { total: 0, verified: 0 },
     lastPaymentAt: null as string | null,
   };
+  let signals: OrganizationSignals = NOT_READ;
   if (signedIn) {
     const [approval, bankAccounts, payment] = await Promise.all([
       sessions.withOrg((orgSessionId) => billApi.billGetApproval({ orgSessionId })),
       sessions.withOrg((orgSessionId) => billApi.billListBankAccounts({ orgSessionId })),
       sessions.withOrg((orgSessionId) => billApi.billNewestPayment({ orgSessionId })),
     ]);
-    facts = { approved: approval.approved, bankAccounts, lastPaymentAt: payment.lastPaymentAt };
+    requests += 2 + payment.requests;
+    facts = { risk: approval.risk, bankAccounts, lastPaymentAt: payment.lastPaymentAt };
+    signals = {
+      riskVerification: approval.risk === 'unavailable' ? 'unavailable' : 'ok',
+      bankAccounts: 'ok',
+      payments: 'ok',
+    };
   }
 
   const reason = classifyOrganization({ signedIn, ...facts }, input.asOf);
@@ -78,7 +92,9 @@ export async function billEngagementOrganization(input: OrganizationInput): Prom
       reasons: [reason],
       lastPaymentAt: facts.lastPaymentAt,
       bankAccounts: facts.bankAccounts,
+      signals,
     },
+    requests,
     ...(sessions.partnerRenewed ? { renewedPartnerSessionId: sessions.partnerSessionId } : {}),
   };
 }
