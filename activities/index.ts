@@ -28,6 +28,7 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
       password: config.BILL_PASSWORD,
       appKey: config.BILL_APP_KEY,
       devKey: config.BILL_DEV_KEY,
+      maxRequestsPerHour: config.BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR,
       reportsDir: path.join(DATA_DIR, 'reports'),
     },
   };

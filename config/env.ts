@@ -80,6 +80,16 @@ export const envSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(1_000_000),
+  /**
+   * The engagement run's share of the devKey's 20,000 BILL requests per hour (the partner's
+   * production application needs the rest): requests are spread evenly at this rate, per worker.
+   */
+  BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(20_000, "must be at most 20000 (BILL's hourly limit per devKey)")
+    .default(10_000),
   /** Browser origins of the Temporal Web UI allowed to call the gateway's codec endpoint (CORS). */
   WEB_UI_ORIGINS: z
     .string()
