@@ -1,7 +1,9 @@
 /**
- * Benchmark (not a test): the whole engagement chain over generated organizations with simulated
- * BILL latency, on its own Temporal dev server. Prints wall time beside the lower bounds that BILL's
- * limits allow. Run: `npx tsx bench/bill-engagement.ts [--orgs 1000] [--latency 50] [--concurrency 50]`.
+ * Benchmark (not a test): the whole engagement chain over generated organizations at the BILL
+ * request budget (BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR, default 10,000), on its own Temporal dev
+ * server. The pacer and the BILL simulator share a simulated clock, so hours of even pacing pass
+ * as fast as the chain can go; the simulated duration is what a real run at this budget takes.
+ * Run: `npx tsx bench/bill-engagement.ts [--orgs 1000] [--budget 10000] [--concurrency 50] [--latency 0]`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +13,13 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createBillActivities } from '../activities/bill';
-import { isReportLocation, type EngagementReport } from '../domain/engagement';
-import { generateBillDataset, SEED_CREDENTIALS, startBillSimulator } from '../simulators/bill';
+import { formatDuration, type EngagementReport } from '../domain/engagement';
+import {
+  createSimulatedClock,
+  generateBillDataset,
+  SEED_CREDENTIALS,
+  startBillSimulator,
+} from '../simulators/bill';
 import { ensureTemporalCli } from '../temporal/cli';
 import { parseEncryptionKeys } from '../temporal/codec';
 import { createDataConverter } from '../temporal/data-converter';
@@ -22,27 +29,34 @@ import { billEngagement } from '../workflows';
 import { loadReport } from '../client/engagement';
 import { freePort } from '../test/harness/free-port';
 
-const HOURLY_LIMIT = 20_000;
-const PAGE = 100;
+const HOUR = 3_600_000;
 
 async function main() {
   const { values } = parseArgs({
     options: {
       orgs: { type: 'string', default: '1000' },
-      latency: { type: 'string', default: '50' },
+      budget: { type: 'string', default: '10000' },
       concurrency: { type: 'string', default: '50' },
+      latency: { type: 'string', default: '0' },
     },
   });
   const orgs = Number(values.orgs);
-  const latencyMs = Number(values.latency);
+  const budget = Number(values.budget);
   const concurrency = Number(values.concurrency);
 
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const cli = ensureTemporalCli();
   const server = await startDevServer({ cliPath: cli.path, port: await freePort(), readyTimeoutMs: 120_000 });
   const dataConverter = createDataConverter(parseEncryptionKeys(randomBytes(32).toString('base64')));
   const dataset = generateBillDataset({ organizations: orgs, seed: 1 });
-  const sim = await startBillSimulator({ dataset, latencyMs });
+  const clock = createSimulatedClock(Date.parse('2026-11-02T09:00:00.000Z'));
+  // BILL's own limit stays at 20,000: any request over it would show as BDC_1144.
+  const sim = await startBillSimulator({
+    dataset,
+    now: clock.now,
+    latencyMs: Number(values.latency),
+    maxLogEntries: 10_000_000,
+  });
   const reportsDir = mkdtempSync(path.join(tmpdir(), 'bill-bench-'));
   const taskQueue = `bill-bench-${Date.now()}`;
   try {
@@ -51,7 +65,13 @@ async function main() {
       taskQueue,
       dataConverter,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createBillActivities({ apiBaseUrl: sim.baseUrl, ...SEED_CREDENTIALS, reportsDir }),
+      activities: createBillActivities({
+        apiBaseUrl: sim.baseUrl,
+        ...SEED_CREDENTIALS,
+        reportsDir,
+        clock,
+        maxRequestsPerHour: budget,
+      }),
       maxConcurrentActivityTaskExecutions: 4 * concurrency,
       maxConcurrentWorkflowTaskExecutions: 100,
     });
@@ -60,10 +80,10 @@ async function main() {
       dataConverter,
     });
     console.log(
-      `bench: ${orgs} organizations, BILL latency ${latencyMs} ms, ${concurrency} organizations at once`,
+      `bench: ${orgs} organizations, budget ${budget} requests/hour, ${concurrency} organizations at once`,
     );
-
-    const started = Date.now();
+    const startedReal = Date.now();
+    const startedSim = clock.now();
     const result = await worker.runUntil(
       client.workflow.execute(billEngagement, {
         taskQueue,
@@ -71,16 +91,28 @@ async function main() {
         args: [{ asOf: dataset.asOf, concurrency }],
       }),
     );
-    const wallMs = Date.now() - started;
+    const realMs = Date.now() - startedReal;
+    const simMs = clock.now() - startedSim;
     const report: EngagementReport = await loadReport(result);
     const wrong = report.organizations.filter((o) => o.reasons.join() !== dataset.expected[o.organizationId]);
-    const stats = sim.control.stats();
-    const requests = sim.control.requestLog().length;
-    const inFlight = Math.max(...Object.values(sim.control.maxInFlightByOrg()));
-    printResults({ orgs, latencyMs, concurrency, wallMs, requests, inFlight, wrong: wrong.length, report });
-    console.log(
-      `report: ${isReportLocation(result) ? result.reportLocation : 'inline'}; simulator stats ${JSON.stringify(stats)}`,
+    const log = sim.control.requestLog();
+    const perHour = countBy(
+      log.map((e) => e.at),
+      HOUR,
     );
+    const perMinute = countBy(
+      log.map((e) => e.at),
+      60_000,
+    );
+    const implied = ((log.length - 1) * HOUR) / budget;
+    const inFlight = Math.max(...Object.values(sim.control.maxInFlightByOrg()));
+    console.log(`
+organizations        ${report.organizations.length} (${wrong.length} with a reason other than expected)
+BILL requests        ${log.length} (${(log.length / orgs).toFixed(2)} per organization); BDC_1144: ${log.filter((e) => e.code === 'BDC_1144').length}; max in flight for one organization: ${inFlight}
+simulated wall time  ${formatDuration(simMs)} (${(simMs / 1000).toFixed(0)} s)
+budget implies       ${formatDuration(implied)} = (${log.length} requests - 1) × ${(HOUR / budget / 1000).toFixed(3)} s (3,600 s / ${budget})
+busiest clock hour   ${Math.max(...perHour)} requests (budget ${budget}); busiest minute ${Math.max(...perMinute)} (average ${(log.length / perMinute.length).toFixed(1)})
+real time            ${(realMs / 1000).toFixed(1)} s (${((orgs / realMs) * 1000).toFixed(1)} organizations/s of Temporal work)`);
   } finally {
     await sim.close();
     await server.stop();
@@ -88,35 +120,12 @@ async function main() {
   }
 }
 
-function printResults(r: {
-  orgs: number;
-  latencyMs: number;
-  concurrency: number;
-  wallMs: number;
-  requests: number;
-  inFlight: number;
-  wrong: number;
-  report: EngagementReport;
-}) {
-  const pages = Math.max(1, Math.ceil(r.orgs / PAGE));
-  // The hourly limit only binds past 20,000 requests: every full 20,000 costs a wait for the next hour.
-  const hourlyWaitMs = Math.floor((r.requests - 1) / HOURLY_LIMIT) * 3_600_000;
-  // Each organization needs 3 round trips in sequence (users → login-as-user → 3 calls in parallel,
-  // the most BILL's limit of 3 concurrent requests per organization allows).
-  const rateBoundMs = (1 + pages + 3) * r.latencyMs + hourlyWaitMs;
-  const fanOutBoundMs =
-    (1 + 1) * r.latencyMs + Math.ceil(r.orgs / r.concurrency) * 3 * r.latencyMs + hourlyWaitMs;
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`
-organizations      ${r.report.organizations.length} (${r.wrong} with a reason other than expected)
-BILL requests      ${r.requests} (≤ 5 per organization: users, login-as-user, approval, banks, payments); max in flight for one organization: ${r.inFlight}
-wall time          ${s(r.wallMs)}  (${((r.orgs / r.wallMs) * 1000).toFixed(1)} organizations/s)
-lower bound (BILL) ${s(rateBoundMs)}  = (login + ${pages} organization pages in sequence + 3 round trips) × ${r.latencyMs} ms
-                   + ${s(hourlyWaitMs)} waiting for the hourly limit (${r.requests} requests vs ${HOURLY_LIMIT}/hour):
-                   BILL allows unlimited organizations in parallel but only 3 requests per organization.
-lower bound (C=${r.concurrency}) ${s(fanOutBoundMs)}  = 2 × ${r.latencyMs} ms + ceil(${r.orgs} / ${r.concurrency}) × 3 × ${r.latencyMs} ms
-                   with this run's ${r.concurrency} organizations at once (each needs 3 round trips in sequence).
-overhead           ${(r.wallMs / fanOutBoundMs).toFixed(2)}× the bound at this concurrency (Temporal child workflows and activity scheduling)`);
+function countBy(times: number[], size: number): number[] {
+  const buckets = new Map<number, number>();
+  for (const t of times) buckets.set(Math.floor(t / size), (buckets.get(Math.floor(t / size)) ?? 0) + 1);
+  const keys = [...buckets.keys()];
+  const span = Math.max(...keys) - Math.min(...keys) + 1;
+  return [...buckets.values(), ...new Array<number>(span - buckets.size).fill(0)];
 }
 
 main().catch((err) => {

@@ -74,6 +74,37 @@ describe('CLI: engagement', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain(`Engagement report as of ${asOf}T00:00:00.000Z`);
     expect(printed.stdout).toMatch(/^total\s+3$/m);
+
+    // The three newest include organization 24, whose risk verification was never started.
+    expect(printed.stdout).toMatch(
+      /^Classified with a signal unavailable: 1 of 3 organizations \(riskVerification 1\)$/m,
+    );
+
+    // --compare-to names the run to list changes against; report --changes-only prints only those.
+    const again = await env.withWorker(() =>
+      cli([
+        'engagement',
+        'run',
+        '--max-orgs',
+        '2',
+        '--as-of',
+        asOf,
+        '--compare-to',
+        workflowId!,
+        '--task-queue',
+        env.taskQueue,
+      ]),
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      `Changes since ${workflowId} (as of ${asOf}T00:00:00.000Z): 0 new, 0 moved`,
+    );
+    const secondId = /^Started (bill-engagement-\S+)$/m.exec(again.stdout)?.[1];
+    const changes = await env.withWorker(() => cli(['engagement', 'report', secondId!, '--changes-only']));
+    expect(changes.code).toBe(0);
+    expect(changes.stdout.trim()).toBe(
+      `Changes since ${workflowId} (as of ${asOf}T00:00:00.000Z): 0 new, 0 moved, 0 entered, 0 left`,
+    );
   });
 
   it('report of an unknown workflow id is a clean error with exit code 1', async () => {
