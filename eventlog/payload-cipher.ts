@@ -32,7 +32,8 @@ export class PayloadCipher {
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
-  seal(accountId: string, eventId: string, event: BillsbyEvent): SealedPayload {
+  /** Seals any JSON value; `eventId` names the row (webhook secrets use a name of their own). */
+  seal(accountId: string, eventId: string, event: BillsbyEvent | string): SealedPayload {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(aad(accountId, eventId));
@@ -42,7 +43,7 @@ export class PayloadCipher {
   }
 
   /** Throws when the key is unknown, the data was altered, or it belongs to another row. */
-  open(accountId: string, eventId: string, sealed: SealedPayload): BillsbyEvent {
+  open<T = BillsbyEvent>(accountId: string, eventId: string, sealed: SealedPayload): T {
     const key = this.byId.get(sealed.keyId);
     if (!key) throw new Error(`No payload decryption key with id "${sealed.keyId}" is configured`);
     const data = sealed.payload;
@@ -54,7 +55,7 @@ export class PayloadCipher {
       decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
       decipher.final(),
     ]);
-    return JSON.parse(plain.toString('utf8')) as BillsbyEvent;
+    return JSON.parse(plain.toString('utf8')) as T;
   }
 }
 

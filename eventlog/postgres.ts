@@ -1,3 +1,4 @@
+import { SECRET_COLUMNS, toStoredSecret, UPSERT_SECRET_POSTGRES, type SecretRow } from './secret-rows';
 import { Pool, type PoolClient } from 'pg';
 import { planAppend, eventKey, type AccountState } from './append-plan';
 import { PayloadCipher } from './payload-cipher';
@@ -26,6 +27,7 @@ import type {
   LogCounts,
   QueuedEvent,
   QueuedRef,
+  StoredWebhookSecret,
 } from './types';
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -244,6 +246,26 @@ export class PostgresEventLog implements EventLog {
       [accountId],
     );
     return toCounts(rows[0]);
+  }
+
+  async getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null> {
+    const { rows } = await this.pool.query<SecretRow>(
+      `SELECT ${SECRET_COLUMNS} FROM webhook_secrets WHERE account_id = $1`,
+      [accountId],
+    );
+    return rows[0] ? toStoredSecret(rows[0]) : null;
+  }
+
+  async putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
+    await this.pool.query(UPSERT_SECRET_POSTGRES, [
+      accountId,
+      secret.currentHash,
+      secret.currentSealed,
+      secret.currentKeyId,
+      secret.previousHash,
+      secret.previousValidUntil,
+      secret.updatedAt,
+    ]);
   }
 
   async accountsWithQueued(limit: number): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { SECRET_COLUMNS, toStoredSecret, UPSERT_SECRET_SQLITE, type SecretRow } from './secret-rows';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,6 +28,7 @@ import type {
   LogCounts,
   QueuedEvent,
   QueuedRef,
+  StoredWebhookSecret,
 } from './types';
 
 /** How long a writer waits for another process's write transaction before failing (SQLITE_BUSY). */
@@ -222,6 +224,27 @@ export class SqliteEventLog implements EventLog {
       'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = ?',
     ).get(accountId);
     return toCounts(row);
+  }
+
+  async getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null> {
+    const row = this.q<[string], SecretRow>(
+      `SELECT ${SECRET_COLUMNS} FROM webhook_secrets WHERE account_id = ?`,
+    ).get(accountId);
+    return row ? toStoredSecret(row) : null;
+  }
+
+  async putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
+    this.write(() =>
+      this.q(UPSERT_SECRET_SQLITE).run(
+        accountId,
+        secret.currentHash,
+        secret.currentSealed,
+        secret.currentKeyId,
+        secret.previousHash,
+        secret.previousValidUntil,
+        secret.updatedAt,
+      ),
+    );
   }
 
   async accountsWithQueued(limit: number): Promise<string[]> {

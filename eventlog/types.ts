@@ -72,6 +72,20 @@ export interface AppendOptions {
   maxUndelivered: number;
 }
 
+/**
+ * An account's webhook secrets as stored: never in plain text. The current secret is kept sealed
+ * (AES-GCM with the payload keys) so its owner can be shown it again, and as a SHA-256 hash for
+ * verifying; the previous one only as a hash, until its grace period ends.
+ */
+export interface StoredWebhookSecret {
+  currentHash: string;
+  currentSealed: Buffer;
+  currentKeyId: string;
+  previousHash: string | null;
+  previousValidUntil: string | null;
+  updatedAt: string;
+}
+
 export interface EventLog {
   /** Which engine, for messages and tests. */
   readonly engine: 'sqlite' | 'postgres';
@@ -128,6 +142,12 @@ export interface EventLog {
 
   /** Exact counts, from the log. Zeroes for an unknown account. */
   counts(accountId: string): Promise<LogCounts>;
+
+  /** The account's webhook secrets, or null when none was ever issued. */
+  getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null>;
+
+  /** Replaces the account's webhook secrets (issue, re-issue on re-integration, rotation). */
+  putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void>;
 
   /** Active accounts that have queued events (the sweep wakes their workflows). */
   accountsWithQueued(limit: number): Promise<string[]>;

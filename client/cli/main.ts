@@ -6,6 +6,7 @@
 import { CommandFailed, UsageError } from './args';
 import { ENGAGEMENT_USAGE, engagementCommand } from './engagement';
 import { connectCommand, statusCommand, uninstallCommand } from './integration';
+import { rotateSecretCommand } from './rotate-secret';
 import { eventsCommand } from './events';
 import { sendEventCommand } from './send-event';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   uninstall: uninstallCommand,
   'send-event': sendEventCommand,
   events: eventsCommand,
+  'rotate-secret': rotateSecretCommand,
   engagement: engagementCommand,
 };
 
@@ -26,9 +28,12 @@ Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
   connect <accountId>            start connecting Webex: prints the URL to open, the webhook URL and secret
   status <accountId>             integration status, Webex user, room and event counts
   uninstall <accountId>          uninstall the integration (nothing more is posted)
-  send-event --account <accountId> --file <event.json> [--secret S]
-                                 post a Billsby event to the webhook endpoint; the secret defaults to
-                                 BILLSBY_WEBHOOK_SECRET, else it is derived from PAYLOAD_ENCRYPTION_KEY
+  send-event --account <accountId> --file <event.json> [--secret-stdin]
+                                 post a Billsby event to the webhook endpoint, with the account's
+                                 secret from BILLSBY_WEBHOOK_SECRET or (--secret-stdin) standard input
+  rotate-secret <accountId> [--grace-seconds N]
+                                 issue a new webhook secret; the old one keeps working for N seconds
+                                 (default 86400, at most 604800)
   events <accountId> [--state queued|delivered|failed|dropped] [--limit N]
                                  each event's delivery state from the event log (newest first;
                                  queued: oldest first), with Webex message ids or the failure

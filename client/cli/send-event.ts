@@ -3,28 +3,33 @@
  * the same path Billsby uses, so it exercises authentication, validation and delivery end to end.
  */
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../../config/env';
-import { loadEncryptionKeys } from '../../temporal/keys';
 import type { Output } from '../engagement';
-import { WebhookSecrets } from '../integration/secrets';
 import { parseCommand, str, UsageError } from './args';
 import { callGateway, expectOk, GATEWAY_OPTION, gatewayBase } from './gateway-http';
 import { accountIdArg } from './integration';
 
 const USAGE =
-  'npm run cli -- send-event --account <accountId> --file <event.json> [--secret S] [--gateway URL]';
+  'npm run cli -- send-event --account <accountId> --file <event.json> [--secret-stdin] [--gateway URL]';
 
 /**
- * `--secret`, else BILLSBY_WEBHOOK_SECRET, else derived exactly as the gateway derives it from the
- * payload key, which only matches when this machine has the gateway's PAYLOAD_ENCRYPTION_KEY
- * (or the same local key file of the embedded default).
+ * The account's webhook secret: BILLSBY_WEBHOOK_SECRET, or the first line of standard input with
+ * --secret-stdin. Never a command-line value: other users of the machine see those in `ps`.
+ * (Secrets are random per account: `connect` and the control page show the current one.)
  */
-function webhookSecret(accountId: string, flag: string | undefined): string {
-  if (flag) return flag;
+async function webhookSecret(fromStdin: boolean): Promise<string> {
+  if (fromStdin) {
+    let text = '';
+    for await (const chunk of process.stdin) text += String(chunk);
+    const line = text.split('\n')[0]!.trim();
+    if (line) return line;
+    throw new UsageError('--secret-stdin: standard input held no secret', USAGE);
+  }
   const fromEnv = process.env.BILLSBY_WEBHOOK_SECRET?.trim();
   if (fromEnv) return fromEnv;
-  const key = loadEncryptionKeys(loadConfig().PAYLOAD_ENCRYPTION_KEY)[0]!;
-  return new WebhookSecrets(key).secretFor(accountId);
+  throw new UsageError(
+    "the account's webhook secret is needed: set BILLSBY_WEBHOOK_SECRET, or pipe it in with --secret-stdin",
+    USAGE,
+  );
 }
 
 async function readEvent(file: string): Promise<unknown> {
@@ -50,17 +55,18 @@ export async function sendEventCommand(argv: string[], out: Output): Promise<voi
       ...GATEWAY_OPTION,
       account: { type: 'string' },
       file: { type: 'string' },
-      secret: { type: 'string' },
+      'secret-stdin': { type: 'boolean' },
     },
     required: ['account', 'file'],
   });
   const accountId = accountIdArg(str(values.account), USAGE);
   const event = await readEvent(str(values.file)!);
+  const secret = await webhookSecret(values['secret-stdin'] === true);
   const base = gatewayBase(values);
   const answer = await callGateway(base, `/webhooks/billsby/${encodeURIComponent(accountId)}`, {
     method: 'POST',
     json: event,
-    headers: { secret: webhookSecret(accountId, str(values.secret)) },
+    headers: { secret },
   });
   expectOk(answer);
   const body = answer.body as { eventId?: string; status?: string };

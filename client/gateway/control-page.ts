@@ -23,7 +23,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 function render(
   accountId: string,
   status: StatusResult | null,
-  secret: string,
+  secret: string | null,
   outcome?: string,
   unavailable?: string,
 ): string {
@@ -58,7 +58,7 @@ ${unavailable ? `<p class="notice error" id="unavailable">${escapeHtml(unavailab
  <dt>Connected Webex user</dt><dd id="connected-as">${escapeHtml(connectedAs ?? '—')}</dd>
  <dt>Space</dt><dd id="room">${escapeHtml(status?.room?.title ?? '—')}</dd>
  <dt>Webhook URL (Billsby: Settings &gt; Webhooks)</dt><dd>${orDash(status?.webhookUrl, 'webhook-url')}</dd>
- <dt>Webhook secret (header <code>secret</code>)</dt><dd>${orDash(status ? secret : undefined, 'webhook-secret')}</dd>
+ <dt>Webhook secret (header <code>secret</code>)</dt><dd>${orDash((status && secret) || undefined, 'webhook-secret')}</dd>
  ${counts ? `<dt>Events</dt><dd id="counts">${counts.received} received · ${counts.delivered} delivered · ${counts.pending} pending · ${counts.failed} failed · ${counts.duplicates} duplicates · ${counts.dropped} dropped</dd>` : ''}
 </dl>
 <div class="actions">
@@ -85,6 +85,8 @@ export function registerControlPage(app: FastifyInstance, ctx: GatewayContext) {
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(render(accountId, status, ctx.integrations.secrets.secretFor(accountId), outcome, unavailable));
+      .send(
+        render(accountId, status, await ctx.integrations.secrets.current(accountId), outcome, unavailable),
+      );
   });
 }

@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InvalidStateError, NotConfiguredError, StatusUnavailableError } from '../integration/service';
+import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from '../integration/webhook-secrets';
 import type { GatewayContext } from './context';
 import { accountIdOr400, controlPagePath, wantsHtml } from './replies';
+
+const rotateBody = z.object({
+  graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(DEFAULT_GRACE_SECONDS),
+});
 
 const callbackQuery = z.object({
   state: z.string().max(200).optional(),
@@ -10,7 +15,7 @@ const callbackQuery = z.object({
   error: z.string().max(200).optional(),
 });
 
-/** Connect, OAuth callback, status and uninstall (DESIGN.md §4.2). */
+/** Connect, OAuth callback, status, webhook-secret rotation and uninstall (DESIGN.md §4.2). */
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayContext) {
   const connect = async (accountId: string) => {
     try {
@@ -64,6 +69,20 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayCont
       if (!(err instanceof StatusUnavailableError)) throw err;
       return reply.code(503).send({ accountId, status: err.lastKnownStatus ?? null, error: err.message });
     }
+  });
+
+  app.post('/api/accounts/:accountId/webex/webhook-secret/rotate', async (request, reply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    const body = rotateBody.safeParse(request.body ?? {});
+    if (!body.success) {
+      return reply
+        .code(400)
+        .send({ error: `graceSeconds: must be a whole number from 0 to ${MAX_GRACE_SECONDS}` });
+    }
+    const rotated = await ctx.integrations.secrets.rotate(accountId, body.data.graceSeconds);
+    if (!rotated) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
+    return rotated;
   });
 
   app.post('/api/accounts/:accountId/webex/uninstall', async (request, reply) => {

@@ -7,7 +7,7 @@ import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues
 import type { AppConfig } from '../../config/env';
 import { buildGateway } from './server';
 import { IntegrationService, type IntegrationServiceConfig } from '../integration/service';
-import { WebhookSecrets } from '../integration/secrets';
+import { WebhookSecretStore } from '../integration/webhook-secrets';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
@@ -90,7 +90,7 @@ export function createIntegrationService(
       maxUndelivered: config.EVENT_LOG_MAX_UNDELIVERED,
       ...tuning,
     },
-    new WebhookSecrets(keys[0]!),
+    new WebhookSecretStore(eventLog, keys),
     eventLog,
   );
 }

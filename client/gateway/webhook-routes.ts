@@ -20,7 +20,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
     const secret = request.headers.secret;
-    if (!ctx.integrations.secrets.verify(accountId, typeof secret === 'string' ? secret : undefined)) {
+    if (
+      !(await ctx.integrations.secrets.verify(accountId, typeof secret === 'string' ? secret : undefined))
+    ) {
       return reply.code(401).send({ error: 'missing or wrong webhook secret (header "secret")' });
     }
     const parsed = parseBillsbyEvent(request.body);

@@ -23,7 +23,8 @@ import type {
   webexIntegration,
 } from '../../workflows/webex/integration';
 import { AppendBatcher } from './append-batcher';
-import { composeState, newStateNonce, parseState, WebhookSecrets } from './secrets';
+import { composeState, newStateNonce, parseState } from './oauth-state';
+import type { WebhookSecretStore } from './webhook-secrets';
 import { WorkflowWaker, type WakerOptions } from './workflow-waker';
 
 export interface IntegrationServiceConfig {
@@ -92,7 +93,7 @@ export class IntegrationService {
   constructor(
     private readonly client: Client,
     private readonly cfg: IntegrationServiceConfig,
-    readonly secrets: WebhookSecrets,
+    readonly secrets: WebhookSecretStore,
     readonly eventLog: EventLog,
   ) {
     this.batcher = new AppendBatcher(eventLog, { maxUndelivered: cfg.maxUndelivered });
@@ -146,8 +147,12 @@ export class IntegrationService {
       }
       throw err;
     }
-    // From now on webhooks for this account are accepted into its log (also after an uninstall).
+    // From now on webhooks for this account are accepted into its log. The first connect, and a
+    // re-integration after an uninstall, issue a new webhook secret; a reconnect keeps it.
+    const wasActive = await this.eventLog.isAccountActive(accountId);
     await this.eventLog.activateAccount(accountId);
+    const webhookSecret =
+      (wasActive ? await this.secrets.current(accountId) : null) ?? (await this.secrets.issue(accountId));
     return {
       authorizeUrl: buildAuthorizeUrl({
         baseUrl: this.cfg.webexApiBaseUrl,
@@ -159,7 +164,7 @@ export class IntegrationService {
       }),
       workflowId,
       webhookUrl: this.webhookUrl(accountId),
-      webhookSecret: this.secrets.secretFor(accountId),
+      webhookSecret,
     };
   }
 

@@ -46,4 +46,20 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       CREATE INDEX events_by_state ON events (account_id, state, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'webhook secrets',
+    sql: `
+      -- Hashes, and the current secret sealed with the payload keys: never a secret in plain text.
+      CREATE TABLE webhook_secrets (
+        account_id text PRIMARY KEY,
+        current_hash text NOT NULL,
+        current_sealed bytea NOT NULL,
+        current_key_id text NOT NULL,
+        previous_hash text,
+        previous_valid_until timestamptz,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

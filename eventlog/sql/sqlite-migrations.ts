@@ -46,4 +46,20 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       CREATE INDEX events_by_state ON events (account_id, state, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'webhook secrets',
+    sql: `
+      -- Hashes, and the current secret sealed with the payload keys: never a secret in plain text.
+      CREATE TABLE webhook_secrets (
+        account_id TEXT PRIMARY KEY,
+        current_hash TEXT NOT NULL,
+        current_sealed BLOB NOT NULL,
+        current_key_id TEXT NOT NULL,
+        previous_hash TEXT,
+        previous_valid_until TEXT,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

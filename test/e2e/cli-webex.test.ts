@@ -25,7 +25,7 @@ let app: WebexApp;
 let dir: string;
 
 /** Runs `tsx client/cli/main.ts ...args` with the environment an operator would have. */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, stdin = ''): Promise<CliResult> {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     PUBLIC_BASE_URL: app.gatewayUrl,
@@ -33,10 +33,10 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
     TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
     ...env,
   };
-  // A secret in the test runner's own environment must not leak into the derivation checks.
+  // A secret in the test runner's own environment must not leak into the checks.
   if (!('BILLSBY_WEBHOOK_SECRET' in env)) delete childEnv.BILLSBY_WEBHOOK_SECRET;
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       TSX,
       [path.join(ROOT, 'client/cli/main.ts'), ...args],
       { cwd: ROOT, env: childEnv, timeout: 60_000 },
@@ -45,6 +45,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(stdin);
   });
 }
 
@@ -81,7 +82,7 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     expect(authorizeUrl.startsWith(`${app.sim.baseUrl}/authorize?`)).toBe(true);
     expect(new URL(authorizeUrl).searchParams.get('state')).toMatch(new RegExp(`^${accountId}~`));
     expect(connect.stdout).toContain(`Webhook URL:    ${app.gatewayUrl}/webhooks/billsby/${accountId}`);
-    expect(connect.stdout).toContain(`Webhook secret: ${app.secretFor(accountId)}`);
+    expect(connect.stdout).toContain(`Webhook secret: ${await app.secretFor(accountId)}`);
     expect(connect.stdout).toContain('Settings > Webhooks');
 
     const status = await cli(['status', accountId, ...gw()]);
@@ -92,19 +93,13 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     expect(status.stdout).toMatch(/^received\s+0$/m);
     expect(status.stdout).toMatch(/^last error\s+-$/m);
     // The status table is for reading over a shoulder: it never shows the secret.
-    expect(status.stdout).not.toContain(app.secretFor(accountId));
+    expect(status.stdout).not.toContain(await app.secretFor(accountId));
 
-    // send-event through the real webhook, with the secret given explicitly.
-    const sent = await cli([
-      'send-event',
-      '--account',
-      accountId,
-      '--file',
-      SAMPLE,
-      '--secret',
-      app.secretFor(accountId),
-      ...gw(),
-    ]);
+    // send-event through the real webhook, the secret from the environment (never the command line).
+    const secret = await app.secretFor(accountId);
+    const sent = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()], {
+      BILLSBY_WEBHOOK_SECRET: secret,
+    });
     expect(sent).toMatchObject({ code: 0, stderr: '' });
     expect(sent.stdout).toMatch(/^202 accepted: event 3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60/);
     const { room } = (await integrationStatus(app, accountId)).body as { room: { id: string } };
@@ -115,16 +110,31 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     expect(texts[0]).toMatch(/^Customer created\n/);
     expect(texts[0]).toContain('CustomerUniqueId: 5VL9JC0NE0');
 
-    // Without --secret the CLI derives it from PAYLOAD_ENCRYPTION_KEY, as the gateway does.
-    const again = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()]);
+    // Or piped in on standard input.
+    const again = await cli(
+      ['send-event', '--account', accountId, '--file', SAMPLE, '--secret-stdin', ...gw()],
+      {},
+      `${secret}\n`,
+    );
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^202 duplicate: /);
-    // And BILLSBY_WEBHOOK_SECRET wins over the derivation (here: a wrong one → 401, exit 1).
+    // A wrong secret → 401, exit 1; none at all → a usage error naming both ways, nothing sent.
     const wrongEnv = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()], {
       BILLSBY_WEBHOOK_SECRET: 'whsec_wrong',
     });
     expect(wrongEnv.code).toBe(1);
     expect(wrongEnv.stderr).toContain('gateway answered 401');
+    const none = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('BILLSBY_WEBHOOK_SECRET');
+    expect(none.stderr).toContain('--secret-stdin');
+
+    // rotate-secret: a new secret; the old one keeps working through the grace period.
+    const rotated = await cli(['rotate-secret', accountId, '--grace-seconds', '600', '--json', ...gw()]);
+    expect(rotated.code).toBe(0);
+    const { webhookSecret } = JSON.parse(rotated.stdout) as { webhookSecret: string };
+    expect(webhookSecret).not.toBe(secret);
+    expect(await app.secretFor(accountId)).toBe(webhookSecret);
 
     await eventually(
       () => cli(['status', accountId, ...gw()]),
@@ -161,7 +171,9 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
       file,
       JSON.stringify({ Id: 'bad-1', Type: 'CustomerCreated', CustomerDetails: { Email: 42 } }),
     );
-    const res = await cli(['send-event', '--account', accountId, '--file', file, ...gw()]);
+    const res = await cli(['send-event', '--account', accountId, '--file', file, ...gw()], {
+      BILLSBY_WEBHOOK_SECRET: await app.secretFor(accountId),
+    });
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('gateway answered 400: invalid Billsby event');
@@ -171,14 +183,17 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     expect(status.body).toMatchObject({ counts: { received: 0, pending: 0 } });
   });
 
-  it('answers 404 for an account that never integrated, with exit code 1', async () => {
+  it('an account that never integrated: status 404, send-event 401, exit code 1', async () => {
     const accountId = newAccount();
     const status = await cli(['status', accountId, ...gw()]);
     expect(status.code).toBe(1);
     expect(status.stderr).toContain('gateway answered 404');
-    const sent = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()]);
+    // No secret was ever issued for it, so the webhook cannot tell a guess from a stranger: 401.
+    const sent = await cli(['send-event', '--account', accountId, '--file', SAMPLE, ...gw()], {
+      BILLSBY_WEBHOOK_SECRET: 'whsec_guess',
+    });
     expect(sent.code).toBe(1);
-    expect(sent.stderr).toContain('gateway answered 404');
+    expect(sent.stderr).toContain('gateway answered 401');
   });
 
   it('uses PUBLIC_BASE_URL when --gateway is not given, and says so when nothing answers', async () => {
@@ -205,6 +220,14 @@ describe('CLI: usage errors exit 2 and send nothing', () => {
     ['send-event without --account', ['send-event', '--file', SAMPLE]],
     ['events with an unknown state', ['events', 'acct-1', '--state', 'lost']],
     ['events with a bad limit', ['events', 'acct-1', '--limit', '0']],
+    [
+      'rotate-secret with a grace period over 7 days',
+      ['rotate-secret', 'acct-1', '--grace-seconds', '604801'],
+    ],
+    [
+      'send-event with a secret on the command line',
+      ['send-event', '--account', 'a', '--file', SAMPLE, '--secret', 'x'],
+    ],
     ['--gateway that is not a URL', ['status', 'acct-1', '--gateway', 'localhost']],
     ['engagement without a subcommand', ['engagement']],
     ['engagement schedule without --every', ['engagement', 'schedule']],
@@ -238,6 +261,7 @@ describe('CLI: usage errors exit 2 and send nothing', () => {
       'uninstall <accountId>',
       'send-event --account <accountId> --file <event.json>',
       'events <accountId> [--state queued|delivered|failed|dropped]',
+      'rotate-secret <accountId> [--grace-seconds N]',
       'engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv]',
       'engagement schedule --every <duration>',
       'engagement report <workflowId>',

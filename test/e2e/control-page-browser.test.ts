@@ -74,7 +74,7 @@ describe('control page in headless chromium', () => {
     await expect(page.locator('#connected-as').textContent()).resolves.toBe('Ada Lovelace');
     await expect(page.locator('#outcome').isVisible()).resolves.toBe(true);
     await expect(page.locator('#outcome').textContent()).resolves.toContain('Webex is connected');
-    await expect(page.locator('#webhook-secret').textContent()).resolves.toBe(app.secretFor(accountId));
+    await expect(page.locator('#webhook-secret').textContent()).resolves.toBe(await app.secretFor(accountId));
     await expect(page.locator('#webhook-url').textContent()).resolves.toBe(
       `${app.gatewayUrl}/webhooks/billsby/${accountId}`,
     );

@@ -64,16 +64,21 @@ describe('Billsby events → Webex messages', () => {
     expect((await statusOf(accountId)).counts).toMatchObject({ received: 2, duplicates: 1 });
   });
 
-  it('a wrong or missing secret is 401 and queues nothing; an unknown account is 404', async () => {
+  it("a wrong, missing or other account's secret is 401 and queues nothing; so is any for an account never integrated", async () => {
     const accountId = newAccount();
+    const other = newAccount();
     await connectAsOwnUser(app, accountId);
+    await connectAsOwnUser(app, other);
     expect((await sendEvent(app, accountId, numberedEvent('sec', 1), 'whsec_wrong')).status).toBe(401);
     expect((await sendEvent(app, accountId, numberedEvent('sec', 1), '')).status).toBe(401);
     expect(
-      (await sendEvent(app, accountId, numberedEvent('sec', 1), app.secretFor('someone-else'))).status,
+      (await sendEvent(app, accountId, numberedEvent('sec', 1), await app.secretFor(other))).status,
     ).toBe(401);
     expect((await statusOf(accountId)).counts.received).toBe(0);
-    expect((await sendEvent(app, 'no-such-account', numberedEvent('sec', 1))).status).toBe(404);
+    // No secret was ever issued there, so none is right (and the answer does not say whether it exists).
+    expect((await sendEvent(app, 'no-such-account', numberedEvent('sec', 1), 'whsec_guess')).status).toBe(
+      401,
+    );
   });
 
   const malformed: [string, unknown, string][] = [
@@ -191,7 +196,7 @@ describe('Billsby events → Webex messages', () => {
     for (const [label, body, path] of malformed) {
       const res = await http(`${app.gatewayUrl}/webhooks/billsby/${accountId}`, {
         body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', secret: app.secretFor(accountId) },
+        headers: { 'content-type': 'application/json', secret: await app.secretFor(accountId) },
       });
       expect({ label, status: res.status }).toEqual({ label, status: 400 });
       const issues = (res.body as { issues: string[] }).issues;
@@ -199,7 +204,7 @@ describe('Billsby events → Webex messages', () => {
     }
     const notJson = await http(`${app.gatewayUrl}/webhooks/billsby/${accountId}`, {
       body: '{"Id": ',
-      headers: { 'content-type': 'application/json', secret: app.secretFor(accountId) },
+      headers: { 'content-type': 'application/json', secret: await app.secretFor(accountId) },
     });
     expect(notJson.status).toBe(400);
     const huge = await sendEvent(app, accountId, {

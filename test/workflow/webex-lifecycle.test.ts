@@ -45,7 +45,9 @@ describe('Webex integration lifecycle', () => {
       lastError: null,
     });
     // The connect response carries the webhook secret the control page shows.
-    expect((flow.connect.body as { webhookSecret: string }).webhookSecret).toBe(app.secretFor(accountId));
+    expect((flow.connect.body as { webhookSecret: string }).webhookSecret).toBe(
+      await app.secretFor(accountId),
+    );
     expect(billsbyRooms().length).toBe(before + 1);
   });
 
