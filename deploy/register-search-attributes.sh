@@ -1,16 +1,18 @@
 #!/bin/sh
-# One-shot set-up for docker-compose: waits for the Temporal frontend and the namespace, then
+# One-shot set-up for docker-compose: waits for the Temporal frontend, creates the namespace when
+# missing (retention NAMESPACE_RETENTION, default 72h, as `npm run cluster -- up`), then
 # registers each search attribute named on the command line, NAME or NAME=TYPE (TYPE defaults to
 # Keyword; the product's PRODUCT_SEARCH_ATTRIBUTES, temporal/search-attributes.ts). Safe to run again: existing
 # attributes are left alone. Exits non-zero if an attribute is still missing, so services that
 # depend on this one (condition: service_completed_successfully) do not start half-configured.
 #
-# Environment: TEMPORAL_ADDRESS (host:port), TEMPORAL_NAMESPACE, WAIT_SECONDS (default 300).
+# Environment: TEMPORAL_ADDRESS (host:port), TEMPORAL_NAMESPACE, NAMESPACE_RETENTION, WAIT_SECONDS (default 300).
 set -eu
 
 address="${TEMPORAL_ADDRESS:?TEMPORAL_ADDRESS is required}"
 namespace="${TEMPORAL_NAMESPACE:-default}"
 wait_seconds="${WAIT_SECONDS:-300}"
+retention="${NAMESPACE_RETENTION:-72h}"
 
 if [ "$#" -eq 0 ]; then
   echo "usage: $0 NAME[=TYPE] [NAME[=TYPE]...]" >&2
@@ -18,11 +20,19 @@ if [ "$#" -eq 0 ]; then
 fi
 
 deadline=$(( $(date +%s) + wait_seconds ))
-echo "waiting for Temporal at ${address}, namespace ${namespace}…"
-# auto-setup registers the namespace only after the server is up, so wait for both.
-until temporal operator namespace describe --address "$address" --namespace "$namespace" >/dev/null 2>&1; do
+echo "waiting for Temporal at ${address}…"
+until temporal operator cluster health --address "$address" >/dev/null 2>&1; do
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    echo "Temporal at ${address} (namespace ${namespace}) not ready after ${wait_seconds} s" >&2
+    echo "Temporal at ${address} not ready after ${wait_seconds} s" >&2
+    exit 1
+  fi
+  sleep 2
+done
+until temporal operator namespace describe --address "$address" --namespace "$namespace" >/dev/null 2>&1; do
+  echo "creating namespace ${namespace} (retention ${retention})"
+  temporal operator namespace create --address "$address" --namespace "$namespace" --retention "$retention" || true
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "namespace ${namespace} not ready after ${wait_seconds} s" >&2
     exit 1
   fi
   sleep 2

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../temporal/cli';
@@ -17,6 +18,7 @@ import { ensurePostgresInstalled, startTestPostgres } from './postgres';
 export default async function globalSetup() {
   const started = Date.now();
   const log = (line: string) => console.log(`[test setup] ${line}`);
+  ensureBrowser(log);
   // PostgreSQL starts while the Temporal server and the bundle get ready.
   const postgresBin = ensurePostgresInstalled(log);
   const postgres = startTestPostgres(postgresBin).then((pg) => {
@@ -49,4 +51,29 @@ export default async function globalSetup() {
   console.log(
     `\n[test setup] Temporal ${server.address}, PostgreSQL and workflow bundle ready in ${Date.now() - started} ms`,
   );
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Debian's chromium for test/e2e/control-page-browser.test.ts: installed here on first use when
+ * we are root (scripts/install-browser.sh, apt-get). Otherwise that test fails saying what to run.
+ */
+function ensureBrowser(log: (line: string) => void): void {
+  if (existsSync(CHROMIUM)) return;
+  const script = path.join('scripts', 'install-browser.sh');
+  if (process.getuid?.() !== 0) {
+    log(
+      `${CHROMIUM} is missing and we are not root: the browser test will fail; run as root: bash ${script}`,
+    );
+    return;
+  }
+  log(`${CHROMIUM} is missing: installing Debian's chromium with bash ${script}`);
+  try {
+    execFileSync('bash', [path.join(__dirname, '..', '..', script)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  } catch (err) {
+    log(`bash ${script} failed (${(err as Error).message}): the browser test will fail`);
+  }
 }

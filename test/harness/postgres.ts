@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chownSync,
@@ -14,7 +14,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { PROJECT_ROOT } from '../../temporal/paths';
+import {
+  ensurePostgresInstalled,
+  findPostgresBinDir,
+  INSTALL_SCRIPT,
+  postgresUser,
+} from '../../temporal/cluster/postgres-install';
 import { freePort } from './free-port';
 
 /**
@@ -25,45 +30,12 @@ import { freePort } from './free-port';
 
 const execFileAsync = promisify(execFile);
 
-export const INSTALL_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'install-postgres.sh');
+export { ensurePostgresInstalled, findPostgresBinDir, INSTALL_SCRIPT };
 
 export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
   stop(): Promise<void>;
-}
-
-/** The newest installed server's bin folder (Debian layout, then pg_config), or undefined. */
-export function findPostgresBinDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (versions[0]) return path.join(root, versions[0], 'bin');
-  try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: 'pipe' }).trim();
-    return existsSync(path.join(dir, 'postgres')) ? dir : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Installs the server with scripts/install-postgres.sh when missing and we are root; else explains. */
-export function ensurePostgresInstalled(log: (line: string) => void = () => {}): string {
-  const found = findPostgresBinDir();
-  if (found) return found;
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `PostgreSQL is not installed; the event-log tests need its server binaries. Run as root: bash ${INSTALL_SCRIPT}`,
-    );
-  }
-  log(`PostgreSQL not found: running ${path.relative(PROJECT_ROOT, INSTALL_SCRIPT)}`);
-  execFileSync('bash', [INSTALL_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'] });
-  const installed = findPostgresBinDir();
-  if (!installed) throw new Error(`${INSTALL_SCRIPT} ran, but no PostgreSQL server binary was found`);
-  return installed;
 }
 
 /**
@@ -138,15 +110,6 @@ function removeStaleClusters(): void {
     } catch {
       // Another run's folder, or already removed.
     }
-  }
-}
-
-function postgresUser(): { uid: number; gid: number } {
-  try {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    throw new Error(`No "postgres" OS user to run the test cluster as (bash ${INSTALL_SCRIPT} creates it)`);
   }
 }
 

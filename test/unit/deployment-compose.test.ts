@@ -4,6 +4,15 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, parseConfig } from '../../config/env';
 import { devServerArgs } from '../../temporal/dev-server';
+import {
+  DYNAMIC_CONFIG_FILE,
+  EVENT_LOG_DATABASE,
+  NAMESPACE_RETENTION_HOURS,
+  NUM_HISTORY_SHARDS,
+  POSTGRES_MAJOR_VERSION,
+  TEMPORAL_DATABASES,
+  TEMPORAL_SERVER_VERSION,
+} from '../../temporal/cluster/cluster';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../temporal/search-attributes';
 
 /**
@@ -100,14 +109,25 @@ const ALLOWED_EXTRA = new Set(['PIPELINE_DATA_DIR', 'NODE_ENV']);
 /** Schema variables that mean nothing inside a container: only the embedded dev server uses it. */
 const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH']);
 const SECRET_LIKE = /SECRET|PASSWORD|KEY|TOKEN/;
+/** Set by the deployment to its own services (checked below), not taken from .env. */
+const WIRED_BY_COMPOSE = new Set(['TEMPORAL_ADDRESS', 'DATABASE_URL']);
 
 describe('docker-compose.yml', () => {
-  test('has the database, Temporal, search-attribute set-up, Web UI, worker and gateway', () => {
+  test('has the database, schema set-up, Temporal, namespace/search-attribute set-up, Web UI, worker and gateway', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['gateway', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker'].sort(),
+      [
+        'gateway',
+        'postgresql',
+        'temporal',
+        'temporal-schema',
+        'temporal-setup',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
     expect(services.postgresql!.image).toMatch(/^postgres:\d+/);
-    expect(services.temporal!.image).toMatch(/^temporalio\/auto-setup:\d+\.\d+/);
+    expect(services.temporal!.image).toMatch(/^temporalio\/server:\d+\.\d+/);
+    expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:\d+\.\d+/);
     expect(services['temporal-setup']!.image).toMatch(/^temporalio\/admin-tools:\d+\.\d+/);
     expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:\d+\.\d+/);
   });
@@ -119,10 +139,13 @@ describe('docker-compose.yml', () => {
     expect(env.POSTGRES_SEEDS).toBe('postgresql');
     expect(env.POSTGRES_PWD).toBe(rawEnvironment(services.postgresql!).POSTGRES_PASSWORD);
     expect(env.POSTGRES_USER).toBe(rawEnvironment(services.postgresql!).POSTGRES_USER);
-    expect(dependsOn(temporal)).toEqual({ postgresql: 'service_healthy' });
+    // The schema job runs once PostgreSQL is healthy; the server once the schemas are set up.
+    expect(dependsOn(temporal)).toEqual({ 'temporal-schema': 'service_completed_successfully' });
+    expect(dependsOn(services['temporal-schema']!)).toEqual({ postgresql: 'service_healthy' });
     expect(services.postgresql!.healthcheck).toBeDefined();
-    // The namespace auto-setup creates is the one the product uses.
-    expect(env.DEFAULT_NAMESPACE).toBe(rawEnvironment(services.worker!).TEMPORAL_NAMESPACE);
+    const schemaEnv = rawEnvironment(services['temporal-schema']!);
+    for (const key of ['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD', 'DB_PORT'])
+      expect({ key, value: schemaEnv[key] }).toEqual({ key, value: env[key] });
   });
 
   test('the server gets the same dynamic config switches as the embedded dev server', () => {
@@ -179,6 +202,72 @@ describe('docker-compose.yml', () => {
     expect(dependsOn(setup)).toHaveProperty('temporal');
   });
 
+  describe('is the cluster the tests run for real (temporal/cluster/cluster.ts, npm run cluster)', () => {
+    const tag = (image: string | undefined) => image?.split(':')[1];
+    const mountedScript = (service: Service) => {
+      const [, script] = words(service.entrypoint);
+      const mount = (service.volumes ?? [])
+        .map((v) => v.split(':'))
+        .find(([, target]) => script!.startsWith(`${target}/`));
+      return readFileSync(path.join(ROOT, mount![0]!, path.relative(mount![1]!, script!)), 'utf8');
+    };
+
+    test('the same Temporal server version (server and admin-tools images)', () => {
+      const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+      expect(tag(services.temporal!.image)).toBe(version);
+      expect(tag(services['temporal-schema']!.image)).toBe(version);
+      expect(tag(services['temporal-setup']!.image)).toBe(version);
+    });
+
+    test('the same PostgreSQL major version', () => {
+      expect(tag(services.postgresql!.image)).toBe(String(POSTGRES_MAJOR_VERSION));
+    });
+
+    test('the same history shard count and the same dynamic config file', () => {
+      expect(String(rawEnvironment(services.temporal!).NUM_HISTORY_SHARDS)).toBe(String(NUM_HISTORY_SHARDS));
+      const mount = (services.temporal!.volumes ?? [])
+        .map((v) => v.split(':'))
+        .find(([, target]) => target === '/etc/temporal/config/dynamicconfig');
+      const file = path.join(
+        ROOT,
+        mount![0]!,
+        path.basename(rawEnvironment(services.temporal!).DYNAMIC_CONFIG_FILE_PATH ?? '(unset)'),
+      );
+      expect(file).toBe(DYNAMIC_CONFIG_FILE);
+    });
+
+    test('the same schema steps for both databases', () => {
+      const script = mountedScript(services['temporal-schema']!);
+      expect(script).toContain(`for db in ${TEMPORAL_DATABASES.join(' ')}; do`);
+      for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema -d'])
+        expect(script).toContain(step);
+      // The image's schemas for the server's version, as the cluster uses the module's.
+      expect(script).toContain('schema_root=/etc/temporal/schema/postgresql/v12');
+      expect(script).toContain('${schema_root}/temporal/versioned');
+      expect(script).toContain('${schema_root}/visibility/versioned');
+    });
+
+    test('the namespace is created with the same retention', () => {
+      const setup = services['temporal-setup']!;
+      expect(rawEnvironment(setup).NAMESPACE_RETENTION).toBe(`${NAMESPACE_RETENTION_HOURS}h`);
+      expect(mountedScript(setup)).toContain('temporal operator namespace create');
+    });
+
+    test('the same event-log database, on the same PostgreSQL server as Temporal', () => {
+      const init = (services.postgresql!.volumes ?? [])
+        .map((v) => v.split(':'))
+        .find(([, target]) => target === '/docker-entrypoint-initdb.d');
+      expect(init).toBeDefined();
+      const sql = readFileSync(path.join(ROOT, init![0]!, '10-event-log.sql'), 'utf8');
+      expect(sql).toMatch(new RegExp(`^CREATE DATABASE ${EVENT_LOG_DATABASE};$`, 'm'));
+      for (const name of APP_SERVICES) {
+        const url = new URL(resolvedEnvironment(services[name]!, MINIMAL_ENV).DATABASE_URL!);
+        expect(url.hostname).toBe('postgresql');
+        expect(url.pathname).toBe(`/${EVENT_LOG_DATABASE}`);
+      }
+    });
+  });
+
   describe.each(APP_SERVICES)('%s', (name) => {
     const service = services[name]!;
 
@@ -203,7 +292,7 @@ describe('docker-compose.yml', () => {
       const expected = CONFIG_VARIABLES.filter((v) => !NOT_FOR_CONTAINERS.has(v));
       expect(expected.filter((v) => !(v in env))).toEqual([]);
       for (const variable of expected) {
-        if (variable === 'TEMPORAL_ADDRESS') continue;
+        if (WIRED_BY_COMPOSE.has(variable)) continue;
         // ${NAME}, ${NAME:-default} or ${NAME:?message}: the operator's value always wins.
         expect({ variable, value: env[variable] }).toEqual({
           variable,
@@ -235,7 +324,7 @@ describe('docker-compose.yml', () => {
       const config = parseConfig(resolved);
       const schemaDefaults = parseConfig(MINIMAL_ENV);
       for (const variable of CONFIG_VARIABLES) {
-        if (variable === 'TEMPORAL_ADDRESS') continue;
+        if (WIRED_BY_COMPOSE.has(variable)) continue;
         expect({ variable, value: config[variable] }).toEqual({ variable, value: schemaDefaults[variable] });
       }
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
