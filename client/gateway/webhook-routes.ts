@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { EVENT_TYPES } from '../../domain/billsby/event-schema';
 import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import type { GatewayContext } from './context';
@@ -15,16 +15,32 @@ const LOG_DOWN_RETRY_AFTER_SECONDS = 10;
  * round trip), validate, then append to the account's event log. 202 only once the log has
  * committed the event; Temporal need not be up (the workflow is woken afterwards, best effort).
  */
+/** The log's database (events, webhook secrets) did not answer: nothing was stored, try later. */
+function logUnavailable(reply: FastifyReply, cause: unknown) {
+  // The cause may name the database host; only its kind is logged.
+  console.error(`[gateway] event log unavailable: ${(cause as Error)?.name ?? 'error'}`);
+  return reply
+    .code(503)
+    .header('retry-after', String(LOG_DOWN_RETRY_AFTER_SECONDS))
+    .send({ error: new EventLogUnavailableError(cause).message });
+}
+
 export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext) {
   app.post('/webhooks/billsby/:accountId', async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
     const secret = request.headers.secret;
-    if (
-      !(await ctx.integrations.secrets.verify(accountId, typeof secret === 'string' ? secret : undefined))
-    ) {
-      return reply.code(401).send({ error: 'missing or wrong webhook secret (header "secret")' });
+    let verified: boolean;
+    try {
+      verified = await ctx.integrations.secrets.verify(
+        accountId,
+        typeof secret === 'string' ? secret : undefined,
+      );
+    } catch (err) {
+      return logUnavailable(reply, err);
     }
+    if (!verified)
+      return reply.code(401).send({ error: 'missing or wrong webhook secret (header "secret")' });
     const parsed = parseBillsbyEvent(request.body);
     if (!parsed.ok) {
       return reply
@@ -36,12 +52,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       outcome = await ctx.integrations.acceptEvent(accountId, parsed.event);
     } catch (err) {
       if (!(err instanceof EventLogUnavailableError)) throw err;
-      // The cause may name the database host; only its kind is logged.
-      console.error(`[gateway] event log unavailable: ${(err.cause as Error)?.name ?? 'error'}`);
-      return reply
-        .code(503)
-        .header('retry-after', String(LOG_DOWN_RETRY_AFTER_SECONDS))
-        .send({ error: err.message });
+      return logUnavailable(reply, err.cause);
     }
     switch (outcome.status) {
       case 'not_found':

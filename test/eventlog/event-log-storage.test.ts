@@ -5,9 +5,14 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { PayloadCipher } from '../../eventlog/payload-cipher';
 import { DEFAULT_SQLITE_PATH, openEventLog } from '../../eventlog/open';
+import { POSTGRES_MIGRATIONS } from '../../eventlog/sql/postgres-migrations';
+import { SQLITE_MIGRATIONS } from '../../eventlog/sql/sqlite-migrations';
 import { DATA_DIR } from '../../temporal/paths';
 import type { EngineUnderTest } from './engines';
 import { customerCreated, engines, NO_CAP, requests, testKey, uniqueAccount } from './engines';
+
+const migrationVersions = (engine: EngineUnderTest['name']) =>
+  (engine === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).map((m) => m.version);
 
 /**
  * What is actually stored: read with plain SQL, bypassing the EventLog. No personal data in plain
@@ -161,7 +166,7 @@ describe.each(engines())('event log storage on $name', (engine) => {
     const raw = await rawAccess(engine);
     try {
       const versions = (await raw.tables()).schema_migrations!.map((r) => Number(r.version));
-      expect(versions).toEqual([1]);
+      expect(versions).toEqual(migrationVersions(engine.name));
     } finally {
       await raw.close();
     }

@@ -33,11 +33,15 @@ describe('configuration', () => {
         'BILL_PASSWORD',
         'BILL_APP_KEY',
         'BILL_DEV_KEY',
+        'BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR',
         'BILLSBY_API_BASE_URL',
         'BILLSBY_API_KEY',
         'PAYLOAD_ENCRYPTION_KEY',
+        'DATABASE_URL',
         // Added by this project: the Web UI origins allowed to call the codec endpoint.
         'WEB_UI_ORIGINS',
+        // Added by this project: the per-account cap on undelivered events (429 beyond it).
+        'EVENT_LOG_MAX_UNDELIVERED',
       ].sort(),
     );
   });
@@ -62,5 +66,18 @@ describe('configuration', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('hunter2');
     }
+  });
+
+  it('DATABASE_URL must be a PostgreSQL URL; EVENT_LOG_MAX_UNDELIVERED a positive whole number', () => {
+    expect(parseConfig({}).DATABASE_URL).toBeUndefined();
+    expect(parseConfig({}).EVENT_LOG_MAX_UNDELIVERED).toBe(1_000_000);
+    expect(parseConfig({ DATABASE_URL: 'postgres://u:p@db:5432/events' }).DATABASE_URL).toBe(
+      'postgres://u:p@db:5432/events',
+    );
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://db/events' })).toThrow(
+      /DATABASE_URL: must be a postgres/,
+    );
+    expect(() => parseConfig({ EVENT_LOG_MAX_UNDELIVERED: '0' })).toThrow(/EVENT_LOG_MAX_UNDELIVERED/);
+    expect(() => parseConfig({ EVENT_LOG_MAX_UNDELIVERED: 'lots' })).toThrow(/EVENT_LOG_MAX_UNDELIVERED/);
   });
 });
