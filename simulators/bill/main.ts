@@ -1,6 +1,7 @@
 /**
  * Standalone BILL simulator: `npx tsx simulators/bill/main.ts [--port N] [--host H] [--latency MS]
- * [--hourly-limit N] [--generate N --seed S]`. Prints the base URL and the seed credentials.
+ * [--hourly-limit N] [--generate N --seed S] [--risk-verifications-unsupported] [--unsorted-payments]`.
+ * Prints the base URL and the seed credentials.
  */
 import { generateBillDataset } from './generate';
 import { SEED_CREDENTIALS } from './seed';
@@ -19,6 +20,8 @@ export async function runBillSimulator(argv: string[] = process.argv.slice(2)): 
     latencyMs: n('latency'),
     hourlyLimit: n('hourly-limit'),
     dataset: generate ? generateBillDataset({ organizations: generate, seed: n('seed') ?? 1 }) : undefined,
+    riskVerificationsUnsupported: argv.includes('--risk-verifications-unsupported'),
+    unsortedPayments: argv.includes('--unsorted-payments'),
   });
   process.stdout.write(
     `BILL simulator on ${sim.baseUrl} (${sim.control.dataset.organizations.length} organizations)\n` +

@@ -20,7 +20,10 @@ export const FATAL_TYPES = ['Bill.bad_credentials', 'Bill.not_configured'];
 
 /** BILL calls. Each failure carries its own next delay (BDC_1322 short, BDC_1144 next hour, 5xx backoff). */
 export const billApi = proxyActivities<BillActivities>({
-  startToCloseTimeout: '2 minutes',
+  // Includes the wait for the request's turn at the pacer (BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR):
+  // with C organizations at once up to ~3C requests queue, 3C × 3,600 s / budget (150 at 10,000/h:
+  // 54 s). Each HTTP request itself times out after 20 s.
+  startToCloseTimeout: '10 minutes',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

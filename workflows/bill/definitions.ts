@@ -20,7 +20,7 @@ export interface BillEngagementInput {
   continueAsNewAfterOrgs?: number;
   /** Flush classified organizations to the report store once this many bytes are held. Default 256 KiB. */
   flushAfterBytes?: number;
-  /** Larger reports are written to the reports folder and only their location is returned. Default 1,000,000. */
+  /** Larger reports are written to the reports folder and only their location is returned. Default 500,000. */
   inlineReportLimitBytes?: number;
   /**
    * The run to list `changes` against (a workflow id). Default: the latest completed run over the
