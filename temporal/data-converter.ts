@@ -1,7 +1,10 @@
 import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec, type EncryptionKey } from './codec';
 
+/** The failure converter module; workflow bundles must be built with it too (WORKFLOW_BUNDLE_OPTIONS). */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 /** One converter for every client and worker, so nothing reaches the server unencrypted. */
 export function createDataConverter(keys: EncryptionKey[]): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keys)] };
+  return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

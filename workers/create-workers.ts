@@ -1,8 +1,15 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
+import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import type { TaskQueues } from '../temporal/task-queues';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** What every workflow bundle is built with: the workflows and the failure converter they encode with. */
+export const WORKFLOW_BUNDLE_OPTIONS = {
+  workflowsPath: WORKFLOWS_PATH,
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+};
 
 export interface ProductWorkerOptions {
   connection: NativeConnection;
@@ -45,7 +52,7 @@ export async function createProductWorkers(opts: ProductWorkerOptions): Promise<
 
 async function bundle() {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
 }
 
 const quietBundlerLogger = {

@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { FAILURE_CONVERTER_PATH } from '../../temporal/data-converter';
 import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import { BILLSBY_ROOM_TITLE } from '../../domain/integration/constants';
 import { runCleanups, type BenchAccount, type BenchEnv, type Program } from '../webhook/env';
@@ -17,6 +18,8 @@ export const MINIMAL_WORKFLOWS_PATH = require.resolve('./workflows');
 export async function bundleMinimalWorkflows(): Promise<string> {
   const bundle = await bundleWorkflowCode({
     workflowsPath: MINIMAL_WORKFLOWS_PATH,
+    // The same converters as the product (env.dataConverter), so the comparison is like for like.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
   });
   return bundle.code;

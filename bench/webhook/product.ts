@@ -19,7 +19,7 @@ import { parseConfig } from '../../config/env';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
 import { AesGcmPayloadCodec } from '../../temporal/codec';
-import { PRODUCT_WORKER_DEFAULTS, WORKFLOWS_PATH } from '../../workers/create-workers';
+import { PRODUCT_WORKER_DEFAULTS, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { freePort } from '../../test/harness/free-port';
 import { http } from '../../test/harness/http';
 import { runCleanups, type BenchAccount, type BenchEnv, type Program } from './env';
@@ -51,7 +51,7 @@ export interface ProductProgram extends Program {
 
 export async function bundleProductWorkflows(): Promise<string> {
   const bundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
   });
   return bundle.code;

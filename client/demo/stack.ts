@@ -20,7 +20,7 @@ import { createDataConverter } from '../../temporal/data-converter';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
-import { createProductWorkers, WORKFLOWS_PATH } from '../../workers/create-workers';
+import { createProductWorkers, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { buildGateway } from '../gateway/server';
 import { createIntegrationService } from '../gateway/start';
 import type { IntegrationService } from '../integration/service';
@@ -119,7 +119,7 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
       readyTimeoutMs: 120_000,
       log: (line) => stack.quiet || log(`  ${line}`),
     }).then((server) => (stack.server = server)),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundler }),
+    bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundler }),
   ]);
   stack.uiUrl = `http://localhost:${opts.uiPort}`;
   log(`  Temporal dev server: ${address}, Web UI ${stack.uiUrl} (codec endpoint ${publicUrl})`);

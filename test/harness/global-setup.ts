@@ -6,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { startDevServer } from '../../temporal/dev-server';
 import { DATA_DIR } from '../../temporal/paths';
-import { WORKFLOWS_PATH } from '../../workers/create-workers';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { freePort } from './free-port';
 import { ensurePostgresInstalled, startTestPostgres } from './postgres';
 
@@ -34,7 +34,7 @@ export default async function globalSetup() {
   const runDir = path.join(DATA_DIR, 'test-runs', String(process.pid));
   mkdirSync(runDir, { recursive: true });
   const bundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   const bundlePath = path.join(runDir, 'workflow-bundle.js');
