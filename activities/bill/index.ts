@@ -48,6 +48,8 @@ export interface OrganizationSummary {
   id: string;
   name: string;
   createdTime: string | null;
+  /** Set when BILL's record of the organization is malformed: why, naming the field. */
+  malformed?: string;
 }
 
 export interface OrganizationsPage {
@@ -122,18 +124,28 @@ export function createBillActivities(deps: BillActivityDeps) {
       pageSize: number;
     }): Promise<OrganizationsPage> {
       const res = await bill((c) =>
-        c.listOrganizations(input.sessionId, {
+        c.listOrganizationsChecked(input.sessionId, {
           max: input.pageSize,
           page: input.page,
           sort: 'createdTime:desc',
         }),
       );
       return {
-        organizations: res.results.map((o) => ({
-          id: o.id,
-          name: o.name,
-          createdTime: o.createdTime ?? null,
-        })),
+        // A malformed organization is carried with its problem; the workflow reports it, unclassified.
+        organizations: res.results.map((o, i) =>
+          o.valid
+            ? {
+                id: o.organization.id,
+                name: o.organization.name,
+                createdTime: o.organization.createdTime ?? null,
+              }
+            : {
+                id: o.id ?? `(no id: page item ${i})`,
+                name: o.name ?? '',
+                createdTime: null,
+                malformed: o.problem,
+              },
+        ),
         ...(res.nextPage ? { nextPage: res.nextPage } : {}),
       };
     },

@@ -11,7 +11,10 @@ import {
   BillBankAccount,
   BillOrganization,
   BillPayment,
+  anyItem,
   BillUser,
+  checkOrganization,
+  CheckedOrganization,
   listSchema,
   organizationSchema,
   Page,
@@ -57,6 +60,15 @@ export interface BillClient {
     opts?: ListOptions,
     call?: CallOptions,
   ): Promise<Page<BillOrganization>>;
+  /**
+   * One page of organizations, each checked on its own: a malformed one comes back as `invalid`
+   * (naming the field) instead of failing the page, so one bad record cannot sink a whole run.
+   */
+  listOrganizationsChecked(
+    partnerSessionId: string,
+    opts?: ListOptions,
+    call?: CallOptions,
+  ): Promise<Page<CheckedOrganization>>;
   iterateOrganizations(
     partnerSessionId: string,
     opts?: ListOptions,
@@ -193,6 +205,19 @@ export function createBillClient(config: BillClientConfig): BillClient {
         secrets: [...keys, sid],
         signal: call?.signal,
       }),
+    listOrganizationsChecked: async (sid, opts, call) => {
+      const page = await send(deps, {
+        operation: 'listOrganizations',
+        method: 'GET',
+        path: '/v3/partner/organizations',
+        headers: partnerHeaders(sid),
+        params: listParams('listOrganizations', opts, NEWEST_FIRST),
+        schema: listSchema(anyItem),
+        secrets: [...keys, sid],
+        signal: call?.signal,
+      });
+      return { ...page, results: page.results.map(checkOrganization) };
+    },
     iterateOrganizations: (sid, opts, call) =>
       pages(
         'listOrganizations',

@@ -9,7 +9,14 @@ export type {
 export { BillApiError, isBillApiError, msUntilNextHour } from './errors';
 export type { BillErrorKind, BillErrorData } from './errors';
 export { parseBillTime, BANK_STATUSES } from './schemas';
-export type { BillOrganization, BillUser, BillBankAccount, BillPayment, Page } from './schemas';
+export type {
+  CheckedOrganization,
+  BillOrganization,
+  BillUser,
+  BillBankAccount,
+  BillPayment,
+  Page,
+} from './schemas';
 export { createRequestPacer, systemClock } from './pacer';
 export type { Clock, RequestPacer } from './pacer';
 export { newestPayment } from './newest-payment';

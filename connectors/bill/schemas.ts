@@ -111,3 +111,24 @@ export interface Page<T> {
   results: T[];
   nextPage?: string;
 }
+
+/** List items read one by one (see checkOrganization). */
+export const anyItem = z.unknown();
+
+export type CheckedOrganization =
+  | { valid: true; organization: BillOrganization }
+  | { valid: false; id?: string; name?: string; problem: string };
+
+/** One listed organization, checked on its own so a malformed record does not fail its page. */
+export function checkOrganization(item: unknown, index: number): CheckedOrganization {
+  const parsed = organizationSchema.safeParse(item);
+  if (parsed.success) return { valid: true, organization: parsed.data };
+  const issue = parsed.error.issues[0];
+  const raw = (item && typeof item === 'object' ? item : {}) as { id?: unknown; name?: unknown };
+  return {
+    valid: false,
+    ...(typeof raw.id === 'string' && raw.id ? { id: raw.id } : {}),
+    ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
+    problem: `BILL listOrganizations returned a malformed organization: field results.${index}.${(issue?.path ?? []).join('.')}: ${issue?.message ?? 'invalid'}`,
+  };
+}

@@ -5,7 +5,7 @@
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ListError, listPage, ListSpec } from './lists';
 import { Session, SimState } from './state';
-import { servedBanks, servedPayments, servedUsers } from './switches';
+import { servedBanks, servedOrganization, servedPayments, servedUsers } from './switches';
 
 export class SimError extends Error {
   constructor(
@@ -102,14 +102,7 @@ export function buildRoutes(state: SimState): Route[] {
       run: (ctx) =>
         list(
           ctx,
-          [...state.orgs.values()].map((o) => ({
-            id: o.id,
-            archived: o.archived,
-            name: o.name,
-            address: o.address,
-            createdTime: o.createdTime,
-            updatedTime: o.updatedTime,
-          })),
+          [...state.orgs.values()].map((o) => servedOrganization(o, state.malformed)),
           {
             endpoint: 'orgs',
             filterable: ['id', 'archived'],

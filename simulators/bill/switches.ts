@@ -5,7 +5,8 @@
  * - `unsortedPayments`: GET /v3/payments ignores `sort` and pages in storage order, as list
  *   endpoints do with a sort they do not support;
  * - malformed records per organization: a payment without `createdTime`, a bank account with a
- *   status outside BILL's set, an active user without `email`.
+ *   status outside BILL's set, an active user without `email`, an organization whose `createdTime`
+ *   is not a date.
  */
 import type { SimBankAccount, SimOrganization, SimPayment, SimUser } from './types';
 
@@ -14,8 +15,13 @@ export interface SimSwitches {
   unsortedPayments: boolean;
 }
 
-export type MalformedKind = 'paymentCreatedTime' | 'bankStatus' | 'userEmail';
-export const MALFORMED_KINDS: readonly MalformedKind[] = ['paymentCreatedTime', 'bankStatus', 'userEmail'];
+export type MalformedKind = 'paymentCreatedTime' | 'bankStatus' | 'userEmail' | 'organizationCreatedTime';
+export const MALFORMED_KINDS: readonly MalformedKind[] = [
+  'paymentCreatedTime',
+  'bankStatus',
+  'userEmail',
+  'organizationCreatedTime',
+];
 
 /** Which organizations serve which malformed records (the stored data stays intact). */
 export type MalformedRecords = Map<string, Set<MalformedKind>>;
@@ -56,4 +62,17 @@ export function servedPayments(org: SimOrganization, malformed: MalformedRecords
       return rest as SimPayment;
     },
   );
+}
+
+/** The organization as the partner listing serves it. */
+export function servedOrganization(o: SimOrganization, malformed: MalformedRecords) {
+  const broken = malformed.get(o.id)?.has('organizationCreatedTime');
+  return {
+    id: o.id,
+    archived: o.archived,
+    name: o.name,
+    address: o.address,
+    createdTime: broken ? 'not-a-date' : o.createdTime,
+    updatedTime: o.updatedTime,
+  };
 }

@@ -115,6 +115,23 @@ describe('malformed records', () => {
     expect(sim.control.dataset.organizations.find((o) => o.id === O('10'))!.users[0]!.email).toContain('@');
   });
 
+  test('a malformed organization is reported on its own; the rest of its page is read', async () => {
+    sim.control.malformRecords(O('02'), 'organizationCreatedTime');
+    const page = await bill.listOrganizationsChecked(partner, { max: 100 });
+    expect(page.results).toHaveLength(25);
+    const bad = page.results.filter((r) => !r.valid);
+    expect(bad).toEqual([
+      {
+        valid: false,
+        id: O('02'),
+        name: 'Boundary Thirty LLC',
+        problem: expect.stringMatching(
+          /malformed organization: field results\.\d+\.createdTime: not a date-time/,
+        ),
+      },
+    ]);
+  });
+
   test('the admin endpoint refuses an unknown kind', async () => {
     const res = await axios.post(
       `${sim.baseUrl}/__admin/malformed`,

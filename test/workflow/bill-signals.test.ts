@@ -53,16 +53,18 @@ describe('billEngagement classifies from the evidence BILL gave', () => {
       expect(Object.keys(o.signals).sort()).toEqual(['bankAccounts', 'payments', 'riskVerification']);
   });
 
-  it('malformed records give that organization an error naming the field; the run goes on', async () => {
+  it('malformed records (payment, bank, user, the organization itself) give an error naming the field; the run goes on', async () => {
     env = await startBillEnv({ latencyMs: 1 });
     env.sim.control.malformRecords(O('04'), 'paymentCreatedTime');
     env.sim.control.malformRecords(O('25'), 'bankStatus');
     env.sim.control.malformRecords(O('10'), 'userEmail');
+    env.sim.control.malformRecords(O('13'), 'organizationCreatedTime');
     const report = asReport(await env.run({ asOf: SEED_AS_OF, concurrency: 5 }));
     const errors = Object.fromEntries(
       report.organizations.filter((o) => o.error).map((o) => [o.organizationId, o.error]),
     );
-    expect(Object.keys(errors).sort()).toEqual([O('04'), O('10'), O('25')]);
+    expect(Object.keys(errors).sort()).toEqual([O('04'), O('10'), O('13'), O('25')]);
+    expect(errors[O('13')]).toMatch(/malformed organization: field results\.\d+\.createdTime/);
     expect(errors[O('04')]).toMatch(/field results\.0\.createdTime/);
     expect(errors[O('25')]).toMatch(/field results\.0\.status/);
     expect(errors[O('10')]).toMatch(/field results\.0\.email/);

@@ -36,6 +36,8 @@ export interface RankedOrganization {
   id: string;
   name: string;
   createdTime: string | null;
+  /** BILL's record of it is malformed (the field named): reported with this error, not classified. */
+  malformed?: string;
 }
 
 /** Everything a new run needs to carry on: a cursor, counters and where the parts are, never the parts. */

@@ -113,6 +113,7 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
     running++;
     let entry: OrganizationEngagement;
     try {
+      if (org.malformed) throw ApplicationFailure.nonRetryable(org.malformed, 'Bill.invalid_response');
       const outcome = await executeChild(billEngagementOrganization, {
         workflowId: organizationWorkflowId(parentId, org.id),
         args: [
