@@ -90,17 +90,25 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     },
 
     /**
-     * Finds the room titled exactly "Billsby Data" among all of the user's rooms (every page),
-     * or creates it. With several, the oldest wins so re-integrating always lands in the same one.
+     * Finds the integration's room, or creates it: a `group` space titled exactly "Billsby Data"
+     * that the connected user created (a space someone else created and added them to is never
+     * used: its owner would read every customer event). The room the integration already has wins;
+     * else the oldest, so re-integrating lands in the same one; several candidates are reported.
      */
-    async findOrCreateBillsbyRoom(input: { accessToken: string }): Promise<RoomRef & { created: boolean }> {
+    async findOrCreateBillsbyRoom(input: {
+      accessToken: string;
+      personId: string;
+      preferredRoomId?: string | null;
+    }): Promise<RoomRef & { created: boolean; candidates: number }> {
       const rooms = await webex(() => client.listAllRooms(input.accessToken));
-      const matches = rooms
-        .filter((r) => r.title === BILLSBY_ROOM_TITLE)
+      const ours = rooms
+        .filter((r) => r.title === BILLSBY_ROOM_TITLE && r.type === 'group' && r.creatorId === input.personId)
         .sort((a, b) => (a.created ?? '').localeCompare(b.created ?? ''));
-      if (matches[0]) return { id: matches[0].id, title: BILLSBY_ROOM_TITLE, created: false };
+      const chosen = ours.find((r) => r.id === input.preferredRoomId) ?? ours[0];
+      if (chosen)
+        return { id: chosen.id, title: BILLSBY_ROOM_TITLE, created: false, candidates: ours.length };
       const room = await webex(() => client.createRoom(input.accessToken, BILLSBY_ROOM_TITLE));
-      return { id: room.id, title: room.title, created: true };
+      return { id: room.id, title: room.title, created: true, candidates: 1 };
     },
 
     /** Posts a batch of queued events from the event log, in order (see deliver-batch.ts). */

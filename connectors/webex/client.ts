@@ -92,6 +92,7 @@ export function createWebexClient(cfg: WebexClientConfig): WebexClient {
           const room: WebexRoomSummary = { id: r.id, title: r.title ?? null };
           if (r.type !== undefined) room.type = r.type;
           if (r.created !== undefined) room.created = r.created;
+          if (r.creatorId !== undefined) room.creatorId = r.creatorId;
           rooms.push(room);
         }
         const next = nextLink(res.headers['link']);

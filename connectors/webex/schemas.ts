@@ -39,6 +39,7 @@ export const roomListSchema = z.object({
       title: z.string().nullish(),
       type: z.string().optional(),
       created: timestamp.optional(),
+      creatorId: z.string().optional(),
     }),
   ),
 });
@@ -81,6 +82,8 @@ export interface WebexRoomSummary {
   title: string | null;
   type?: string;
   created?: string;
+  /** The person who created the space: the integration only uses a space its own user created. */
+  creatorId?: string;
 }
 
 export interface WebexMessage {

@@ -35,6 +35,8 @@ export interface IntegrationWorkflowView {
   room: { id: string; title: string } | null;
   connectedAs: { id: string; displayName: string } | null;
   lastError: string | null;
+  /** A warning about the room choice (several candidate spaces), or null. */
+  roomNote: string | null;
   /** True while an OAuth attempt is open (an authorize URL was handed out and not yet used). */
   authorizationPending: boolean;
 }

@@ -51,7 +51,8 @@ it('a failure message naming a customer is not in the history in plain text, and
     const failure = await handle.result().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     // Our own client decrypts it: the operator's tools still read the reason.
-    expect(JSON.stringify((failure as WorkflowFailedError).cause?.cause?.message)).toContain(EMAIL);
+    const activityFailure = (failure as WorkflowFailedError).cause;
+    expect((activityFailure?.cause as Error | undefined)?.message).toContain(EMAIL);
     const raw = JSON.stringify(await handle.fetchHistory());
     expect(raw).toContain('encodedAttributes');
     expect(raw).not.toContain(EMAIL);

@@ -102,6 +102,34 @@ describe('Webex integration lifecycle', () => {
     ).toBe(400);
   });
 
+  it('a "Billsby Data" space someone else created is never used; of its own, the oldest, with a note when several', async () => {
+    const accountId = newAccount();
+    const owner = `${accountId}@example.com`;
+    app.sim.control.addUser({ displayName: 'Owner', email: owner });
+    app.sim.control.addUser({ displayName: 'Stranger', email: `stranger-${accountId}@example.com` });
+    // An older space with the right title, created by a stranger who added the installer to it.
+    const trap = app.sim.control.seedRoom('Billsby Data', {
+      creator: `stranger-${accountId}@example.com`,
+      members: [`stranger-${accountId}@example.com`, owner],
+    });
+    app.sim.control.setAuthorizingUser(owner);
+    await connectLikeABrowser(app, accountId);
+    const first = (await integrationStatus(app, accountId)).body as { room: { id: string }; roomNote: null };
+    expect(first.room.id).not.toBe(trap.id);
+    expect(first.roomNote).toBeNull();
+
+    // The owner makes a second space of that title: the integration keeps its room and says so.
+    const own = app.sim.control.seedRoom('Billsby Data', { creator: owner, members: [owner] });
+    await connectLikeABrowser(app, accountId);
+    const again = (await integrationStatus(app, accountId)).body as {
+      room: { id: string };
+      roomNote: string;
+    };
+    expect(again.room.id).toBe(first.room.id);
+    expect(again.room.id).not.toBe(own.id);
+    expect(again.roomNote).toContain('2 spaces');
+  });
+
   it('uninstall, then re-integrate reuses the room; with the room deleted a new one is created', async () => {
     const accountId = newAccount();
     await connectLikeABrowser(app, accountId);

@@ -1,7 +1,7 @@
 import { isCancellation } from '@temporalio/workflow';
 import type { QueuedRef } from '../../eventlog/types';
 import { workflowNow } from '../clock';
-import type { IntegrationRun } from './integration';
+import { roomNote, type IntegrationRun } from './integration';
 import { runDeliveryChild } from './run-delivery';
 import { reauthorize, refreshTokens } from './tokens';
 import { failureMessage, peekActivities, setupActivities } from './webex-api';
@@ -67,8 +67,12 @@ export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]):
       return false;
     }
     if (result.stopped === 'room_not_found') {
-      const room = await setupActivities.findOrCreateBillsbyRoom({ accessToken: s.tokens!.accessToken });
+      const room = await setupActivities.findOrCreateBillsbyRoom({
+        accessToken: s.tokens!.accessToken,
+        personId: s.connectedAs!.id,
+      });
       s.room = { id: room.id, title: room.title };
+      s.roomNote = roomNote(room.candidates);
       s.lastMessageId = null;
     }
     return result.stopped === null;

@@ -48,6 +48,13 @@ export interface IntegrationOptions {
   heartbeatTimeoutMs?: number;
 }
 
+/** Said in the status when the user owns several candidate spaces (one is used; the others are not). */
+export function roomNote(candidates: number): string | null {
+  return candidates > 1
+    ? `You created ${candidates} spaces titled "Billsby Data"; events go to the one shown here.`
+    : null;
+}
+
 export interface IntegrationResult {
   view: IntegrationWorkflowView;
   state: IntegrationState;
@@ -170,9 +177,14 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       });
       const tokens = tokensFrom(grant, workflowNow(), null);
       const me = await setupActivities.identifyWebexUser({ accessToken: tokens.accessToken });
-      const room = await setupActivities.findOrCreateBillsbyRoom({ accessToken: tokens.accessToken });
+      const room = await setupActivities.findOrCreateBillsbyRoom({
+        accessToken: tokens.accessToken,
+        personId: me.id,
+        preferredRoomId: s.room?.id,
+      });
       if (s.room?.id !== room.id) s.lastMessageId = null;
       Object.assign(s, { tokens, connectedAs: me, room: { id: room.id, title: room.title } });
+      s.roomNote = roomNote(room.candidates);
       run.retryAt = null;
       run.refreshedFor401 = false;
       mayHaveEvents = true; // events may have waited while we were not connected

@@ -14,6 +14,8 @@ export interface IntegrationState {
   /** The last message we know we posted: the stop mark when checking whether a post landed. */
   lastMessageId: string | null;
   lastError: string | null;
+  /** Set when several spaces could be the room (see roomNote). Absent in runs started before it existed. */
+  roomNote?: string | null;
 }
 
 export interface WebexTokens {
@@ -39,6 +41,7 @@ export function initialState(previous?: Partial<IntegrationState>): IntegrationS
     pendingAuth: null,
     lastMessageId: null,
     lastError: null,
+    roomNote: null,
   };
 }
 
@@ -49,6 +52,7 @@ export function viewOf(accountId: string, s: IntegrationState): IntegrationWorkf
     room: s.room,
     connectedAs: s.connectedAs,
     lastError: s.lastError,
+    roomNote: s.roomNote ?? null,
     authorizationPending: s.pendingAuth !== null,
   };
 }
