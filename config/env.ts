@@ -69,6 +69,12 @@ export const envSchema = z.object({
   BILLSBY_API_BASE_URL: httpUrl('https://public.billsby.com/api/v1/rest'),
   BILLSBY_API_KEY: optionalNonEmpty,
   PAYLOAD_ENCRYPTION_KEY: optionalNonEmpty,
+  /** TLS / mTLS / API key for the Temporal connection: PEM text or a file path (temporal/security.ts). */
+  TEMPORAL_TLS_CERT: optionalNonEmpty,
+  TEMPORAL_TLS_KEY: optionalNonEmpty,
+  TEMPORAL_TLS_CA: optionalNonEmpty,
+  TEMPORAL_TLS_SERVER_NAME: optionalNonEmpty,
+  TEMPORAL_API_KEY: optionalNonEmpty,
   /** PostgreSQL URL of the event log; unset → the embedded engine (SQLite) in the data folder. */
   DATABASE_URL: optionalNonEmpty.refine(
     (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),

@@ -2,6 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { connectWorker, temporalAddress } from '../temporal/connection';
+import { temporalSecurity } from '../temporal/security';
 import { createDataConverter } from '../temporal/data-converter';
 import { loadEncryptionKeys } from '../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../temporal/task-queues';
@@ -21,7 +22,7 @@ export async function startWorkers(
   opts: { taskQueues?: TaskQueues } = {},
 ): Promise<RunningWorkers> {
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
-  const connection = await connectWorker({ address });
+  const connection = await connectWorker({ address, security: temporalSecurity(config) });
   const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
   const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
   const eventLog = await openEventLog({ databaseUrl: config.DATABASE_URL, keys });

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { loadConfig } from '../../config/env';
 import { connectClient, temporalAddress } from '../../temporal/connection';
+import { temporalSecurity } from '../../temporal/security';
 import { createDataConverter } from '../../temporal/data-converter';
 import { loadEncryptionKeys } from '../../temporal/keys';
 import { BILL_TASK_QUEUE } from '../../temporal/task-queues';
@@ -47,6 +48,7 @@ async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
       address,
       namespace: config.TEMPORAL_NAMESPACE,
       dataConverter: createDataConverter(loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY)),
+      security: temporalSecurity(config),
       // A person waits at the terminal: fail in seconds, not the worker's 30 s start-up patience.
       waitMs: 5_000,
     });

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { AesGcmPayloadCodec, type EncryptionKey } from '../../temporal/codec';
 import { connectClient, temporalAddress } from '../../temporal/connection';
+import { temporalSecurity } from '../../temporal/security';
 import { createDataConverter } from '../../temporal/data-converter';
 import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues';
@@ -32,6 +33,7 @@ export async function startGateway(
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
   const client = await connectClient({
     address,
+    security: temporalSecurity(config),
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
   });

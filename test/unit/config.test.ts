@@ -38,6 +38,11 @@ describe('configuration', () => {
         'BILLSBY_API_KEY',
         'PAYLOAD_ENCRYPTION_KEY',
         'DATABASE_URL',
+        'TEMPORAL_TLS_CERT',
+        'TEMPORAL_TLS_KEY',
+        'TEMPORAL_TLS_CA',
+        'TEMPORAL_TLS_SERVER_NAME',
+        'TEMPORAL_API_KEY',
         // Added by this project: the Web UI origins allowed to call the codec endpoint.
         'WEB_UI_ORIGINS',
         // Added by this project: the per-account cap on undelivered events (429 beyond it).
