@@ -1,8 +1,14 @@
 /**
- * `npm run cluster -- up|down|status`: a real Temporal cluster (the pinned server built from
+ * `npm run cluster -- up|down|status|build`: a real Temporal cluster (the pinned server built from
  * source, on PostgreSQL) for this project, without Docker. See temporal/cluster/cluster.ts.
  */
-import { clusterDown, clusterStatus, clusterUp, TEMPORAL_SERVER_VERSION } from '../temporal/cluster/cluster';
+import {
+  clusterDown,
+  clusterStatus,
+  clusterUp,
+  ensureClusterBinaries,
+  TEMPORAL_SERVER_VERSION,
+} from '../temporal/cluster/cluster';
 
 const log = (line: string) => console.log(`[cluster] ${line}`);
 
@@ -17,6 +23,15 @@ async function main(command: string | undefined): Promise<void> {
       console.log(`TEMPORAL_ADDRESS=${info.temporalAddress}`);
       console.log(`TEMPORAL_NAMESPACE=${info.namespace}`);
       console.log(`DATABASE_URL=${info.databaseUrl}`);
+      return;
+    }
+    case 'build': {
+      // Only the binaries (CI builds them early, in parallel with the npm install).
+      const started = Date.now();
+      ensureClusterBinaries(log);
+      log(
+        `Temporal server ${TEMPORAL_SERVER_VERSION} and sql tool ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       return;
     }
     case 'down':
@@ -40,7 +55,7 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run cluster -- up|down|status');
+      console.error('usage: npm run cluster -- up|down|status|build');
       process.exitCode = 2;
   }
 }
