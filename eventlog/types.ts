@@ -1,4 +1,5 @@
 import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import type { DeliveryCounts } from '../domain/integration/status';
 
 /**
  * The event log: the system of record for accepted Billsby events (DESIGN.md §3 "Event").
@@ -55,17 +56,11 @@ export interface QueuedRef {
   type: string;
 }
 
-export interface LogCounts {
-  /** Distinct events accepted. */
-  received: number;
-  delivered: number;
-  /** Repeated Ids answered `duplicate` (an append to an inactive account answers not_found instead). */
-  duplicates: number;
-  /** Queued, not yet delivered. */
-  pending: number;
-  failed: number;
-  dropped: number;
-}
+/**
+ * The status API's counts, exactly as the log keeps them: `duplicates` counts repeated Ids (an
+ * append to an inactive account answers not_found instead); `pending` is what is still queued.
+ */
+export type LogCounts = DeliveryCounts;
 
 export interface AppendOptions {
   /** Per-account cap on undelivered (queued) events; at the cap an append answers backlog_full. */
