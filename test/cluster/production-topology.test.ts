@@ -42,7 +42,8 @@ import {
   type ConnectedAccount,
 } from '../harness/topology';
 
-// The first run on a machine builds the Temporal server (about 5 minutes on 2 cores).
+// The first run on a machine builds the Temporal server (beforeAll has its own, longer limit).
+// The engagement test waits out the start-to-close timeout of the BILL call the killed worker held.
 jest.setTimeout(1_200_000);
 
 const ACCOUNTS = 4;
@@ -104,7 +105,7 @@ beforeAll(async () => {
   workers.push(...(await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)])));
   gateways.push(...(await Promise.all(gatewayEnvs.map((env) => startGatewayProcess(env)))));
   client = await createTestClient(cluster.temporalAddress);
-});
+}, 2_700_000); // a cold build took 22 minutes of wall time on a loaded 2-core machine
 
 afterAll(async () => {
   await Promise.all([...gateways, ...workers].map((p) => p.stop()));
