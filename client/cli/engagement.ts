@@ -23,9 +23,9 @@ import {
 import { camel, CommandFailed, parseCommand, str, UsageError } from './args';
 
 export const ENGAGEMENT_USAGE = [
-  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N] [--compare-to <workflowId>]',
+  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N] [--compare-to <workflowId>] [--show-emails]',
   'npm run cli -- engagement schedule --every <duration, e.g. 24h> [--max-orgs N]',
-  'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only]',
+  'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only] [--show-emails]',
 ].join('\n       ');
 
 const TASK_QUEUE = { 'task-queue': { type: 'string' as const } };
@@ -100,9 +100,13 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
           out: { type: 'string' },
           concurrency: { type: 'string' },
           'compare-to': { type: 'string' },
+          'show-emails': { type: 'boolean' },
         },
       });
-      const options = checked(runOptionsSchema, rawOptions(values));
+      const options = checked(runOptionsSchema, {
+        ...rawOptions(values),
+        ...(values['show-emails'] ? { showEmails: true } : {}),
+      });
       const taskQueue = str(values['task-queue']) ?? BILL_TASK_QUEUE;
       await withClient((client) => runEngagement({ client, out, options, taskQueue }));
       return;
@@ -121,13 +125,18 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
     case 'report': {
       const { values, positionals } = parseCommand(rest, {
         usage: ENGAGEMENT_USAGE,
-        options: { out: { type: 'string' }, 'changes-only': { type: 'boolean' } },
+        options: {
+          out: { type: 'string' },
+          'changes-only': { type: 'boolean' },
+          'show-emails': { type: 'boolean' },
+        },
         positionals: ['workflowId'],
       });
       const options = checked(reportArgsSchema, {
         ...rawOptions(values),
         workflowId: positionals[0],
         ...(values['changes-only'] ? { changesOnly: true } : {}),
+        ...(values['show-emails'] ? { showEmails: true } : {}),
       });
       await withClient((client) => notFoundIsFailure(() => printReport({ client, out, options })));
       return;

@@ -41,10 +41,12 @@ Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
 
 BILL customer engagement (through Temporal at TEMPORAL_ADDRESS):
   engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]
+                 [--compare-to <workflowId>] [--show-emails]
                                  run the chain with a live progress bar, then print the summary
+                                 (contact emails only with --show-emails, or in --out)
   engagement schedule --every <duration>
                                  create or update the Temporal Schedule (e.g. --every 24h)
-  engagement report <workflowId> [--out FILE.json|FILE.csv]
+  engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only] [--show-emails]
                                  print the report of a finished run
 
 Exit codes: 0 ok, 1 refused or unreachable, 2 usage error or unusable input file.

@@ -135,7 +135,7 @@ export async function runDemoSteps(stack: DemoStack, print: Print): Promise<Demo
     client: stack.client!,
     out,
     taskQueue: DEFAULT_TASK_QUEUES.bill,
-    options: { asOf: SEED_AS_OF },
+    options: { asOf: SEED_AS_OF, showEmails: true }, // simulated contacts: shown, as the README promises
   });
   const totals = ENGAGEMENT_REASONS.map((r) => `${r} ${run.report.totals[r]}`).join(', ');
   print(`\n  Engagement summary: ${run.report.organizations.length} organizations — ${totals}`);

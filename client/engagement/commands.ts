@@ -56,11 +56,11 @@ async function writeOutFile(file: string, report: EngagementReport, changesOnly 
   await writeFile(file, body, 'utf8');
 }
 
-function printSummary(out: Output, report: EngagementReport): void {
+function printSummary(out: Output, report: EngagementReport, showEmails = false): void {
   const errors = report.organizations.filter((o) => o.error).length;
   out.write(`\nEngagement report as of ${report.asOf} (generated ${report.generatedAt})\n\n`);
   out.write(`${summaryTable(report.totals, errors)}\n\n${unavailableSignals(report)}\n`);
-  out.write(`${changesSummary(report)}\n\n${campaignContacts(report)}\n`);
+  out.write(`${changesSummary(report)}\n\n${campaignContacts(report, { showEmails })}\n`);
 }
 
 export async function runEngagement(
@@ -110,7 +110,7 @@ export async function runEngagement(
     errors,
   } as EngagementProgress);
   if (args.out.isTTY) args.out.write('\n');
-  printSummary(args.out, report);
+  printSummary(args.out, report, options.showEmails);
   if (isReportLocation(result)) args.out.write(`\nFull report: ${result.reportLocation}\n`);
   if (options.out) {
     await writeOutFile(options.out, report);
@@ -161,7 +161,7 @@ export async function scheduleEngagement(
 export async function printReport(
   args: Common & { options: unknown },
 ): Promise<EngagementReport | undefined> {
-  const { workflowId, out, changesOnly } = parseOptions(reportArgsSchema, args.options);
+  const { workflowId, out, changesOnly, showEmails } = parseOptions(reportArgsSchema, args.options);
   const handle = args.client.workflow.getHandle(workflowId);
   const { status } = await handle.describe();
   if (status.name === 'RUNNING') {
@@ -173,7 +173,7 @@ export async function printReport(
   if (status.name !== 'COMPLETED') throw new Error(`${workflowId} did not complete (status ${status.name})`);
   const report = await loadReport((await handle.result()) as EngagementResult);
   if (changesOnly) args.out.write(`${changesSummary(report, true)}\n`);
-  else printSummary(args.out, report);
+  else printSummary(args.out, report, showEmails);
   if (out) {
     await writeOutFile(out, report, changesOnly);
     args.out.write(`Wrote ${out}\n`);

@@ -22,6 +22,7 @@ export const runOptionsSchema = z.object({
     .optional(),
   concurrency: z.coerce.number().int().min(1).max(200).optional(),
   compareTo: z.string().trim().min(1, 'must be a workflow id').optional(),
+  showEmails: z.boolean().optional(),
 });
 export type RunOptions = z.output<typeof runOptionsSchema>;
 
@@ -58,6 +59,7 @@ export const reportArgsSchema = z.object({
   workflowId: z.string().trim().min(1, 'a workflow id is required'),
   out: runOptionsSchema.shape.out,
   changesOnly: z.boolean().optional(),
+  showEmails: z.boolean().optional(),
 });
 export type ReportArgs = z.output<typeof reportArgsSchema>;
 

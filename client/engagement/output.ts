@@ -73,8 +73,11 @@ export function summaryTable(totals: ReasonTotals, errors: number): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** Who to write to for each campaign: the active users' emails of every organization in it. */
-export function campaignContacts(report: EngagementReport): string {
+/**
+ * Who to write to for each campaign: how many organizations and emails, and the emails themselves
+ * only when asked (`--show-emails`): a terminal's scrollback and CI logs are no place for them.
+ */
+export function campaignContacts(report: EngagementReport, opts: { showEmails?: boolean } = {}): string {
   const out: string[] = [];
   for (const campaign of CAMPAIGNS) {
     const orgs = report.organizations.filter((o) =>
@@ -82,8 +85,9 @@ export function campaignContacts(report: EngagementReport): string {
     );
     const emails = [...new Set(orgs.flatMap((o) => o.users.map((u) => u.email)).filter(Boolean))].sort();
     out.push(`${campaign}: ${orgs.length} organizations, ${emails.length} emails`);
-    if (emails.length) out.push(`  ${emails.join(', ')}`);
+    if (emails.length && opts.showEmails) out.push(`  ${emails.join(', ')}`);
   }
+  if (!opts.showEmails) out.push('(add --show-emails to list the addresses, or --out FILE.csv)');
   return out.join('\n');
 }
 
@@ -106,8 +110,8 @@ const CSV_COLUMNS = [
 
 const csvCell = (v: string | number | null | undefined) => {
   const s = v === null || v === undefined ? '' : String(v);
-  // Quote when needed, and defuse spreadsheet formulas (=, +, -, @) in names that customers typed.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  // Quote when needed, and defuse spreadsheet formulas (=, +, -, @, tab, CR) in names customers typed.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 

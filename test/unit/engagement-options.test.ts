@@ -5,7 +5,7 @@ import {
   runOptionsSchema,
   scheduleOptionsSchema,
 } from '../../client/engagement/options';
-import { progressLine, reportCsv, summaryTable } from '../../client/engagement/output';
+import { progressLine, campaignContacts, reportCsv, summaryTable } from '../../client/engagement/output';
 import { emptyTotals, type EngagementReport } from '../../domain/engagement';
 
 describe('engagement starter-script options', () => {
@@ -73,6 +73,30 @@ describe('engagement output', () => {
     expect(lines[1]).toBe(
       `008A,"Comma, ""Quoted"" Co",ACTIVE,deepen use,006A,a@example.com,'=cmd,A,ADMINISTRATOR,2026-10-31T12:00:00.000Z,1,1,,`,
     );
+  });
+
+  it('defuses every formula lead-in a spreadsheet honours, tab and carriage return included', () => {
+    for (const lead of ['=', '+', '-', '@', '\t', '\r']) {
+      const first = `${lead}HYPERLINK("x")`;
+      const csv = reportCsv({
+        ...report,
+        organizations: [
+          {
+            ...report.organizations[0]!,
+            users: [{ ...report.organizations[0]!.users[0]!, firstName: first }],
+          },
+        ],
+      });
+      expect(csv).toContain(`'${lead}HYPERLINK(""x"")`);
+    }
+  });
+
+  it('lists campaign contacts by count; the emails themselves only when asked', () => {
+    const hidden = campaignContacts(report);
+    expect(hidden).toContain('deepen use: 1 organizations, 2 emails');
+    expect(hidden).not.toContain('a@example.com');
+    expect(hidden).toContain('--show-emails');
+    expect(campaignContacts(report, { showEmails: true })).toContain('a@example.com, b@example.com');
   });
 
   it('draws the progress bar and the summary table', () => {
