@@ -44,7 +44,8 @@ export function reportFileKey(reportKey: string): string {
 
 async function writeAtomically(file: string, data: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data, 'utf8');
+  // Reports hold customers' emails: the owner's only.
+  await writeFile(tmp, data, { encoding: 'utf8', mode: 0o600 });
   await rename(tmp, file);
 }
 
@@ -69,7 +70,7 @@ export function createReportStore(reportsDir: string, partnerKey: string) {
     runExists: history.exists,
     async saveReportPart(input: SaveReportPartInput): Promise<void> {
       const dir = partsDir(input.reportKey);
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const name = `part-${String(input.index).padStart(6, '0')}.json`;
       await writeAtomically(path.join(dir, name), JSON.stringify(input.organizations));
     },
@@ -103,7 +104,7 @@ export function createReportStore(reportsDir: string, partnerKey: string) {
       const bytes = Buffer.byteLength(json);
       // Parts of an inline report stay on disk: a retry after a lost result can then rebuild it.
       if (bytes <= input.inlineLimitBytes) return { report };
-      await mkdir(reportsDir, { recursive: true });
+      await mkdir(reportsDir, { recursive: true, mode: 0o700 });
       await writeAtomically(file, json);
       await rm(partsDir(input.reportKey), { recursive: true, force: true });
       return { reportLocation: file, reportBytes: bytes, organizationCount: organizations.length };

@@ -33,9 +33,9 @@ export function createRunHistory(reportsDir: string, partnerKey: string) {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   }
   async function writeJson(file: string, value: unknown): Promise<void> {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(value), 'utf8');
+    await writeFile(tmp, JSON.stringify(value), { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, file);
   }
 

@@ -53,7 +53,8 @@ async function writeOutFile(file: string, report: EngagementReport, changesOnly 
   const body = /\.csv$/i.test(file)
     ? reportCsv(report, { changesOnly })
     : `${JSON.stringify(shown, null, 2)}\n`;
-  await writeFile(file, body, 'utf8');
+  // An export holds customers' emails: the owner's only.
+  await writeFile(file, body, { encoding: 'utf8', mode: 0o600 });
 }
 
 function printSummary(out: Output, report: EngagementReport, showEmails = false): void {

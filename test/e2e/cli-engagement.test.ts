@@ -4,7 +4,7 @@
  * Temporal connection from the environment, output, exit codes and closing the connection.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SEED_AS_OF } from '../../simulators/bill';
@@ -69,6 +69,10 @@ describe('CLI: engagement', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as { asOf: string; organizations: unknown[] };
     expect(report.organizations).toHaveLength(3);
     expect(report.asOf).toBe(`${asOf}T00:00:00.000Z`);
+    // It holds customers' emails: the owner's only; and the terminal shows them only on request.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(run.stdout).toContain('--show-emails');
+    expect(run.stdout).not.toMatch(/@example\.com/);
 
     const printed = await env.withWorker(() => cli(['engagement', 'report', workflowId!]));
     expect(printed.code).toBe(0);
