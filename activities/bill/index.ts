@@ -4,7 +4,7 @@
  * the data converter encrypts every payload; they never appear in failure messages.
  */
 import { createHash } from 'node:crypto';
-import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createBillClient,
   createRequestPacer,
@@ -65,6 +65,8 @@ export interface OrganizationUser extends EngagementUser {
 export type LoginAsUserResult = { sessionId: string } | { refused: true; reason: string };
 
 const DEFAULT_TIMEOUT_MS = 20_000;
+/** Well inside the activities' heartbeat timeout (workflows/bill/bill-api.ts). */
+const BILL_HEARTBEAT_EVERY_MS = 5_000;
 
 export function createBillActivities(deps: BillActivityDeps) {
   const policy: BillRetryPolicy = { ...DEFAULT_BILL_RETRY, ...deps.retry };
@@ -93,10 +95,16 @@ export function createBillActivities(deps: BillActivityDeps) {
   }
 
   async function bill<T>(call: (c: BillClient) => Promise<T>): Promise<T> {
+    // A call may wait minutes for its turn at the pacer: heartbeats say the worker is alive, so a
+    // killed worker's call is taken up again within the heartbeat timeout, not the 10 minutes.
+    const context = Context.current();
+    const alive = setInterval(() => context.heartbeat(), BILL_HEARTBEAT_EVERY_MS);
     try {
       return await call(client());
     } catch (err) {
       throw toBillFailure(err, activityInfo().attempt, policy);
+    } finally {
+      clearInterval(alive);
     }
   }
 

@@ -24,6 +24,8 @@ export const billApi = proxyActivities<BillActivities>({
   // with C organizations at once up to ~3C requests queue, 3C × 3,600 s / budget (150 at 10,000/h:
   // 54 s). Each HTTP request itself times out after 20 s.
   startToCloseTimeout: '10 minutes',
+  // The activity heartbeats while it waits and calls: a dead worker is noticed in 30 s.
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
