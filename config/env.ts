@@ -125,6 +125,29 @@ export class ConfigError extends Error {
 /** Names of every variable the product reads; docker-compose and .env.example are checked against it. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof AppConfig)[];
 
+/**
+ * Which process reads which variable, so a deployment hands each only its own (least privilege:
+ * the internet-facing gateway never holds the BILL password or the Webex client secret).
+ * Everything else is read by both.
+ */
+export const WORKER_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
+  'WEBEX_CLIENT_SECRET',
+  'BILL_API_BASE_URL',
+  'BILL_USERNAME',
+  'BILL_PASSWORD',
+  'BILL_APP_KEY',
+  'BILL_DEV_KEY',
+  'BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR',
+  'BILLSBY_API_BASE_URL',
+  'BILLSBY_API_KEY',
+];
+export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
+  'GATEWAY_PORT',
+  'WEBEX_SCOPES',
+  'WEB_UI_ORIGINS',
+  'EVENT_LOG_MAX_UNDELIVERED',
+];
+
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];

@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, parseConfig } from '../../config/env';
+import {
+  CONFIG_VARIABLES,
+  GATEWAY_ONLY_VARIABLES,
+  parseConfig,
+  WORKER_ONLY_VARIABLES,
+} from '../../config/env';
 import { devServerArgs } from '../../temporal/dev-server';
 import {
   DYNAMIC_CONFIG_FILE,
@@ -36,7 +41,8 @@ interface Service {
   healthcheck?: { test: string[] | string };
 }
 
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
+// Compose honours YAML merge keys (`<<: *common-environment`); so does this parse.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 const packageJson = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>;
@@ -287,10 +293,14 @@ describe('docker-compose.yml', () => {
       expect(unknown).toEqual([]);
     });
 
-    test('passes every product variable, each overridable from .env, none with a secret written in', () => {
+    // Least privilege: each process gets exactly the variables it reads (config/env.ts).
+    const notHere = new Set<string>(name === 'gateway' ? WORKER_ONLY_VARIABLES : GATEWAY_ONLY_VARIABLES);
+    const expected = CONFIG_VARIABLES.filter((v) => !NOT_FOR_CONTAINERS.has(v) && !notHere.has(v));
+
+    test('passes exactly the product variables its process reads, each overridable from .env, none with a secret written in', () => {
       const env = rawEnvironment(service);
-      const expected = CONFIG_VARIABLES.filter((v) => !NOT_FOR_CONTAINERS.has(v));
       expect(expected.filter((v) => !(v in env))).toEqual([]);
+      expect([...notHere].filter((v) => v in env)).toEqual([]);
       for (const variable of expected) {
         if (WIRED_BY_COMPOSE.has(variable)) continue;
         // ${NAME}, ${NAME:-default} or ${NAME:?message}: the operator's value always wins.
@@ -341,7 +351,7 @@ describe('docker-compose.yml', () => {
         BILLSBY_API_KEY: 'billsby-key',
       };
       const config = parseConfig(resolvedEnvironment(service, custom));
-      expect(config).toMatchObject({
+      const wanted: Record<string, unknown> = {
         TEMPORAL_NAMESPACE: 'billing-prod',
         GATEWAY_PORT: 4123,
         PUBLIC_BASE_URL: 'https://hooks.example.com',
@@ -349,7 +359,9 @@ describe('docker-compose.yml', () => {
         BILL_DEV_KEY: 'dev-key',
         BILLSBY_API_KEY: 'billsby-key',
         PAYLOAD_ENCRYPTION_KEY: KEY,
-      });
+      };
+      for (const variable of notHere) delete wanted[variable];
+      expect(config).toMatchObject(wanted);
     });
   });
 
