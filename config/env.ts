@@ -96,6 +96,37 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(20_000, "must be at most 20000 (BILL's hourly limit per devKey)")
     .default(10_000),
+  /**
+   * Bearer keys accepted on `/api/*` (comma-separated, several for rotation). Unset: the embedded
+   * default, one key generated into the data folder (0600) that the CLI on this machine also reads.
+   */
+  GATEWAY_API_KEYS: optionalNonEmpty
+    .transform((value) =>
+      value === undefined
+        ? undefined
+        : value
+            .split(',')
+            .map((key) => key.trim())
+            .filter(Boolean),
+    )
+    .refine(
+      (keys) =>
+        keys === undefined || (keys.length > 0 && keys.every((key) => /^[\x21-\x7e]{24,256}$/.test(key))),
+      'must be comma-separated keys of 24 to 256 visible ASCII characters (e.g. `openssl rand -base64 32`)',
+    ),
+  /** The codec endpoint's own listener (the Web UI decodes payloads through it); never the gateway port. */
+  CODEC_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  CODEC_PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number (0 picks a free one)')
+    .max(65_535, 'must be at most 65535')
+    .default(3001),
+  /** Bearer token the codec listener requires; required when CODEC_HOST is not a loopback address. */
+  CODEC_AUTH_TOKEN: optionalNonEmpty.refine(
+    (token) => token === undefined || token.length >= 24,
+    'must be at least 24 characters',
+  ),
   /** Browser origins of the Temporal Web UI allowed to call the gateway's codec endpoint (CORS). */
   WEB_UI_ORIGINS: z
     .string()
@@ -114,6 +145,16 @@ export const envSchema = z.object({
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    host === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -146,13 +187,23 @@ export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'WEBEX_SCOPES',
   'WEB_UI_ORIGINS',
   'EVENT_LOG_MAX_UNDELIVERED',
+  'CODEC_HOST',
+  'CODEC_PORT',
+  'CODEC_AUTH_TOKEN',
 ];
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const result = envSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (!isLoopbackHost(result.data.CODEC_HOST) && !result.data.CODEC_AUTH_TOKEN) {
+      throw new ConfigError([
+        'CODEC_AUTH_TOKEN: must be set when CODEC_HOST is not a loopback address (the codec decrypts payloads)',
+      ]);
+    }
+    return result.data;
+  }
   throw new ConfigError(
     result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
   );

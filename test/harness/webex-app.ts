@@ -39,6 +39,10 @@ export interface WebexAppOptions {
   temporalAddress?: string;
 }
 
+/** The gateway's bearer key in tests (GATEWAY_API_KEYS); every `/api/*` call sends it. */
+export const TEST_API_KEY = 'test-gateway-api-key-0123456789abcdef';
+export const API_AUTH_HEADERS: Record<string, string> = { authorization: `Bearer ${TEST_API_KEY}` };
+
 /** Short waits so tests finish quickly; production defaults are tens of seconds. */
 export const TEST_WORKFLOW_OPTIONS: IntegrationOptions = { heartbeatTimeoutMs: 5_000, idlePollMs: 5_000 };
 
@@ -63,6 +67,8 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     WEBEX_API_BASE_URL: sim.baseUrl,
     WEBEX_CLIENT_ID: 'sim-client-id',
     WEBEX_CLIENT_SECRET: 'sim-client-secret',
+    GATEWAY_API_KEYS: TEST_API_KEY,
+    CODEC_PORT: '0',
     ...(opts.maxUndelivered ? { EVENT_LOG_MAX_UNDELIVERED: String(opts.maxUndelivered) } : {}),
   });
   const eventLog = await openTestEventLog(opts.databaseUrl);
@@ -120,6 +126,8 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     integrations,
     eventLog,
     taskQueues,
+    /** Headers for `/api/*` calls: the gateway's bearer key. */
+    authHeaders: API_AUTH_HEADERS,
     /** The account's current webhook secret ('' when none was issued: the webhook answers 401). */
     secretFor: async (accountId: string) => (await integrations.secrets.current(accountId)) ?? '',
     async stopWorker() {
