@@ -2,6 +2,7 @@ import { loadConfig } from '../config/env';
 import { startEmbeddedTemporal } from '../temporal/embedded';
 import type { DevServer } from '../temporal/dev-server';
 import { startGateway, type RunningGateway } from './gateway/start';
+import { codecUrl } from './codec/server';
 import { startWorkers, type RunningWorkers } from '../workers/start';
 
 /**
@@ -31,17 +32,21 @@ async function main() {
 
   try {
     if (!config.TEMPORAL_ADDRESS) {
-      server = await startEmbeddedTemporal({
-        namespace: config.TEMPORAL_NAMESPACE,
-        codecEndpoint: config.PUBLIC_BASE_URL,
-        log,
-      });
+      // The operator's browser calls the codec listener itself (never the gateway's port). It cannot
+      // add a bearer token, so with CODEC_AUTH_TOKEN (a proxy injects it) or a port picked at
+      // start-up (CODEC_PORT=0) the Web UI gets no codec endpoint and shows payloads encrypted.
+      const codecEndpoint =
+        config.CODEC_PORT !== 0 && !config.CODEC_AUTH_TOKEN
+          ? codecUrl(config.CODEC_HOST, config.CODEC_PORT)
+          : undefined;
+      server = await startEmbeddedTemporal({ namespace: config.TEMPORAL_NAMESPACE, codecEndpoint, log });
       log(`[start] Temporal dev server at ${server.address}, Web UI ${server.uiUrl}`);
     }
     workers = await startWorkers(config);
     log(`[start] worker polling ${workers.taskQueues.webex}, ${workers.taskQueues.bill}`);
     gateway = await startGateway(config);
     log(`[start] gateway on ${config.PUBLIC_BASE_URL} (healthz: ${config.PUBLIC_BASE_URL}/healthz)`);
+    log(`[start] codec endpoint for the Web UI on ${gateway.codecUrl}/decode (not the gateway port)`);
     log('[start] ready — Ctrl+C to stop');
     void workers.done.then(() => stop(stopping ? 0 : 1));
   } catch (err) {

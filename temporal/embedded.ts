@@ -7,10 +7,11 @@ export const EMBEDDED_PORT = 7233;
 export const EMBEDDED_UI_PORT = 8233;
 export const EMBEDDED_DB_FILE = path.join(DATA_DIR, 'temporal.sqlite');
 
-/** The embedded default: a persistent dev server with its Web UI wired to the gateway's codec endpoint. */
+/** The embedded default: a persistent dev server with its Web UI wired to the codec listener. */
 export async function startEmbeddedTemporal(opts: {
   namespace: string;
-  codecEndpoint: string;
+  /** The codec listener's URL (client/codec/server.ts); unset: the UI shows payloads encrypted. */
+  codecEndpoint?: string;
   log: (line: string) => void;
 }): Promise<DevServer> {
   const cli = ensureTemporalCli(opts.log);

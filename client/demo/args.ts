@@ -6,6 +6,8 @@ export interface DemoArgs {
   temporalPort: number;
   uiPort: number;
   gatewayPort: number;
+  /** The codec listener the Web UI decrypts payloads through (never the gateway's port). */
+  codecPort: number;
   /** Folder for the demo's SQLite file, the payload key and reports; default the product's data folder. */
   dataDir?: string;
   /** Hidden (tests): with --exit, wait this long after printing before stopping. */
@@ -19,12 +21,20 @@ export const DEMO_USAGE = `Usage: npm run demo -- [options]
   --temporal-port N   Temporal dev server gRPC port (default 7233)
   --ui-port N         Temporal Web UI port (default 8233)
   --port N            gateway port (default: GATEWAY_PORT or 3000)
+  --codec-port N      codec endpoint port for the Web UI, on 127.0.0.1 (default: CODEC_PORT or 3001)
   --data-dir DIR      data folder (default: PIPELINE_DATA_DIR or .data); the demo's
                       Temporal database is DIR/demo/temporal.sqlite
   --help              show this help
 `;
 
-const VALUE_FLAGS = ['--temporal-port', '--ui-port', '--port', '--data-dir', '--hold-ms'] as const;
+const VALUE_FLAGS = [
+  '--temporal-port',
+  '--ui-port',
+  '--port',
+  '--codec-port',
+  '--data-dir',
+  '--hold-ms',
+] as const;
 
 function port(flag: string, raw: string): number {
   const n = Number(raw);
@@ -55,6 +65,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const holdRaw = values.get('--hold-ms') ?? '0';
   if (!/^\d+$/.test(holdRaw)) throw new Error('--hold-ms must be a whole number of milliseconds');
   const envGateway = env.GATEWAY_PORT?.trim();
+  const envCodec = env.CODEC_PORT?.trim();
   const args: DemoArgs = {
     exit,
     help,
@@ -64,12 +75,18 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       values.has('--port') ? '--port' : 'GATEWAY_PORT',
       values.get('--port') ?? (envGateway || '3000'),
     ),
+    codecPort: port(
+      values.has('--codec-port') ? '--codec-port' : 'CODEC_PORT',
+      values.get('--codec-port') ?? (envCodec || '3001'),
+    ),
     dataDir: values.get('--data-dir'),
     holdMs: Number(holdRaw),
   };
-  const ports = [args.temporalPort, args.uiPort, args.gatewayPort];
+  const ports = [args.temporalPort, args.uiPort, args.gatewayPort, args.codecPort];
   if (new Set(ports).size !== ports.length) {
-    throw new Error(`--temporal-port, --ui-port and --port must differ (got ${ports.join(', ')})`);
+    throw new Error(
+      `--temporal-port, --ui-port, --port and --codec-port must differ (got ${ports.join(', ')})`,
+    );
   }
   return args;
 }

@@ -55,12 +55,14 @@ async function main() {
       { port: args.temporalPort, what: 'Temporal server', flag: '--temporal-port' },
       { port: args.uiPort, what: 'Temporal Web UI', flag: '--ui-port' },
       { port: args.gatewayPort, what: 'gateway', flag: '--port' },
+      { port: args.codecPort, what: 'codec endpoint', flag: '--codec-port' },
     ]);
     await startDemoStack(
       {
         temporalPort: args.temporalPort,
         uiPort: args.uiPort,
         gatewayPort: args.gatewayPort,
+        codecPort: args.codecPort,
         dataDir,
         log: print,
       },

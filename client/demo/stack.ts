@@ -22,6 +22,7 @@ import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
 import { createProductWorkers, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { buildGateway } from '../gateway/server';
+import { startCodecServer, type RunningCodecServer } from '../codec/server';
 import { createIntegrationService } from '../gateway/start';
 import type { IntegrationService } from '../integration/service';
 
@@ -32,6 +33,8 @@ export interface StackOptions {
   temporalPort: number;
   uiPort: number;
   gatewayPort: number;
+  /** The codec listener's port on 127.0.0.1 (the Web UI's codec endpoint). */
+  codecPort: number;
   dataDir: string;
   log: (line: string) => void;
 }
@@ -43,11 +46,13 @@ export interface DemoStack {
   bill?: BillSimulator;
   workers?: { workers: Worker[]; done: Promise<void> };
   gateway?: FastifyInstance;
+  codec?: RunningCodecServer;
   client?: Client;
   config?: AppConfig;
   integrations?: IntegrationService;
   eventLog?: EventLog;
   publicUrl?: string;
+  codecUrl?: string;
   uiUrl?: string;
   /** Set while stopping: the dev server's shutdown chatter (poll errors, dial errors) is not shown. */
   quiet?: boolean;
@@ -83,6 +88,9 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
 
   const publicUrl = `http://localhost:${opts.gatewayPort}`;
   stack.publicUrl = publicUrl;
+  // The Web UI's codec endpoint: its own listener on loopback, never the gateway's port.
+  const codecUrl = `http://127.0.0.1:${opts.codecPort}`;
+  stack.codecUrl = codecUrl;
   const config = parseConfig({
     TEMPORAL_ADDRESS: `127.0.0.1:${opts.temporalPort}`,
     TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
@@ -115,14 +123,14 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
       uiPort: opts.uiPort,
       dbFilename,
       namespace: config.TEMPORAL_NAMESPACE,
-      codecEndpoint: publicUrl,
+      codecEndpoint: codecUrl,
       readyTimeoutMs: 120_000,
       log: (line) => stack.quiet || log(`  ${line}`),
     }).then((server) => (stack.server = server)),
     bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundler }),
   ]);
   stack.uiUrl = `http://localhost:${opts.uiPort}`;
-  log(`  Temporal dev server: ${address}, Web UI ${stack.uiUrl} (codec endpoint ${publicUrl})`);
+  log(`  Temporal dev server: ${address}, Web UI ${stack.uiUrl} (codec endpoint ${codecUrl})`);
 
   const eventLog = await openEventLog({
     sqlitePath: path.join(opts.dataDir, 'demo', 'event-log.sqlite'),
@@ -168,6 +176,22 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
     throw err;
   }
   log(`  gateway: ${publicUrl}`);
+  try {
+    stack.codec = await startCodecServer({
+      codec: new AesGcmPayloadCodec(keys),
+      allowedOrigins: [`http://localhost:${opts.uiPort}`, `http://127.0.0.1:${opts.uiPort}`],
+      host: '127.0.0.1',
+      port: opts.codecPort,
+    });
+  } catch (err) {
+    if (/already in use/.test((err as Error).message)) {
+      throw new Error(
+        `port ${opts.codecPort} (codec endpoint) is already in use; choose another with --codec-port N`,
+      );
+    }
+    throw err;
+  }
+  log(`  codec endpoint: ${codecUrl}/decode (loopback only)`);
 }
 
 async function within(ms: number, what: string, work: () => Promise<unknown>, log: (l: string) => void) {
@@ -184,9 +208,10 @@ async function within(ms: number, what: string, work: () => Promise<unknown>, lo
 
 /** Gateway, worker, simulators, Temporal server last; each bounded so Ctrl+C always ends. */
 export async function stopDemoStack(stack: DemoStack, log: (line: string) => void): Promise<void> {
-  const { gateway, client, workers, webex, bill, server, eventLog, integrations } = stack;
+  const { gateway, codec, client, workers, webex, bill, server, eventLog, integrations } = stack;
   stack.quiet = true;
   if (gateway) await within(10_000, 'gateway', () => gateway.close(), log);
+  if (codec) await within(5_000, 'codec endpoint', () => codec.close(), log);
   if (client) await within(5_000, 'Temporal client', () => client.connection.close(), log);
   if (workers) {
     await within(

@@ -159,7 +159,8 @@ export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
   for (const e of result.events) print(`      ${list(`BillsbyEventIds="${e.id}"`)}`);
   print(`    engagement run:       ${result.engagementWorkflowId}`);
   print(`      ${list(`WorkflowId="${result.engagementWorkflowId}"`)}`);
-  print(`    payloads are encrypted; the Web UI shows them decrypted through the gateway's codec endpoint`);
+  print(`    payloads are encrypted; the Web UI shows them decrypted through the codec endpoint`);
+  print(`    ${stack.codecUrl}/decode (its own port on 127.0.0.1, not the gateway's)`);
   print(`  Control page:      ${stack.publicUrl}/ui/accounts/${account}/webex`);
   print(`  Gateway healthz:   ${stack.publicUrl}/healthz`);
 }

@@ -8,9 +8,13 @@ import type { IntegrationService } from '../integration/service';
 export interface GatewayContext {
   client: Client;
   config: AppConfig;
+  /**
+   * The payload codec, for the codec listener started beside the gateway (client/codec/server.ts);
+   * the gateway's own routes never decode payloads for a caller (no /decode on the gateway port).
+   */
   codec: PayloadCodec;
   taskQueues: TaskQueues;
   integrations: IntegrationService;
-  /** Browser origins allowed to call the codec endpoint (the Temporal Web UI). */
+  /** Browser origins allowed to call the codec listener (the Temporal Web UI); not used by the gateway's routes. */
   webUiOrigins: string[];
 }

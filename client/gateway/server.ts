@@ -1,7 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { GatewayContext } from './context';
-import { registerCodecRoutes } from './codec-routes';
 import { registerControlPage } from './control-page';
 import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
@@ -35,7 +34,6 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     }
   });
 
-  registerCodecRoutes(app, ctx.codec, ctx.webUiOrigins);
   registerIntegrationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerEventRoutes(app, ctx);

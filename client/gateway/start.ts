@@ -7,6 +7,7 @@ import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues';
 import type { AppConfig } from '../../config/env';
 import { buildGateway } from './server';
+import { startCodecServer, type RunningCodecServer } from '../codec/server';
 import { IntegrationService, type IntegrationServiceConfig } from '../integration/service';
 import { WebhookSecretStore } from '../integration/webhook-secrets';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
@@ -17,6 +18,8 @@ export interface RunningGateway {
   url: string;
   port: number;
   temporalAddress: string;
+  /** The codec listener (CODEC_HOST:CODEC_PORT), never the gateway's port. */
+  codecUrl: string;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,9 @@ export async function startGateway(
     host?: string;
     webUiOrigins?: string[];
     workflowOptions?: IntegrationOptions;
+    /** Override CODEC_HOST / CODEC_PORT (tests: port 0). */
+    codecHost?: string;
+    codecPort?: number;
   } = {},
 ): Promise<RunningGateway> {
   const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
@@ -56,13 +62,31 @@ export async function startGateway(
     webUiOrigins: opts.webUiOrigins ?? config.WEB_UI_ORIGINS,
   });
   await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
+  let codecServer: RunningCodecServer;
+  try {
+    codecServer = await startCodecServer({
+      codec: new AesGcmPayloadCodec(keys),
+      allowedOrigins: opts.webUiOrigins ?? config.WEB_UI_ORIGINS,
+      authToken: config.CODEC_AUTH_TOKEN,
+      host: opts.codecHost ?? config.CODEC_HOST,
+      port: opts.codecPort ?? config.CODEC_PORT,
+    });
+  } catch (err) {
+    await app.close();
+    integrations.close();
+    await eventLog.close();
+    await client.connection.close();
+    throw err;
+  }
   await integrations.wakeAccountsWithQueuedEvents();
   const port = (app.server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     temporalAddress: address,
+    codecUrl: codecServer.url,
     async close() {
+      await codecServer.close();
       await app.close();
       integrations.close();
       await eventLog.close();

@@ -79,13 +79,28 @@ afterAll(() => {
 
 it('Ctrl+C stops the demo with exit code 0 and leaves no process behind', async () => {
   const ports = new Set<number>();
-  while (ports.size < 3) ports.add(await freePort());
-  const [temporal, ui, gateway] = [...ports];
+  while (ports.size < 4) ports.add(await freePort());
+  const [temporal, ui, gateway, codec] = [...ports];
   const env = { ...process.env };
-  for (const name of ['TEMPORAL_ADDRESS', 'PAYLOAD_ENCRYPTION_KEY', 'PIPELINE_DATA_DIR', 'GATEWAY_PORT']) {
+  for (const name of [
+    'TEMPORAL_ADDRESS',
+    'PAYLOAD_ENCRYPTION_KEY',
+    'PIPELINE_DATA_DIR',
+    'GATEWAY_PORT',
+    'CODEC_PORT',
+  ]) {
     delete env[name];
   }
-  const args = ['--temporal-port', String(temporal), '--ui-port', String(ui), '--port', String(gateway)];
+  const args = [
+    '--temporal-port',
+    String(temporal),
+    '--ui-port',
+    String(ui),
+    '--port',
+    String(gateway),
+    '--codec-port',
+    String(codec),
+  ];
   child = spawn(TSX, ['client/demo/main.ts', ...args, '--data-dir', dataDir], {
     cwd: ROOT,
     env,

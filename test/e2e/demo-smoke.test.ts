@@ -22,7 +22,13 @@ const HOLD_MS = 20_000;
 /** The environment of a fresh clone: nothing configured that would move the demo off its defaults. */
 function demoEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'PAYLOAD_ENCRYPTION_KEY', 'GATEWAY_PORT']) {
+  for (const name of [
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'PAYLOAD_ENCRYPTION_KEY',
+    'GATEWAY_PORT',
+    'CODEC_PORT',
+  ]) {
     delete env[name];
   }
   delete env.PIPELINE_DATA_DIR;
@@ -77,12 +83,12 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm run demo -- --exit', () => {
-  let ports: { temporal: number; ui: number; gateway: number };
+  let ports: { temporal: number; ui: number; gateway: number; codec: number };
   let flags: string[];
 
   beforeAll(async () => {
-    const [temporal, ui, gateway] = await distinctFreePorts(3);
-    ports = { temporal: temporal!, ui: ui!, gateway: gateway! };
+    const [temporal, ui, gateway, codec] = await distinctFreePorts(4);
+    ports = { temporal: temporal!, ui: ui!, gateway: gateway!, codec: codec! };
     flags = [
       '--exit',
       '--temporal-port',
@@ -91,26 +97,42 @@ describe('npm run demo -- --exit', () => {
       String(ports.ui),
       '--port',
       String(ports.gateway),
+      '--codec-port',
+      String(ports.codec),
       '--data-dir',
       dataDir,
     ];
   });
 
   it('prints the five golden messages, the engagement summary and the URLs; the Web UI is up while it runs', async () => {
-    const uiSeen: { status?: number; codec?: string; cors?: string | null; healthz?: number; page?: string } =
-      {};
+    const uiSeen: {
+      status?: number;
+      codec?: string;
+      cors?: string | null;
+      gatewayDecode?: number;
+      healthz?: number;
+      page?: string;
+    } = {};
     const run = await runDemo([...flags, '--hold-ms', String(HOLD_MS)], async () => {
       uiSeen.status = (await fetch(`http://127.0.0.1:${ports.ui}/`)).status;
       const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as {
         Codec?: { Endpoint?: string };
       };
       uiSeen.codec = settings.Codec?.Endpoint;
-      // The browser's preflight from the Web UI's origin to the gateway's codec endpoint.
-      const preflight = await fetch(`http://127.0.0.1:${ports.gateway}/decode`, {
+      // The browser's preflight from the Web UI's origin to the codec listener.
+      const preflight = await fetch(`http://127.0.0.1:${ports.codec}/decode`, {
         method: 'OPTIONS',
         headers: { origin: `http://localhost:${ports.ui}`, 'access-control-request-method': 'POST' },
       });
       uiSeen.cors = preflight.headers.get('access-control-allow-origin');
+      // The gateway's port does not decode.
+      uiSeen.gatewayDecode = (
+        await fetch(`http://127.0.0.1:${ports.gateway}/decode`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ payloads: [] }),
+        })
+      ).status;
       uiSeen.healthz = (await fetch(`http://127.0.0.1:${ports.gateway}/healthz`)).status;
       uiSeen.page = await (await fetch(`http://127.0.0.1:${ports.gateway}/ui/accounts/demo/webex`)).text();
     });
@@ -118,10 +140,11 @@ describe('npm run demo -- --exit', () => {
     expect(run.code).toBe(0);
     expect(run.held).toBeUndefined();
 
-    // The Web UI answered during the run, with the gateway as its codec endpoint.
+    // The Web UI answered during the run, with the codec listener (not the gateway) as its codec endpoint.
     expect(uiSeen.status).toBe(200);
-    expect(uiSeen.codec).toBe(`http://localhost:${ports.gateway}`);
+    expect(uiSeen.codec).toBe(`http://127.0.0.1:${ports.codec}`);
     expect(uiSeen.cors).toBe(`http://localhost:${ports.ui}`);
+    expect(uiSeen.gatewayDecode).toBe(404);
     expect(uiSeen.healthz).toBe(200);
     expect(uiSeen.page).toContain('Connected');
 

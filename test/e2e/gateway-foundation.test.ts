@@ -1,4 +1,3 @@
-import { defaultPayloadConverter } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { buildGateway } from '../../client/gateway/server';
 import { createIntegrationService } from '../../client/gateway/start';
@@ -40,7 +39,7 @@ async function gatewayWith(client: Client): Promise<string> {
   return listen(app);
 }
 
-describe('gateway foundation: healthz and codec endpoint', () => {
+describe('gateway foundation: healthz, and no codec endpoint on the gateway port', () => {
   it('GET /healthz is 200 while Temporal answers', async () => {
     const base = await gatewayWith(await createTestClient());
     const res = await http(`${base}/healthz`);
@@ -62,47 +61,18 @@ describe('gateway foundation: healthz and codec endpoint', () => {
     expect(res.status).toBe(503);
   });
 
-  it('decodes what the codec encoded, with CORS for the Web UI origin only', async () => {
+  it('does not serve the codec: /decode and /encode are 404 on the gateway port (client/codec/server.ts)', async () => {
     const base = await gatewayWith(await createTestClient());
-    const payload = defaultPayloadConverter.toPayload({ email: 'a@example.com' });
-    const wire = {
-      payloads: [
-        {
-          metadata: Object.fromEntries(
-            Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-          ),
-          data: Buffer.from(payload.data!).toString('base64'),
-        },
-      ],
-    };
-    const encoded = await http(`${base}/encode`, {
-      json: wire,
-      headers: { origin: 'http://localhost:8233' },
-    });
-    expect(encoded.status).toBe(200);
-    expect(encoded.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
-    expect(
-      Buffer.from((encoded.body as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString(
-        'latin1',
-      ),
-    ).not.toContain('a@example.com');
-
-    const decoded = await http(`${base}/decode`, {
-      json: encoded.body,
-      headers: { origin: 'http://evil.example' },
-    });
-    expect(decoded.status).toBe(200);
-    expect(decoded.headers.get('access-control-allow-origin')).toBeNull();
-    expect(decoded.body).toEqual(wire);
-
-    const preflight = await http(`${base}/decode`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://localhost:8233' },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-namespace');
-
-    const bad = await http(`${base}/decode`, { json: { payloads: 'nope' } });
-    expect(bad.status).toBe(400);
+    const wire = { payloads: [{ metadata: {}, data: '' }] };
+    for (const op of ['decode', 'encode']) {
+      const post = await http(`${base}/${op}`, { json: wire, headers: { origin: 'http://localhost:8233' } });
+      expect({ op, status: post.status }).toEqual({ op, status: 404 });
+      expect(post.headers.get('access-control-allow-origin')).toBeNull();
+      const preflight = await http(`${base}/${op}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' },
+      });
+      expect({ op, status: preflight.status }).toEqual({ op, status: 404 });
+    }
   });
 });

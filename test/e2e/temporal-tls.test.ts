@@ -34,6 +34,7 @@ beforeAll(async () => {
     TEMPORAL_TLS_SERVER_NAME: pki.serverName,
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     GATEWAY_PORT: '0',
+    CODEC_PORT: '0',
     DATABASE_URL: await createTestDatabase(),
   };
 });

@@ -31,6 +31,8 @@ export function productEnv(opts: {
     WEBEX_CLIENT_SECRET: 'sim-client-secret',
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     PIPELINE_DATA_DIR: opts.dataDir,
+    // Each gateway process starts its codec listener too; several run at once here.
+    CODEC_PORT: '0',
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...opts.extra,
   };

@@ -23,7 +23,7 @@ import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../tempor
 /**
  * Docker cannot run here, so this reads docker-compose.yml, the Dockerfile and .env.example and
  * checks they agree with the code: the configuration schema, the search attributes, the npm
- * scripts, the gateway's codec CORS allowlist and the embedded server's dynamic config.
+ * scripts, the codec's CORS allowlist, what is published where, and the embedded server's dynamic config.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -105,9 +105,20 @@ function portMappings(service: Service, env: Record<string, string | undefined>)
   });
 }
 
+/** The host address each port is published on ("" means every interface of the host). */
+function publishedHosts(service: Service, env: Record<string, string | undefined>): string[] {
+  return (service.ports ?? []).map((p) => {
+    if (typeof p !== 'string') return (p as { host_ip?: string }).host_ip ?? '';
+    const parts = interpolate(p, env).split(':');
+    return parts.length >= 3 ? parts.slice(0, -2).join(':') : '';
+  });
+}
+
 // A syntactically valid key, only for resolving ${PAYLOAD_ENCRYPTION_KEY:?…}.
 const KEY = Buffer.alloc(32, 7).toString('base64');
-const MINIMAL_ENV = { PAYLOAD_ENCRYPTION_KEY: KEY };
+// Only for resolving ${CODEC_AUTH_TOKEN:?…} (the gateway's codec listener is off loopback in its container).
+const CODEC_TOKEN = 'codec-token-for-the-compose-test-0123';
+const MINIMAL_ENV = { PAYLOAD_ENCRYPTION_KEY: KEY, CODEC_AUTH_TOKEN: CODEC_TOKEN };
 
 const APP_SERVICES = ['worker', 'gateway'] as const;
 /** Names a container may get beyond the product's configuration schema. */
@@ -116,7 +127,7 @@ const ALLOWED_EXTRA = new Set(['PIPELINE_DATA_DIR', 'NODE_ENV']);
 const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH']);
 const SECRET_LIKE = /SECRET|PASSWORD|KEY|TOKEN/;
 /** Set by the deployment to its own services (checked below), not taken from .env. */
-const WIRED_BY_COMPOSE = new Set(['TEMPORAL_ADDRESS', 'DATABASE_URL']);
+const WIRED_BY_COMPOSE = new Set(['TEMPORAL_ADDRESS', 'DATABASE_URL', 'CODEC_HOST']);
 
 describe('docker-compose.yml', () => {
   test('has the database, schema set-up, Temporal, namespace/search-attribute set-up, Web UI, worker and gateway', () => {
@@ -326,7 +337,9 @@ describe('docker-compose.yml', () => {
     });
 
     test('requires PAYLOAD_ENCRYPTION_KEY (containers share no local key file)', () => {
-      expect(() => resolvedEnvironment(service, {})).toThrow(/PAYLOAD_ENCRYPTION_KEY/);
+      expect(() => resolvedEnvironment(service, { CODEC_AUTH_TOKEN: CODEC_TOKEN })).toThrow(
+        /PAYLOAD_ENCRYPTION_KEY/,
+      );
     });
 
     test('resolves to a valid configuration whose defaults are the schema’s defaults', () => {
@@ -334,7 +347,7 @@ describe('docker-compose.yml', () => {
       const config = parseConfig(resolved);
       const schemaDefaults = parseConfig(MINIMAL_ENV);
       for (const variable of CONFIG_VARIABLES) {
-        if (WIRED_BY_COMPOSE.has(variable)) continue;
+        if (WIRED_BY_COMPOSE.has(variable) || notHere.has(variable)) continue;
         expect({ variable, value: config[variable] }).toEqual({ variable, value: schemaDefaults[variable] });
       }
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
@@ -388,19 +401,74 @@ describe('docker-compose.yml', () => {
     expect(check).toContain('GATEWAY_PORT');
   });
 
-  test.each([{}, { PUBLIC_BASE_URL: 'https://hooks.example.com' }])(
-    'the Web UI decrypts through the gateway’s codec endpoint, env %j',
-    (overrides) => {
-      const env = { ...MINIMAL_ENV, ...overrides };
-      const ui = resolvedEnvironment(services['temporal-ui']!, env);
-      const gateway = parseConfig(resolvedEnvironment(services.gateway!, env));
-      expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(gateway.PUBLIC_BASE_URL);
-      expect(ui.TEMPORAL_ADDRESS).toBe(gateway.TEMPORAL_ADDRESS);
-      expect(ui.TEMPORAL_DEFAULT_NAMESPACE).toBe(gateway.TEMPORAL_NAMESPACE);
-    },
-  );
+  test('the Web UI talks to the same Temporal namespace as the gateway', () => {
+    const ui = resolvedEnvironment(services['temporal-ui']!, MINIMAL_ENV);
+    const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
+    expect(ui.TEMPORAL_ADDRESS).toBe(gateway.TEMPORAL_ADDRESS);
+    expect(ui.TEMPORAL_DEFAULT_NAMESPACE).toBe(gateway.TEMPORAL_NAMESPACE);
+  });
 
-  test('the Web UI is published on an origin the gateway’s codec endpoint allows (CORS)', () => {
+  // DESIGN.md §4.6: the Web UI and the codec are for operators, not the internet.
+  describe('trust boundary', () => {
+    test('the Web UI is published on 127.0.0.1 only', () => {
+      const hosts = publishedHosts(services['temporal-ui']!, MINIMAL_ENV);
+      expect(hosts.length).toBeGreaterThan(0);
+      expect(hosts.every((host) => host === '127.0.0.1')).toBe(true);
+    });
+
+    test('the Web UI has its write actions disabled (TEMPORAL_DISABLE_WRITE_ACTIONS of temporalio/ui)', () => {
+      const ui = resolvedEnvironment(services['temporal-ui']!, MINIMAL_ENV);
+      expect(ui.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+    });
+
+    test.each([{}, { CODEC_PORT: '4555' }, { GATEWAY_PORT: '4123' }])(
+      'the codec listener is not published, and the gateway publishes only GATEWAY_PORT, env %j',
+      (overrides) => {
+        const env = { ...MINIMAL_ENV, ...overrides };
+        const gateway = parseConfig(resolvedEnvironment(services.gateway!, env));
+        expect(gateway.CODEC_PORT).not.toBe(gateway.GATEWAY_PORT);
+        expect(portMappings(services.gateway!, env).map((p) => p.target)).toEqual([
+          String(gateway.GATEWAY_PORT),
+        ]);
+        for (const [name, service] of Object.entries(services)) {
+          const targets = portMappings(service, env).map((p) => p.target);
+          expect({ name, publishesCodec: targets.includes(String(gateway.CODEC_PORT)) }).toEqual({
+            name,
+            publishesCodec: false,
+          });
+        }
+      },
+    );
+
+    test('the codec listener is off loopback inside its container, so the gateway requires CODEC_AUTH_TOKEN', () => {
+      const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
+      expect(gateway.CODEC_HOST).toBe('0.0.0.0');
+      expect(gateway.CODEC_AUTH_TOKEN).toBe(CODEC_TOKEN);
+      expect(() => resolvedEnvironment(services.gateway!, { PAYLOAD_ENCRYPTION_KEY: KEY })).toThrow(
+        /CODEC_AUTH_TOKEN/,
+      );
+      // Even were compose's check bypassed, the product refuses a non-loopback codec without a token.
+      const withoutToken = { ...resolvedEnvironment(services.gateway!, MINIMAL_ENV), CODEC_AUTH_TOKEN: '' };
+      expect(() => parseConfig(withoutToken)).toThrow(/CODEC_AUTH_TOKEN/);
+    });
+
+    test('the Web UI’s codec endpoint is never the gateway’s public URL: unset, or the operator’s proxy', () => {
+      const ui = resolvedEnvironment(services['temporal-ui']!, MINIMAL_ENV);
+      expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('');
+      const proxied = resolvedEnvironment(services['temporal-ui']!, {
+        ...MINIMAL_ENV,
+        TEMPORAL_CODEC_ENDPOINT: 'https://codec.ops.example.com',
+      });
+      expect(proxied.TEMPORAL_CODEC_ENDPOINT).toBe('https://codec.ops.example.com');
+      const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
+      expect(rawEnvironment(services['temporal-ui']!).TEMPORAL_CODEC_ENDPOINT).not.toContain(
+        'PUBLIC_BASE_URL',
+      );
+      expect(ui.TEMPORAL_CODEC_ENDPOINT).not.toBe(gateway.PUBLIC_BASE_URL);
+    });
+  });
+
+  test('the Web UI is published on an origin the codec listener allows (CORS)', () => {
     const ports = portMappings(services['temporal-ui']!, MINIMAL_ENV);
     expect(ports.length).toBeGreaterThan(0);
     const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));

@@ -35,7 +35,7 @@ describe('embedded dev server command line', () => {
       port: 7233,
       uiPort: 8233,
       dbFilename: '/tmp/x.sqlite',
-      codecEndpoint: 'http://localhost:3000',
+      codecEndpoint: 'http://127.0.0.1:3001',
     }).join(' ');
     for (const name of ['BillsbyAccountId', 'BillsbyEventType', 'IntegrationStatus', 'BillOrganizationId']) {
       expect(args).toContain(`--search-attribute ${name}=Keyword`);
@@ -43,7 +43,7 @@ describe('embedded dev server command line', () => {
     expect(args).toContain('--search-attribute BillsbyEventIds=KeywordList');
     expect(args).toContain('--db-filename /tmp/x.sqlite --sqlite-pragma journal_mode=wal');
     expect(args).toContain('--ui-port 8233');
-    expect(args).toContain('--ui-codec-endpoint http://localhost:3000');
+    expect(args).toContain('--ui-codec-endpoint http://127.0.0.1:3001');
     expect(args).not.toContain('--headless');
   });
 
