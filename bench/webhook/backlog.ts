@@ -3,6 +3,7 @@
  * its room, then the fault is cleared. Drain time = fault cleared → last post, compared with what
  * the steady rate (shape b) allows: backlog ÷ steady delivered/s.
  */
+import { traceBatches } from './trace';
 import { checkPosts, postsOk, waitForPosts, type PostCheck } from './checks';
 import type { BenchEnv, Program } from './env';
 import { log, sleep } from './env';
@@ -61,7 +62,7 @@ export async function runBacklog(
     const seenBy = Date.now() + 60_000;
     while (fired() === 0 && Date.now() < seenBy && !env.signal.aborted) await sleep(100);
     const faultsServed = fired();
-    const postedDuringOutage = sim.control.messages(account.roomId).length;
+    const postedDuringOutage = sim.control.messageCount(account.roomId);
     sim.control.removeFault(faultId);
     cleared = true;
     const clearedAt = Date.now();
@@ -78,6 +79,7 @@ export async function runBacklog(
     const drainMs = check.lastPost - clearedAt;
     const expectedMs = (sent.accepted.length / opts.steadyRate) * 1000;
     const failed = await program.failedCount([account]);
+    if (process.env.BENCH_TRACE && program.name === 'product') await traceBatches(env, account.id, 'backlog');
     return {
       label: program.label,
       events: opts.events,

@@ -29,7 +29,7 @@ export interface PostCheck {
 const EVENT_ID = /^CustomerUniqueId: (.*)$/m;
 
 export const postedCount = (sim: WebexSimulator, accounts: BenchAccount[]) =>
-  accounts.reduce((n, a) => n + sim.control.messages(a.roomId).length, 0);
+  accounts.reduce((n, a) => n + sim.control.messageCount(a.roomId), 0);
 
 /**
  * Polls the rooms until they hold `expected` messages; false on the deadline or when nothing new

@@ -5,6 +5,7 @@
  */
 import type { BenchAccount, BenchEnv, Program } from './env';
 import { log } from './env';
+import { traceBatches } from './trace';
 import { checkPosts, postsOk, waitForPosts, type PostCheck } from './checks';
 import { planEvents, sendEvents } from './load';
 import type { Shape } from './options';
@@ -74,6 +75,10 @@ export async function runDelivery(
     });
     const check = checkPosts(env.sim, accounts, events);
     const failed = await program.failedCount(accounts);
+    if (process.env.BENCH_TRACE && program.name === 'product') {
+      for (const account of accounts.slice(0, 3))
+        await traceBatches(env, account.id, `${opts.tag} ${account.id}`);
+    }
     const firstAccept = minOf(sent.accepted.map((s) => s.acceptedAt!));
     const lastAccept = maxOf(sent.accepted.map((s) => s.acceptedAt!));
     const deliverMs = check.lastPost - firstAccept;

@@ -179,7 +179,7 @@ function postMessage(state: SimState, req: SimRequest, user: SimUser): SimRespon
   if (hasText) msg.text = text as string;
   else msg.text = markdown as string;
   if (hasMarkdown) msg.markdown = markdown as string;
-  state.messages.push(msg);
+  state.addMessage(msg);
   room.lastActivity = msg.created;
   return json(200, messageJson(msg));
 }
@@ -190,15 +190,19 @@ function listMessages(state: SimState, req: SimRequest, user: SimUser): SimRespo
   if (!roomId || max === undefined) return webexError(400, MESSAGES.badRequest);
   const room = state.visibleRoom(roomId, user.id);
   if (!room) return webexError(404, MESSAGES.roomNotFound);
-  let newestFirst = state.messages.filter((m) => m.roomId === roomId).sort((a, b) => b.seq - a.seq);
+  // Newest first: walk the room's messages (oldest first) from the end, after `beforeMessage`.
+  const oldestFirst = state.roomMessages(roomId);
+  let end = oldestFirst.length;
   const before = req.query.get('beforeMessage');
   if (before) {
-    const i = newestFirst.findIndex((m) => m.id === before);
-    newestFirst = i >= 0 ? newestFirst.slice(i + 1) : [];
+    let i = end - 1;
+    while (i >= 0 && oldestFirst[i]!.id !== before) i--;
+    end = Math.max(i, 0);
   }
-  const page = newestFirst.slice(0, max);
+  const page: SimMessage[] = [];
+  for (let i = end - 1; i >= 0 && page.length < max; i--) page.push(oldestFirst[i]!);
   const headers: Record<string, string> = {};
-  if (newestFirst.length > page.length) {
+  if (end > page.length) {
     const last = page[page.length - 1]!;
     const url = `${req.origin}/v1/messages?roomId=${encodeURIComponent(roomId)}&max=${max}&beforeMessage=${encodeURIComponent(last.id)}`;
     headers.link = `<${url}>; rel="next"`;

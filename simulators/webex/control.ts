@@ -96,6 +96,8 @@ export interface WebexSimulatorControl {
   rooms(): RoomView[];
   /** Oldest → newest. */
   messages(roomId: string): MessageView[];
+  /** How many messages the room holds (cheap: for polling). */
+  messageCount(roomId: string): number;
   requests(): RequestLogEntry[];
   clearRequests(): void;
   counts(): { codeExchanges: number; tokenRefreshes: number; authorizations: number };
@@ -211,21 +213,19 @@ export function createControl(ctx: ControlContext): WebexSimulatorControl {
 
     rooms: () => [...state.rooms.values()].sort((a, b) => a.seq - b.seq).map((r) => roomView(r.id)),
     messages: (roomId) =>
-      state.messages
-        .filter((m) => m.roomId === roomId)
-        .sort((a, b) => a.seq - b.seq)
-        .map((m) => {
-          const v: MessageView = { id: m.id, roomId: m.roomId, personId: m.personId, created: m.created };
-          if (m.text !== undefined) v.text = m.text;
-          if (m.markdown !== undefined) v.markdown = m.markdown;
-          return v;
-        }),
+      state.roomMessages(roomId).map((m) => {
+        const v: MessageView = { id: m.id, roomId: m.roomId, personId: m.personId, created: m.created };
+        if (m.text !== undefined) v.text = m.text;
+        if (m.markdown !== undefined) v.markdown = m.markdown;
+        return v;
+      }),
+    messageCount: (roomId) => state.roomMessages(roomId).length,
     requests: () => log.map((e) => ({ ...e })),
     clearRequests: () => void log.splice(0),
     counts: () => ({ ...state.counts }),
     reset: () => {
       state.rooms.clear();
-      state.messages.splice(0);
+      state.clearMessages();
       state.codes.clear();
       state.accessTokens.clear();
       state.refreshTokens.clear();

@@ -121,7 +121,10 @@ export class SimState {
   users: SimUser[] = [];
   authorizingUserId: string;
   rooms = new Map<string, SimRoom>();
+  /** Every message, oldest first (seq order). */
   messages: SimMessage[] = [];
+  /** The same messages by room, oldest first: a busy room is read without scanning every room's. */
+  private readonly byRoom = new Map<string, SimMessage[]>();
   codes = new Map<string, AuthCode>();
   accessTokens = new Map<string, IssuedToken>();
   refreshTokens = new Map<string, IssuedToken>();
@@ -190,6 +193,23 @@ export class SimState {
     };
     this.rooms.set(room.id, room);
     return room;
+  }
+
+  addMessage(message: SimMessage): void {
+    this.messages.push(message);
+    let list = this.byRoom.get(message.roomId);
+    if (!list) this.byRoom.set(message.roomId, (list = []));
+    list.push(message);
+  }
+
+  /** The room's messages, oldest first (do not modify). */
+  roomMessages(roomId: string): readonly SimMessage[] {
+    return this.byRoom.get(roomId) ?? [];
+  }
+
+  clearMessages(): void {
+    this.messages.splice(0);
+    this.byRoom.clear();
   }
 
   /** A room the user can see: Webex answers 404 (not 403) for rooms you are not in. */
