@@ -29,6 +29,7 @@ export async function openEventLog(opts: OpenEventLogOptions): Promise<EventLog>
     : new SqliteEventLog({ path: opts.sqlitePath ?? DEFAULT_SQLITE_PATH, keys: opts.keys });
   try {
     await log.migrate();
+    if (log instanceof PostgresEventLog) await log.warm();
   } catch (err) {
     await log.close().catch(() => undefined);
     throw err;

@@ -31,6 +31,17 @@ import type {
 } from './types';
 
 export const DEFAULT_POOL_SIZE = 10;
+
+/** Touches the tables and indexes a webhook and a delivery use, so their catalog entries are cached. */
+const WARM_UP = `SELECT
+  (SELECT count(*) FROM accounts WHERE account_id = '') +
+  (SELECT count(*) FROM events WHERE account_id = '' AND event_id = '') +
+  (SELECT count(*) FROM events WHERE account_id = '' AND state = 'queued' AND seq > 0) +
+  (SELECT count(*) FROM webhook_secrets WHERE account_id = '') AS n`;
+
+/** beginAttempt's claim ($1 account, $2 seq, $3 at): the row as it was before it. */
+const CLAIM = `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $3)
+  WHERE account_id = $1 AND seq = $2 AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`;
 /** pg_advisory_xact_lock key that serializes migrations of one database across processes. */
 const MIGRATION_LOCK = 7_380_241_913;
 
@@ -49,14 +60,19 @@ export interface PostgresEventLogOptions {
 export class PostgresEventLog implements EventLog {
   readonly engine = 'postgres' as const;
   private readonly pool: Pool;
+  private readonly poolSize: number;
   private readonly cipher: PayloadCipher;
   private closing: Promise<void> | undefined;
 
   constructor(opts: PostgresEventLogOptions) {
     this.cipher = new PayloadCipher(opts.keys);
+    this.poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
     this.pool = new Pool({
       connectionString: opts.connectionString,
-      max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+      max: this.poolSize,
+      // Connections once opened stay open (idle ones are not closed after 10 s): a burst of
+      // webhooks after a quiet minute must not wait for new connections. See warm().
+      min: this.poolSize,
       // A caller waits this long for a connection (pool full, or server unreachable), then fails
       // rather than hanging; the webhook answers 5xx and Billsby retries.
       connectionTimeoutMillis: 30_000,
@@ -88,6 +104,28 @@ export class PostgresEventLog implements EventLog {
         ]);
       }
     });
+  }
+
+  /**
+   * Opens the whole pool now, each connection reading the hot tables once (catalog caches), so
+   * the first burst of webhooks does not pay for connection set-up (a new PostgreSQL backend per
+   * connection) inside its requests. Best effort: a connection that fails now is opened later.
+   */
+  async warm(): Promise<void> {
+    // All at once: each connect() opens a connection of its own while the others are held.
+    const clients = await Promise.allSettled(
+      Array.from({ length: this.poolSize }, () => this.pool.connect()),
+    );
+    await Promise.allSettled(
+      clients.map(async (c) => {
+        if (c.status !== 'fulfilled') return;
+        try {
+          await c.value.query(WARM_UP);
+        } finally {
+          c.value.release();
+        }
+      }),
+    );
   }
 
   async activateAccount(accountId: string): Promise<void> {
@@ -194,12 +232,22 @@ export class PostgresEventLog implements EventLog {
   }
 
   async beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
-    const { rows } = await this.pool.query<EventRow>(
-      `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $3)
-       WHERE account_id = $1 AND seq = $2 AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
-      [accountId, seq, at],
-    );
+    const { rows } = await this.pool.query<EventRow>(CLAIM, [accountId, seq, at]);
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async markDeliveredAndBegin(
+    accountId: string,
+    delivered: { seq: number; messageIds: string[]; at: string },
+    next: { seq: number; at: string },
+  ): Promise<EventRecord | null> {
+    const ids = checkMessageIds(delivered.messageIds);
+    const row = await this.tx(async (c) => {
+      await c.query('SELECT 1 FROM accounts WHERE account_id = $1 FOR UPDATE', [accountId]);
+      await c.query(FINISH.delivered, [accountId, delivered.seq, delivered.at, ids]);
+      return (await c.query<EventRow>(CLAIM, [accountId, next.seq, next.at])).rows[0];
+    });
+    return row ? toRecord(row) : null;
   }
 
   async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {

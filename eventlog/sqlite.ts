@@ -170,12 +170,27 @@ export class SqliteEventLog implements EventLog {
   }
 
   async beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
-    const row = this.write(() =>
-      this.q<[string, string, number], EventRow>(
-        `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?)
-         WHERE account_id = ? AND seq = ? AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
-      ).get(at, accountId, seq),
-    );
+    const row = this.write(() => this.claim(accountId, seq, at));
+    return row ? toRecord(row) : null;
+  }
+
+  async markDeliveredAndBegin(
+    accountId: string,
+    delivered: { seq: number; messageIds: string[]; at: string },
+    next: { seq: number; at: string },
+  ): Promise<EventRecord | null> {
+    const ids = checkMessageIds(delivered.messageIds);
+    const row = this.write(() => {
+      this.finishIn(
+        accountId,
+        delivered.seq,
+        'delivered',
+        delivered.at,
+        'message_ids = ?, delivered_at = ?',
+        [ids, delivered.at],
+      );
+      return this.claim(accountId, next.seq, next.at);
+    });
     return row ? toRecord(row) : null;
   }
 
@@ -271,15 +286,33 @@ export class SqliteEventLog implements EventLog {
     set: string,
     values: unknown[],
   ): void {
-    this.write(() => {
-      const { changes } = this.q(
-        `UPDATE events SET state = ?, updated_at = ?, ${set} WHERE account_id = ? AND seq = ? AND state = 'queued'`,
-      ).run(state, at, ...values, accountId, seq);
-      if (changes === 0) return;
-      this.q(
-        `UPDATE accounts SET queued = queued - 1, ${state} = ${state} + 1, updated_at = ? WHERE account_id = ?`,
-      ).run(at, accountId);
-    });
+    this.write(() => this.finishIn(accountId, seq, state, at, set, values));
+  }
+
+  /** finish()'s statements, inside the caller's write transaction. */
+  private finishIn(
+    accountId: string,
+    seq: number,
+    state: 'delivered' | 'failed',
+    at: string,
+    set: string,
+    values: unknown[],
+  ): void {
+    const { changes } = this.q(
+      `UPDATE events SET state = ?, updated_at = ?, ${set} WHERE account_id = ? AND seq = ? AND state = 'queued'`,
+    ).run(state, at, ...values, accountId, seq);
+    if (changes === 0) return;
+    this.q(
+      `UPDATE accounts SET queued = queued - 1, ${state} = ${state} + 1, updated_at = ? WHERE account_id = ?`,
+    ).run(at, accountId);
+  }
+
+  /** beginAttempt's claim, inside the caller's write transaction: the row as it was before it. */
+  private claim(accountId: string, seq: number, at: string): EventRow | undefined {
+    return this.q<[string, string, number], EventRow>(
+      `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?)
+       WHERE account_id = ? AND seq = ? AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
+    ).get(at, accountId, seq);
   }
 
   /** Every write is BEGIN IMMEDIATE (see the class comment). */

@@ -126,6 +126,17 @@ export interface EventLog {
   /** queued → delivered with its message ids. No effect unless queued. */
   markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void>;
 
+  /**
+   * markDelivered(seq) then beginAttempt(nextSeq), in ONE write transaction: a batch records one
+   * event's delivery and claims the next with one commit instead of two. Answers what
+   * beginAttempt(nextSeq) answers.
+   */
+  markDeliveredAndBegin(
+    accountId: string,
+    delivered: { seq: number; messageIds: string[]; at: string },
+    next: { seq: number; at: string },
+  ): Promise<EventRecord | null>;
+
   /** queued → failed with the reason (no personal data in it). No effect unless queued. */
   markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void>;
 

@@ -1,7 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { isWebexApiError, type WebexClient } from '../../connectors/webex';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
-import type { EventLog, QueuedEvent } from '../../eventlog/types';
+import type { EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import { postWithReadback } from './post-with-readback';
 
 export interface DeliverBatchInput {
@@ -41,6 +41,12 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * recorded event and a cancel (uninstall) stops between posts. Retryable Webex trouble is thrown
  * (the caller maps it to a Temporal retry with the remote's delay); the next attempt re-reads the
  * log, so it starts at the first event still queued, reading back before re-posting it.
+ *
+ * One commit per event: an event's delivery is recorded in the same transaction that claims the
+ * next one (markDeliveredAndBegin). The log goes through the same states as with two commits (the
+ * claim always followed the record at once), so the fence and the read-back are unchanged. Only
+ * recorded deliveries are heartbeated: a resumed attempt reads back after the last message
+ * heartbeated, so a post that was not recorded yet is still looked for.
  */
 export async function deliverBatch(
   log: EventLog,
@@ -57,35 +63,69 @@ export async function deliverBatch(
     stopped: null,
   };
   const events = await log.readQueued(input.accountId, input.fromSeq, input.toSeq);
+  /** Posted, not yet recorded: recorded with the next claim, or on its own at the end. */
+  let posted: Posted | null = null;
+  const recordPosted = async (next?: { seq: number; at: string }): Promise<EventRecord | null> => {
+    const delivered = { ...posted!, at: next?.at ?? new Date().toISOString() };
+    posted = null;
+    let claim: EventRecord | null = null;
+    if (next) claim = await log.markDeliveredAndBegin(input.accountId, delivered, next);
+    else await log.markDelivered(input.accountId, delivered.seq, delivered.messageIds, delivered.at);
+    result.delivered++;
+    ctx.heartbeat({ lastMessageId: result.lastMessageId } satisfies Progress);
+    return claim;
+  };
   for (const event of events) {
-    if (ctx.cancellationSignal.aborted) throw new CancelledFailure('delivery cancelled between posts');
-    const outcome = await deliverOne(log, client, input, event, result, recentWindow);
-    if (outcome === 'delivered') result.delivered++;
-    else if (outcome === 'failed') result.failed++;
-    else {
+    if (ctx.cancellationSignal.aborted) {
+      if (posted) await recordPosted();
+      throw new CancelledFailure('delivery cancelled between posts');
+    }
+    // The claim is the fence: after an uninstall dropped the event, nothing more is posted.
+    const claimedAt = new Date().toISOString();
+    const before = posted
+      ? await recordPosted({ seq: event.seq, at: claimedAt })
+      : await log.beginAttempt(input.accountId, event.seq, claimedAt);
+    if (!before) {
+      result.stopped = 'not_queued';
+      break;
+    }
+    const outcome = await deliverOne(log, client, input, event, before, claimedAt, result, recentWindow);
+    if (typeof outcome === 'object') posted = outcome;
+    else if (outcome === 'failed') {
+      result.failed++;
+      ctx.heartbeat({ lastMessageId: result.lastMessageId } satisfies Progress);
+    } else {
       result.stopped = outcome;
       break;
     }
-    ctx.heartbeat({ lastMessageId: result.lastMessageId } satisfies Progress);
   }
+  if (posted) await recordPosted();
   return result;
 }
 
+interface Posted {
+  seq: number;
+  messageIds: string[];
+}
+
+/**
+ * Posts one claimed event (every part not yet posted). Answers its message ids, to be recorded by
+ * the caller; a 400 is recorded here (failed); a 401 or 404 stops the batch. `before` is the
+ * event's record as it was before this attempt's claim, taken at `claimedAt`.
+ */
 async function deliverOne(
   log: EventLog,
   client: WebexClient,
   input: DeliverBatchInput,
   event: QueuedEvent,
+  before: EventRecord,
+  claimedAt: string,
   progress: DeliverBatchResult,
   recentWindow: number,
-): Promise<'delivered' | 'failed' | NonNullable<DeliverBatchResult['stopped']>> {
-  const now = new Date().toISOString();
-  // The claim is the fence: after an uninstall dropped the event, nothing more is posted.
-  const before = await log.beginAttempt(input.accountId, event.seq, now);
-  if (!before) return 'not_queued';
+): Promise<Posted | 'failed' | 'unauthorized' | 'room_not_found'> {
   const parts = formatEventMessages(event.payload);
   const messageIds = [...before.messageIds];
-  const notBefore = new Date(Date.parse(before.firstAttemptAt ?? now) - CLOCK_SKEW_MS).toISOString();
+  const notBefore = new Date(Date.parse(before.firstAttemptAt ?? claimedAt) - CLOCK_SKEW_MS).toISOString();
   // An attempt begun before this one may have posted without our knowing.
   let verifyFirst = before.attempts > 0;
   for (let part = messageIds.length; part < parts.length; part++) {
@@ -119,6 +159,5 @@ async function deliverOne(
     verifyFirst = false;
     if (part < parts.length - 1) await log.recordParts(input.accountId, event.seq, messageIds);
   }
-  await log.markDelivered(input.accountId, event.seq, messageIds, new Date().toISOString());
-  return 'delivered';
+  return { seq: event.seq, messageIds };
 }
