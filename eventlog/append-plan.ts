@@ -1,4 +1,4 @@
-import type { SealedPayload } from './payload-cipher';
+import type { SealedEvent } from './payload-cipher';
 import type { AppendOutcome, AppendRequest } from './types';
 
 /**
@@ -18,7 +18,7 @@ export interface PlannedRow {
   seq: number;
   eventId: string;
   type: string;
-  sealed: SealedPayload;
+  sealed: SealedEvent;
 }
 
 /** New values for one account row: next_seq is absolute, the rest are increments. */
@@ -45,7 +45,7 @@ export function accountsOf(requests: AppendRequest[]): string[] {
 
 export function planAppend(
   requests: AppendRequest[],
-  sealed: SealedPayload[],
+  sealed: SealedEvent[],
   accounts: Map<string, AccountState>,
   logged: Set<string>,
   maxUndelivered: number,

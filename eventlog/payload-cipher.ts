@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { EncryptionKey } from '../temporal/codec';
 import type { BillsbyEvent } from '../domain/billsby/event-schema';
 
@@ -19,9 +19,19 @@ export interface SealedPayload {
   keyId: string;
 }
 
+/** A sealed event payload with its customer tag (see customerTag), for an appended row. */
+export interface SealedEvent extends SealedPayload {
+  customerTag: string | null;
+}
+
+/** The HKDF `info` of the customer-tag keys: a key of its own, never the encryption key itself. */
+const CUSTOMER_TAG_INFO = 'billsby event log: customer tag v1';
+
 export class PayloadCipher {
   private readonly byId: Map<string, Buffer>;
   private readonly current: EncryptionKey;
+  /** Per payload key, the HMAC key of customer tags, derived from it with HKDF-SHA256. */
+  private readonly tagKeys: Map<string, Buffer>;
 
   constructor(keys: EncryptionKey[]) {
     if (keys.length === 0) throw new Error('The event log needs at least one payload encryption key');
@@ -30,6 +40,34 @@ export class PayloadCipher {
     }
     this.current = keys[0]!;
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.tagKeys = new Map(
+      keys.map((k) => [k.id, Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), CUSTOMER_TAG_INFO, 32))]),
+    );
+  }
+
+  /** Seals an event and tags it with its customer (erasure by customer finds it by that tag). */
+  sealEvent(accountId: string, event: BillsbyEvent): SealedEvent {
+    const customerId = (event as { CustomerUniqueId?: unknown }).CustomerUniqueId;
+    return {
+      ...this.seal(accountId, event.Id, event),
+      customerTag: typeof customerId === 'string' ? this.customerTag(accountId, customerId) : null,
+    };
+  }
+
+  /**
+   * HMAC-SHA256 of `accountId \0 CustomerUniqueId` under a key derived from a payload key (the
+   * current one unless `keyId` is given): the log can find one customer's rows without storing
+   * the id in plain text, and the same customer in two accounts gets unrelated tags.
+   */
+  customerTag(accountId: string, customerUniqueId: string, keyId = this.current.id): string {
+    const key = this.tagKeys.get(keyId);
+    if (!key) throw new Error(`No payload key with id "${keyId}" is configured`);
+    return createHmac('sha256', key).update(aad(accountId, customerUniqueId)).digest('base64url');
+  }
+
+  /** The customer's tag under every configured key (rows keep the tag of the key that sealed them). */
+  customerTags(accountId: string, customerUniqueId: string): string[] {
+    return [...this.tagKeys.keys()].map((keyId) => this.customerTag(accountId, customerUniqueId, keyId));
   }
 
   /** Seals any JSON value; `eventId` names the row (webhook secrets use a name of their own). */

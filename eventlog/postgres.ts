@@ -4,6 +4,7 @@ import { planAppend, eventKey, type AccountState } from './append-plan';
 import { PayloadCipher } from './payload-cipher';
 import {
   BEFORE_ATTEMPT_COLUMNS,
+  ERASED_KEY_ID,
   RECORD_COLUMNS,
   checkCount,
   checkMessageIds,
@@ -24,11 +25,17 @@ import type {
   DeliveryState,
   EventLog,
   EventRecord,
+  ForgetOutcome,
   LogCounts,
   QueuedEvent,
   QueuedRef,
+  RedeliveryChange,
+  RedeliveryOutcome,
   StoredWebhookSecret,
 } from './types';
+import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import { ERASED_ON_REQUEST } from './types';
+import { customerOf, isoOrEmpty } from './privacy';
 
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -167,7 +174,7 @@ export class PostgresEventLog implements EventLog {
     checkCount('maxUndelivered', options.maxUndelivered, 0);
     if (requests.length === 0) return [];
     // Encrypt before the transaction, so account locks are held as briefly as possible.
-    const sealed = requests.map((r) => this.cipher.seal(r.accountId, r.event.Id, r.event));
+    const sealed = requests.map((r) => this.cipher.sealEvent(r.accountId, r.event));
     const accountIds = [...new Set(requests.map((r) => r.accountId))];
     return this.tx(async (c) => {
       const locked = await c.query<{ account_id: string; active: boolean; next_seq: number; queued: number }>(
@@ -203,6 +210,7 @@ export class PostgresEventLog implements EventLog {
           deltas.map((d) => d.received),
           deltas.map((d) => d.duplicates),
           deltas.map((d) => d.queued),
+          rows.map((r) => r.sealed.customerTag),
         ]);
       }
       return plan.outcomes;
@@ -323,6 +331,146 @@ export class PostgresEventLog implements EventLog {
       [limit],
     );
     return rows.map((r) => r.account_id);
+  }
+
+  async select(
+    accountId: string,
+    options: { state: DeliveryState; since?: string; limit: number },
+  ): Promise<EventRecord[]> {
+    checkCount('limit', options.limit);
+    const since = isoOrEmpty(options.since);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${RECORD_COLUMNS} FROM events
+       WHERE account_id = $1 AND state = $2 AND ($3::timestamptz IS NULL OR updated_at >= $3)
+       ORDER BY seq LIMIT $4`,
+      [accountId, options.state, since === '' ? null : since, options.limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  async readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, BillsbyEvent>> {
+    const { rows } = await this.pool.query<{ event_id: string; payload: Buffer; payload_key_id: string }>(
+      `SELECT event_id, payload, payload_key_id FROM events
+       WHERE account_id = $1 AND event_id = ANY($2::text[]) AND payload_erased_at IS NULL`,
+      [accountId, [...new Set(eventIds)]],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.event_id,
+        this.cipher.open(accountId, row.event_id, { payload: row.payload, keyId: row.payload_key_id }),
+      ]),
+    );
+  }
+
+  async redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]> {
+    return this.tx(async (c) => {
+      const locked = await c.query<{ active: boolean; next_seq: number }>(
+        'SELECT active, next_seq FROM accounts WHERE account_id = $1 FOR UPDATE',
+        [accountId],
+      );
+      const account = locked.rows[0];
+      let nextSeq = account?.next_seq ?? 0;
+      const delta: Record<DeliveryState, number> = { queued: 0, delivered: 0, failed: 0, dropped: 0 };
+      const outcomes: RedeliveryOutcome[] = [];
+      for (const { eventId, from, to, messageIds } of changes) {
+        const current = await c.query<{ state: DeliveryState }>(
+          'SELECT state FROM events WHERE account_id = $1 AND event_id = $2 FOR UPDATE',
+          [accountId, eventId],
+        );
+        const state = current.rows[0]?.state ?? null;
+        if (!account?.active || state !== from || from === to) {
+          outcomes.push({ eventId, applied: false, state });
+          continue;
+        }
+        const ids = checkMessageIds(messageIds);
+        if (to === 'queued') {
+          await c.query(
+            `UPDATE events SET seq = $3, state = 'queued', attempts = 0, first_attempt_at = NULL, delivered_at = NULL,
+               last_error = NULL, message_ids = $4, updated_at = $5 WHERE account_id = $1 AND event_id = $2`,
+            [accountId, eventId, nextSeq++, ids, at],
+          );
+        } else {
+          await c.query(
+            `UPDATE events SET state = 'delivered', delivered_at = $4, message_ids = $3, last_error = NULL, updated_at = $4
+             WHERE account_id = $1 AND event_id = $2`,
+            [accountId, eventId, ids, at],
+          );
+        }
+        delta[from] -= 1;
+        delta[to] += 1;
+        outcomes.push({ eventId, applied: true, state: to });
+      }
+      if (account && outcomes.some((o) => o.applied)) {
+        await c.query(
+          `UPDATE accounts SET next_seq = $2, queued = queued + $3, delivered = delivered + $4, failed = failed + $5,
+             dropped = dropped + $6, updated_at = $7 WHERE account_id = $1`,
+          [accountId, nextSeq, delta.queued, delta.delivered, delta.failed, delta.dropped, at],
+        );
+      }
+      return outcomes;
+    });
+  }
+
+  async erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number> {
+    checkCount('limit', limit);
+    const { rowCount } = await this.pool.query(
+      `WITH due AS (
+         SELECT account_id, seq FROM events
+         WHERE state = 'delivered' AND payload_erased_at IS NULL AND delivered_at < $1
+         ORDER BY delivered_at LIMIT $3 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE events e SET payload = ''::bytea, payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+         payload_erased_at = $2
+       FROM due WHERE e.account_id = due.account_id AND e.seq = due.seq
+         AND e.state = 'delivered' AND e.payload_erased_at IS NULL`,
+      [isoOrEmpty(deliveredBefore), at, limit],
+    );
+    return rowCount ?? 0;
+  }
+
+  async forgetCustomer(
+    accountId: string,
+    customerUniqueId: string,
+    at: string,
+  ): Promise<ForgetOutcome | null> {
+    const tags = this.cipher.customerTags(accountId, customerUniqueId);
+    // Rows appended before customer tags existed are found by decrypting them (outside the lock).
+    const { rows } = await this.pool.query<{ event_id: string; payload: Buffer; payload_key_id: string }>(
+      `SELECT event_id, payload, payload_key_id FROM events
+       WHERE account_id = $1 AND customer_tag IS NULL AND payload_erased_at IS NULL`,
+      [accountId],
+    );
+    const untagged = rows
+      .filter((row) => customerOf(this.cipher, accountId, row) === customerUniqueId)
+      .map((row) => row.event_id);
+    const match = `account_id = $1 AND payload_erased_at IS NULL
+      AND (customer_tag = ANY($2::text[]) OR event_id = ANY($3::text[]))`;
+    return this.tx(async (c) => {
+      const locked = await c.query('SELECT 1 FROM accounts WHERE account_id = $1 FOR UPDATE', [accountId]);
+      if (locked.rowCount === 0) return null;
+      const dropped =
+        (
+          await c.query(
+            `UPDATE events SET state = 'dropped', last_error = $4, updated_at = $5 WHERE state = 'queued' AND ${match}`,
+            [accountId, tags, untagged, ERASED_ON_REQUEST, at],
+          )
+        ).rowCount ?? 0;
+      const erased =
+        (
+          await c.query(
+            `UPDATE events SET payload = ''::bytea, payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+               payload_erased_at = $4 WHERE ${match}`,
+            [accountId, tags, untagged, at],
+          )
+        ).rowCount ?? 0;
+      if (dropped > 0) {
+        await c.query(
+          'UPDATE accounts SET queued = queued - $2, dropped = dropped + $2, updated_at = $3 WHERE account_id = $1',
+          [accountId, dropped, at],
+        );
+      }
+      return { erased, dropped };
+    });
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@ import type { DeliveryState, EventRecord, LogCounts } from './types';
 
 /** The columns of an EventRecord, in the order both engines select them. */
 export const RECORD_COLUMNS =
-  'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts, first_attempt_at, last_error, updated_at';
+  'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts, first_attempt_at, last_error, updated_at, payload_erased_at';
 
 export interface EventRow {
   event_id: string;
@@ -21,6 +21,7 @@ export interface EventRow {
   first_attempt_at: string | null;
   last_error: string | null;
   updated_at: string;
+  payload_erased_at: string | null;
 }
 
 export interface PayloadRow extends EventRow {
@@ -50,6 +51,7 @@ export function toRecord(row: EventRow): EventRecord {
     firstAttemptAt: row.first_attempt_at,
     lastError: row.last_error,
     updatedAt: row.updated_at,
+    payloadErasedAt: row.payload_erased_at ?? null,
   };
 }
 
@@ -85,4 +87,8 @@ export function checkMessageIds(messageIds: string[]): string {
  */
 export const BEFORE_ATTEMPT_COLUMNS =
   'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts - 1 AS attempts, ' +
-  'CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END AS first_attempt_at, last_error, updated_at';
+  'CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END AS first_attempt_at, last_error, updated_at, ' +
+  'payload_erased_at';
+
+/** payload_key_id of a row whose payload was erased (the payload itself is then empty). */
+export const ERASED_KEY_ID = 'erased';

@@ -6,6 +6,7 @@ import { accountsOf, eventKey, planAppend, type AccountState } from './append-pl
 import { PayloadCipher } from './payload-cipher';
 import {
   BEFORE_ATTEMPT_COLUMNS,
+  ERASED_KEY_ID,
   RECORD_COLUMNS,
   checkCount,
   checkMessageIds,
@@ -25,11 +26,17 @@ import type {
   DeliveryState,
   EventLog,
   EventRecord,
+  ForgetOutcome,
   LogCounts,
   QueuedEvent,
   QueuedRef,
+  RedeliveryChange,
+  RedeliveryOutcome,
   StoredWebhookSecret,
 } from './types';
+import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import { ERASED_ON_REQUEST } from './types';
+import { customerOf, isoOrEmpty } from './privacy';
 
 /** How long a writer waits for another process's write transaction before failing (SQLITE_BUSY). */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -120,7 +127,7 @@ export class SqliteEventLog implements EventLog {
     checkCount('maxUndelivered', options.maxUndelivered, 0);
     if (requests.length === 0) return [];
     // Encrypt before taking the write lock, so other processes wait as little as possible.
-    const sealed = requests.map((r) => this.cipher.seal(r.accountId, r.event.Id, r.event));
+    const sealed = requests.map((r) => this.cipher.sealEvent(r.accountId, r.event));
     return this.write(() => {
       const readAccount = this.q<[string], { active: number; next_seq: number; queued: number }>(
         'SELECT active, next_seq, queued FROM accounts WHERE account_id = ?',
@@ -142,7 +149,13 @@ export class SqliteEventLog implements EventLog {
       const at = now();
       const insert = this.q(INSERT_EVENT);
       for (const { sealed, ...row } of plan.rows) {
-        insert.run({ ...row, at, payload: sealed.payload, keyId: sealed.keyId });
+        insert.run({
+          ...row,
+          at,
+          payload: sealed.payload,
+          keyId: sealed.keyId,
+          customerTag: sealed.customerTag,
+        });
       }
       const update = this.q(ADD_TO_COUNTERS);
       for (const delta of plan.deltas) update.run({ ...delta, at });
@@ -269,6 +282,120 @@ export class SqliteEventLog implements EventLog {
     )
       .pluck()
       .all(limit);
+  }
+
+  async select(
+    accountId: string,
+    options: { state: DeliveryState; since?: string; limit: number },
+  ): Promise<EventRecord[]> {
+    checkCount('limit', options.limit);
+    return this.q<[string, string, string, number], EventRow>(
+      `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND state = ? AND updated_at >= ?
+         ORDER BY seq LIMIT ?`,
+    )
+      .all(accountId, options.state, isoOrEmpty(options.since), options.limit)
+      .map(toRecord);
+  }
+
+  async readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, BillsbyEvent>> {
+    const read = this.q<[string, string], { payload: Buffer; payload_key_id: string }>(
+      'SELECT payload, payload_key_id FROM events WHERE account_id = ? AND event_id = ? AND payload_erased_at IS NULL',
+    );
+    const payloads = new Map<string, BillsbyEvent>();
+    for (const eventId of new Set(eventIds)) {
+      const row = read.get(accountId, eventId);
+      if (row)
+        payloads.set(
+          eventId,
+          this.cipher.open(accountId, eventId, { payload: row.payload, keyId: row.payload_key_id }),
+        );
+    }
+    return payloads;
+  }
+
+  async redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]> {
+    return this.write(() => {
+      const account = this.q<[string], { active: number; next_seq: number }>(
+        'SELECT active, next_seq FROM accounts WHERE account_id = ?',
+      ).get(accountId);
+      const stateOf = this.q<[string, string], string>(
+        'SELECT state FROM events WHERE account_id = ? AND event_id = ?',
+      ).pluck();
+      const requeue = this.q(
+        `UPDATE events SET seq = ?, state = 'queued', attempts = 0, first_attempt_at = NULL, delivered_at = NULL,
+           last_error = NULL, message_ids = ?, updated_at = ? WHERE account_id = ? AND event_id = ?`,
+      );
+      const deliver = this.q(
+        `UPDATE events SET state = 'delivered', delivered_at = ?, message_ids = ?, last_error = NULL, updated_at = ?
+         WHERE account_id = ? AND event_id = ?`,
+      );
+      let nextSeq = account?.next_seq ?? 0;
+      const delta: Record<DeliveryState, number> = { queued: 0, delivered: 0, failed: 0, dropped: 0 };
+      const outcomes = changes.map(({ eventId, from, to, messageIds }): RedeliveryOutcome => {
+        const state = (stateOf.get(accountId, eventId) as DeliveryState | undefined) ?? null;
+        if (account?.active !== 1 || state !== from || from === to) return { eventId, applied: false, state };
+        const ids = checkMessageIds(messageIds);
+        if (to === 'queued') requeue.run(nextSeq++, ids, at, accountId, eventId);
+        else deliver.run(at, ids, at, accountId, eventId);
+        delta[from] -= 1;
+        delta[to] += 1;
+        return { eventId, applied: true, state: to };
+      });
+      if (account && outcomes.some((o) => o.applied)) {
+        this.q(
+          `UPDATE accounts SET next_seq = ?, queued = queued + ?, delivered = delivered + ?, failed = failed + ?,
+             dropped = dropped + ?, updated_at = ? WHERE account_id = ?`,
+        ).run(nextSeq, delta.queued, delta.delivered, delta.failed, delta.dropped, at, accountId);
+      }
+      return outcomes;
+    });
+  }
+
+  async erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number> {
+    checkCount('limit', limit);
+    return this.write(
+      () =>
+        this.q(
+          `UPDATE events SET payload = X'', payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = ?
+           WHERE rowid IN (SELECT rowid FROM events WHERE state = 'delivered' AND payload_erased_at IS NULL
+             AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
+        ).run(at, isoOrEmpty(deliveredBefore), limit).changes,
+    );
+  }
+
+  async forgetCustomer(
+    accountId: string,
+    customerUniqueId: string,
+    at: string,
+  ): Promise<ForgetOutcome | null> {
+    const tags = this.cipher.customerTags(accountId, customerUniqueId);
+    // Rows appended before customer tags existed are found by decrypting them (outside the lock).
+    const untagged = this.q<[string], { event_id: string; payload: Buffer; payload_key_id: string }>(
+      `SELECT event_id, payload, payload_key_id FROM events
+       WHERE account_id = ? AND customer_tag IS NULL AND payload_erased_at IS NULL`,
+    )
+      .all(accountId)
+      .filter((row) => customerOf(this.cipher, accountId, row) === customerUniqueId)
+      .map((row) => row.event_id);
+    const match = `account_id = ? AND payload_erased_at IS NULL
+      AND (customer_tag IN (${tags.map(() => '?').join(', ')}) OR event_id IN (SELECT value FROM json_each(?)))`;
+    const args = [accountId, ...tags, JSON.stringify(untagged)];
+    return this.write(() => {
+      if (this.q('SELECT 1 FROM accounts WHERE account_id = ?').get(accountId) === undefined) return null;
+      const dropped = this.q(
+        `UPDATE events SET state = 'dropped', last_error = ?, updated_at = ? WHERE state = 'queued' AND ${match}`,
+      ).run(ERASED_ON_REQUEST, at, ...args).changes;
+      const erased = this.q(
+        `UPDATE events SET payload = X'', payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+           payload_erased_at = ? WHERE ${match}`,
+      ).run(at, ...args).changes;
+      if (dropped > 0) {
+        this.q(
+          'UPDATE accounts SET queued = queued - ?, dropped = dropped + ?, updated_at = ? WHERE account_id = ?',
+        ).run(dropped, dropped, at, accountId);
+      }
+      return { erased, dropped };
+    });
   }
 
   async close(): Promise<void> {

@@ -42,6 +42,11 @@ export interface EventRecord {
   lastError: string | null;
   /** When it reached delivered, failed or dropped (its receivedAt while queued). */
   updatedAt: string;
+  /**
+   * When its payload was erased (retention of delivered events, or erasure at the customer's
+   * request); null while the payload is stored. The record itself stays.
+   */
+  payloadErasedAt: string | null;
 }
 
 /** A queued event with its decrypted payload, for the delivery activity only. */
@@ -79,6 +84,31 @@ export interface StoredWebhookSecret {
   previousHash: string | null;
   previousValidUntil: string | null;
   updatedAt: string;
+}
+
+/** lastError of a queued event dropped because its payload was erased at the customer's request. */
+export const ERASED_ON_REQUEST = "erased at the customer's request";
+
+export interface RedeliveryChange {
+  eventId: string;
+  /** The state it was read in. */
+  from: 'failed' | 'dropped' | 'delivered';
+  to: 'queued' | 'delivered';
+  messageIds: string[];
+}
+
+export interface RedeliveryOutcome {
+  eventId: string;
+  applied: boolean;
+  /** Its state after the call (null: no such event). */
+  state: DeliveryState | null;
+}
+
+export interface ForgetOutcome {
+  /** Payloads erased by this call. */
+  erased: number;
+  /** Of those, queued events now dropped. */
+  dropped: number;
 }
 
 export interface EventLog {
@@ -157,6 +187,40 @@ export interface EventLog {
 
   /** Active accounts that have queued events (the sweep wakes their workflows). */
   accountsWithQueued(limit: number): Promise<string[]>;
+
+  /**
+   * Events in one state, oldest first (seq order), at most `limit`; with `since`, only those that
+   * reached the state at or after it (updatedAt). Redelivery selects failed or dropped events so.
+   */
+  select(
+    accountId: string,
+    options: { state: DeliveryState; since?: string; limit: number },
+  ): Promise<EventRecord[]>;
+
+  /** The stored payloads of these events, decrypted, by event id (erased ones are absent). */
+  readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, BillsbyEvent>>;
+
+  /**
+   * Redelivery, in ONE transaction on an active account: each change applies only while its event
+   * is still in `from`. `queued`: to the end of the queue (a new seq after every queued event, in
+   * the order given), attempts reset, messageIds kept as given (parts already in the room);
+   * `delivered`: its whole message was found in the room. Counters follow. An inactive account
+   * (uninstalled) changes nothing: every outcome is not applied.
+   */
+  redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]>;
+
+  /**
+   * Retention: erases the payloads of events delivered before `deliveredBefore` (any account),
+   * keeping their records; at most `limit` per call. Answers how many were erased.
+   */
+  erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number>;
+
+  /**
+   * Erasure at a customer's request: erases the payload of every event of the account whose
+   * CustomerUniqueId is this one, in every state; a queued one cannot be delivered any more and
+   * becomes `dropped` (lastError {@link ERASED_ON_REQUEST}). null for an unknown account.
+   */
+  forgetCustomer(accountId: string, customerUniqueId: string, at: string): Promise<ForgetOutcome | null>;
 
   close(): Promise<void>;
 }

@@ -62,4 +62,20 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'customer tags and payload erasure',
+    sql: `
+      -- HMAC of the event's CustomerUniqueId (keyed from the payload key, never the id itself):
+      -- erasure at a customer's request finds their rows by it. NULL for rows appended before
+      -- this step (found by decrypting) and for erased rows.
+      ALTER TABLE events ADD COLUMN customer_tag text;
+      -- When the payload was erased (retention, or the customer's request); the record stays.
+      ALTER TABLE events ADD COLUMN payload_erased_at timestamptz;
+      CREATE INDEX events_by_customer ON events (account_id, customer_tag) WHERE customer_tag IS NOT NULL;
+      -- The retention sweep: delivered events whose payload is still stored, oldest delivery first.
+      CREATE INDEX events_payload_retention ON events (delivered_at)
+        WHERE state = 'delivered' AND payload_erased_at IS NULL;
+    `,
+  },
 ];

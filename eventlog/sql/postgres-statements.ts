@@ -19,10 +19,10 @@ export const LOGGED_IDS = `
 /** The accepted rows and the accounts' counters, in one statement. */
 export const APPEND_WRITE = `
   WITH inserted AS (
-    INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id)
-    SELECT account_id, seq, event_id, type, 'queued', $7::timestamptz, $7::timestamptz, payload, payload_key_id
-    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::text[])
-      AS r (account_id, seq, event_id, type, payload, payload_key_id)
+    INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id, customer_tag)
+    SELECT account_id, seq, event_id, type, 'queued', $7::timestamptz, $7::timestamptz, payload, payload_key_id, customer_tag
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::text[], $13::text[])
+      AS r (account_id, seq, event_id, type, payload, payload_key_id, customer_tag)
   )
   UPDATE accounts a
   SET next_seq = d.next_seq,

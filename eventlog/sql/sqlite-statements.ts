@@ -8,8 +8,8 @@ export const ACTIVATE = `
   ON CONFLICT (account_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at`;
 
 export const INSERT_EVENT = `
-  INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id)
-  VALUES (@accountId, @seq, @eventId, @type, 'queued', @at, @at, @payload, @keyId)`;
+  INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id, customer_tag)
+  VALUES (@accountId, @seq, @eventId, @type, 'queued', @at, @at, @payload, @keyId, @customerTag)`;
 
 export const ADD_TO_COUNTERS = `
   UPDATE accounts SET next_seq = @nextSeq, received = received + @received,

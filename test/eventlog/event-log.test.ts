@@ -123,6 +123,7 @@ describe.each(engines())('event log on $name', (engine) => {
         firstAttemptAt: null,
         lastError: null,
         updatedAt: expect.stringMatching(ISO),
+        payloadErasedAt: null,
       });
       expect(record!.receivedAt >= before).toBe(true);
       expect(await log.get(accountId, 'nope')).toBeNull();
