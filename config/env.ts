@@ -87,6 +87,16 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .default(1_000_000),
   /**
+   * Days a delivered event's payload stays in the event log; then the worker erases it (the
+   * record stays: id, type, state, times, Webex message ids). 0: erased at the next sweep.
+   */
+  EVENT_PAYLOAD_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 or more')
+    .max(36_500, 'must be at most 36500')
+    .default(30),
+  /**
    * The engagement run's share of the devKey's 20,000 BILL requests per hour (the partner's
    * production application needs the rest): requests are spread evenly at this rate, per worker.
    */
@@ -181,6 +191,7 @@ export const WORKER_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR',
   'BILLSBY_API_BASE_URL',
   'BILLSBY_API_KEY',
+  'EVENT_PAYLOAD_RETENTION_DAYS',
 ];
 export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'GATEWAY_PORT',

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { childEnv } from './child-env';
+import { setNamespaceRetention } from './retention';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from './search-attributes';
 
 /**
@@ -24,6 +25,11 @@ export interface DevServerOptions {
   codecEndpoint?: string;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * The namespace's retention of closed workflows, in hours, set once the server is up (the CLI
+   * has no flag for it; it registers namespaces with 24 h). Unset: left as the CLI made it.
+   */
+  retentionHours?: number;
 }
 
 export interface DevServer {
@@ -132,6 +138,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   try {
     await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
+    if (opts.retentionHours !== undefined)
+      await setNamespaceRetention(address, namespace, opts.retentionHours);
   } catch (err) {
     await stop();
     throw err;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ensureTemporalCli } from './cli';
 import { startDevServer, type DevServer } from './dev-server';
 import { DATA_DIR } from './paths';
+import { TEMPORAL_RETENTION_HOURS } from './retention';
 
 export const EMBEDDED_PORT = 7233;
 export const EMBEDDED_UI_PORT = 8233;
@@ -25,5 +26,7 @@ export async function startEmbeddedTemporal(opts: {
     codecEndpoint: opts.codecEndpoint,
     readyTimeoutMs: 120_000,
     log: opts.log,
+    // Closed workflows are kept as long as on the cluster (README: what is kept, and for how long).
+    retentionHours: TEMPORAL_RETENTION_HOURS,
   });
 }

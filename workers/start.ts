@@ -8,6 +8,7 @@ import { loadEncryptionKeys } from '../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../temporal/task-queues';
 import { createProductWorkers } from './create-workers';
 import { openEventLog } from '../eventlog/open';
+import { PayloadRetention } from './payload-retention';
 
 export interface RunningWorkers {
   temporalAddress: string;
@@ -33,7 +34,14 @@ export async function startWorkers(
     taskQueues,
     activities: createActivities(activityDepsFromConfig(config, eventLog)),
   });
+  // Delivered events' payloads are erased after EVENT_PAYLOAD_RETENTION_DAYS (payload-retention.ts).
+  const retention = new PayloadRetention(eventLog, {
+    retentionDays: config.EVENT_PAYLOAD_RETENTION_DAYS,
+    log: (line) => console.warn(line),
+  });
+  retention.start();
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await retention.stop();
     await eventLog.close();
     await connection.close();
   });

@@ -16,4 +16,6 @@ export interface WebexActivityDeps {
   backoff?: BackoffPolicy;
   /** How many recent messages to read when checking whether an ambiguous post landed. */
   recentMessagesWindow?: number;
+  /** How many of the room's newest messages redelivery reads back (default 1000). */
+  redeliverScanLimit?: number;
 }

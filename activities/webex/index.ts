@@ -9,6 +9,12 @@ import {
 import { BILLSBY_ROOM_TITLE } from '../../domain/integration/constants';
 import type { QueuedRef } from '../../eventlog/types';
 import { deliverBatch, type DeliverBatchInput, type DeliverBatchResult } from './deliver-batch';
+import {
+  DEFAULT_REDELIVER_SCAN_LIMIT,
+  redeliverEvents,
+  type RedeliverInput,
+  type RedeliverResult,
+} from './redeliver';
 import type { WebexActivityDeps } from './deps';
 import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
 
@@ -114,6 +120,21 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     /** Posts a batch of queued events from the event log, in order (see deliver-batch.ts). */
     async deliverQueuedEvents(input: DeliverBatchInput): Promise<DeliverBatchResult> {
       return webex(() => deliverBatch(deps.eventLog, client, input, deps.recentMessagesWindow ?? 50));
+    },
+
+    /**
+     * Redelivery (the integration's `redeliver` update): checks the room for the events' messages
+     * and, unless a dry run, re-queues the rest (see redeliver.ts). Ids only in its result.
+     */
+    async redeliverEvents(input: RedeliverInput): Promise<RedeliverResult> {
+      return webex(() =>
+        redeliverEvents(
+          deps.eventLog,
+          client,
+          input,
+          deps.redeliverScanLimit ?? DEFAULT_REDELIVER_SCAN_LIMIT,
+        ),
+      );
     },
 
     /** The next batch's ids and types (no payloads, so nothing personal reaches history). */

@@ -7,6 +7,7 @@ import { CommandFailed, UsageError } from './args';
 import { ENGAGEMENT_USAGE, engagementCommand } from './engagement';
 import { connectCommand, statusCommand, uninstallCommand } from './integration';
 import { rotateSecretCommand } from './rotate-secret';
+import { forgetCustomerCommand, redeliverCommand } from './redeliver';
 import { eventsCommand } from './events';
 import { sendEventCommand } from './send-event';
 
@@ -19,6 +20,8 @@ const COMMANDS: Record<string, Command> = {
   'send-event': sendEventCommand,
   events: eventsCommand,
   'rotate-secret': rotateSecretCommand,
+  redeliver: redeliverCommand,
+  'forget-customer': forgetCustomerCommand,
   engagement: engagementCommand,
 };
 
@@ -37,7 +40,16 @@ Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
   events <accountId> [--state queued|delivered|failed|dropped] [--limit N]
                                  each event's delivery state from the event log (newest first;
                                  queued: oldest first), with Webex message ids or the failure
-  (connect, status, uninstall and events also take --json to print the gateway's JSON answer)
+  redeliver --account <accountId> (--event <eventId> | --state failed|dropped [--since T])
+            [--dry-run] [--force]
+                                 post events again after what is queued; --dry-run lists what would
+                                 be posted and what is already in the room (skipped); a delivered
+                                 event needs --event and --force
+  forget-customer --account <accountId> --customer <CustomerUniqueId>
+                                 erase every stored payload of that customer's events (records stay;
+                                 undelivered ones are dropped) and print how many
+  (connect, status, uninstall, events, redeliver and forget-customer also take --json to print
+   the gateway's JSON answer)
 
 BILL customer engagement (through Temporal at TEMPORAL_ADDRESS):
   engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]

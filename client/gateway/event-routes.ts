@@ -22,6 +22,8 @@ function eventView(e: EventRecord) {
     messageIds: e.messageIds,
     attempts: e.attempts,
     lastError: e.lastError,
+    /** Additive: when its payload was erased (retention, or the customer's request), else null. */
+    payloadErasedAt: e.payloadErasedAt,
   };
 }
 

@@ -4,6 +4,7 @@ import type { GatewayContext } from './context';
 import { registerControlPage } from './control-page';
 import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
+import { registerRedeliverRoutes } from './redeliver-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -37,6 +38,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   registerIntegrationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerRedeliverRoutes(app, ctx);
   registerControlPage(app, ctx);
   return app;
 }

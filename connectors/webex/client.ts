@@ -32,8 +32,15 @@ export interface WebexClient {
   createRoom(token: string, title: string): Promise<WebexRoom>;
   getRoom(token: string, roomId: string): Promise<WebexRoom>;
   postMessage(token: string, msg: { roomId: string; text: string }): Promise<WebexMessage>;
-  /** Most recent messages of a room, newest first (one page). */
-  listMessages(token: string, roomId: string, opts?: { max?: number }): Promise<WebexMessageSummary[]>;
+  /**
+   * Most recent messages of a room, newest first (one page); with `beforeMessage`, the page of
+   * messages older than that one (Webex's paging for this list).
+   */
+  listMessages(
+    token: string,
+    roomId: string,
+    opts?: { max?: number; beforeMessage?: string },
+  ): Promise<WebexMessageSummary[]>;
 }
 
 export function createWebexClient(cfg: WebexClientConfig): WebexClient {
@@ -152,7 +159,8 @@ export function createWebexClient(cfg: WebexClientConfig): WebexClient {
 
     async listMessages(token, roomId, opts = {}) {
       const max = opts.max ?? 50;
-      const query = `roomId=${encodeURIComponent(roomId)}&max=${encodeURIComponent(String(max))}`;
+      const before = opts.beforeMessage ? `&beforeMessage=${encodeURIComponent(opts.beforeMessage)}` : '';
+      const query = `roomId=${encodeURIComponent(roomId)}&max=${encodeURIComponent(String(max))}${before}`;
       const { body } = await call(
         { method: 'GET', url: `${t.baseUrl}/messages?${query}`, operation: 'GET /messages' },
         token,

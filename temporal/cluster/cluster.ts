@@ -20,6 +20,7 @@ import { temporal } from '@temporalio/proto';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../paths';
+import { TEMPORAL_RETENTION_HOURS } from '../retention';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../search-attributes';
 import { ensurePostgresInstalled, postgresMajorVersion, postgresUser } from './postgres-install';
 
@@ -47,7 +48,8 @@ export const TEMPORAL_DATABASES = ['temporal', 'temporal_visibility'] as const;
 export const CLUSTER_NAMESPACE = 'default';
 /** Fixed for the life of a cluster's database (docker-compose sets the same). */
 export const NUM_HISTORY_SHARDS = 4;
-export const NAMESPACE_RETENTION_HOURS = 72;
+/** The same as the embedded dev server's (temporal/retention.ts). */
+export const NAMESPACE_RETENTION_HOURS = TEMPORAL_RETENTION_HOURS;
 /** The dynamic config the product needs; docker compose mounts the same file. */
 export const DYNAMIC_CONFIG_FILE = path.join(PROJECT_ROOT, 'deploy', 'dynamicconfig', 'development-sql.yaml');
 

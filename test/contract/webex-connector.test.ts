@@ -73,6 +73,10 @@ describe('Webex connector against the simulator: happy paths and 4xx', () => {
     ]);
     expect(c.sim.control.messages(room.id)[0]!.markdown).toBeUndefined();
     expect((await c.client.listMessages(c.token, room.id, { max: 1 })).map((m) => m.id)).toEqual([second.id]);
+    // The next page: messages older than a given one (redelivery reads further back this way).
+    const older = await c.client.listMessages(c.token, room.id, { max: 1, beforeMessage: second.id });
+    expect(older.map((m) => m.id)).toEqual([first.id]);
+    expect(await c.client.listMessages(c.token, room.id, { max: 1, beforeMessage: first.id })).toEqual([]);
   });
 
   it('accepts exactly 7,439 UTF-8 bytes and rejects 7,440 as non-retryable bad_request', async () => {

@@ -47,6 +47,8 @@ describe('configuration', () => {
         'WEB_UI_ORIGINS',
         // Added by this project: the per-account cap on undelivered events (429 beyond it).
         'EVENT_LOG_MAX_UNDELIVERED',
+        // Issue 15: how long a delivered event's payload stays in the event log.
+        'EVENT_PAYLOAD_RETENTION_DAYS',
       ].sort(),
     );
   });
@@ -84,5 +86,17 @@ describe('configuration', () => {
     );
     expect(() => parseConfig({ EVENT_LOG_MAX_UNDELIVERED: '0' })).toThrow(/EVENT_LOG_MAX_UNDELIVERED/);
     expect(() => parseConfig({ EVENT_LOG_MAX_UNDELIVERED: 'lots' })).toThrow(/EVENT_LOG_MAX_UNDELIVERED/);
+  });
+
+  it('EVENT_PAYLOAD_RETENTION_DAYS: 30 by default, a whole number of days from 0', () => {
+    expect(parseConfig({}).EVENT_PAYLOAD_RETENTION_DAYS).toBe(30);
+    expect(parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '0' }).EVENT_PAYLOAD_RETENTION_DAYS).toBe(0);
+    expect(parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '400' }).EVENT_PAYLOAD_RETENTION_DAYS).toBe(400);
+    expect(() => parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '-1' })).toThrow(
+      'EVENT_PAYLOAD_RETENTION_DAYS: must be 0 or more',
+    );
+    expect(() => parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '1.5' })).toThrow(
+      'EVENT_PAYLOAD_RETENTION_DAYS: must be a whole number of days',
+    );
   });
 });

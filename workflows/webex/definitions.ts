@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IntegrationWorkflowView } from '../../domain/integration/status';
+import type { RedeliverRequest, RedeliverResult } from '../../activities/webex/redeliver';
 
 /** The integration workflow's messages. Client code (gateway, CLI) imports these definitions. */
 
@@ -40,3 +41,13 @@ export const completeAuthorization = defineUpdate<AuthorizationOutcome, [Complet
 export const uninstall = defineUpdate<IntegrationWorkflowView, []>('uninstall');
 
 export const getStatus = defineQuery<IntegrationWorkflowView>('status');
+
+/**
+ * Redeliver failed, dropped or (forced) delivered events: checks the room for their messages and,
+ * unless a dry run, re-queues the rest after what is queued. Rejected (validator, nothing in
+ * history) with {@link REDELIVER_NOT_CONNECTED} unless the integration is connected.
+ */
+export const redeliver = defineUpdate<RedeliverResult, [RedeliverRequest]>('redeliver');
+/** ApplicationFailure types of the redeliver update. */
+export const REDELIVER_NOT_CONNECTED = 'RedeliverNotConnected';
+export const REDELIVER_UNAVAILABLE = 'RedeliverUnavailable';

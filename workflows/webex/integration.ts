@@ -21,6 +21,7 @@ import {
 import { eventLogActivities, failureMessage, oauthActivities, setupActivities } from './webex-api';
 import { deliverNextBatch, nextBatch } from './batches';
 import { refreshTokens } from './tokens';
+import { handleRedelivery } from './redeliver';
 import { initialState, tokensFrom, viewOf, type IntegrationState } from './state';
 
 export interface IntegrationInput {
@@ -121,6 +122,10 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   };
 
   setHandler(eventsAvailable, () => {
+    mayHaveEvents = true;
+  });
+
+  handleRedelivery(accountId, s, () => {
     mayHaveEvents = true;
   });
 

@@ -60,4 +60,18 @@ export const eventLogActivities = proxyActivities<WebexActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/**
+ * Redelivery (the `redeliver` update): bounded, since an operator waits for the answer; a 401 or
+ * a missing room fails at once (the integration deals with those itself).
+ */
+export const redeliveryActivities = proxyActivities<WebexActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NEVER_RETRY,
+  },
+});
+
 export { failureMessage, failureType } from '../failures';
