@@ -46,6 +46,8 @@ async function main() {
     log(`[start] worker polling ${workers.taskQueues.webex}, ${workers.taskQueues.bill}`);
     gateway = await startGateway(config);
     log(`[start] gateway on ${config.PUBLIC_BASE_URL} (healthz: ${config.PUBLIC_BASE_URL}/healthz)`);
+    log(`[start] /api/* needs Authorization: Bearer <key>; keys from ${gateway.apiKeySource}`);
+    log(`[start] control page: npm run cli -- ui-link <accountId> prints a sign-in link`);
     log(`[start] codec endpoint for the Web UI on ${gateway.codecUrl}/decode (not the gateway port)`);
     log('[start] ready — Ctrl+C to stop');
     void workers.done.then(() => stop(stopping ? 0 : 1));

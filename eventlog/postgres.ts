@@ -324,6 +324,15 @@ export class PostgresEventLog implements EventLog {
     ]);
   }
 
+  async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
+    await this.pool.query('DELETE FROM used_tokens WHERE expires_at < now()');
+    const inserted = await this.pool.query(
+      'INSERT INTO used_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT (token_id) DO NOTHING',
+      [tokenId, expiresAt],
+    );
+    return inserted.rowCount === 1;
+  }
+
   async accountsWithQueued(limit: number): Promise<string[]> {
     checkCount('limit', limit);
     const { rows } = await this.pool.query<{ account_id: string }>(

@@ -275,6 +275,16 @@ export class SqliteEventLog implements EventLog {
     );
   }
 
+  async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
+    return this.write(() => {
+      this.q('DELETE FROM used_tokens WHERE expires_at < ?').run(new Date().toISOString());
+      const inserted = this.q(
+        'INSERT INTO used_tokens (token_id, expires_at) VALUES (?, ?) ON CONFLICT (token_id) DO NOTHING',
+      ).run(tokenId, expiresAt.toISOString());
+      return inserted.changes === 1;
+    });
+  }
+
   async accountsWithQueued(limit: number): Promise<string[]> {
     checkCount('limit', limit);
     return this.q<[number], string>(

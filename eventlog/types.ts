@@ -185,6 +185,12 @@ export interface EventLog {
   /** Replaces the account's webhook secrets (issue, re-issue on re-integration, rotation). */
   putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void>;
 
+  /**
+   * Marks a single-use token as used: true the first time for `tokenId`, false ever after (until
+   * `expiresAt`, when the row may be cleaned up: the token itself is refused by then).
+   */
+  consumeToken(tokenId: string, expiresAt: Date): Promise<boolean>;
+
   /** Active accounts that have queued events (the sweep wakes their workflows). */
   accountsWithQueued(limit: number): Promise<string[]>;
 

@@ -15,24 +15,34 @@ export function loadEncryptionKeys(
   keyFile = LOCAL_KEY_FILE,
 ): EncryptionKey[] {
   if (configured) return parseEncryptionKeys(configured);
-  // The data folder holds the key, the embedded databases and reports: its owner's only.
-  mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+  return parseEncryptionKeys(
+    readOrCreatePrivateFile(keyFile, () => randomBytes(32).toString('base64'), 'PAYLOAD_ENCRYPTION_KEY'),
+  );
+}
+
+/**
+ * A secret kept in the data folder (mode 0600 in a 0700 folder): made once by whichever process
+ * comes first, then read by every process on this machine.
+ */
+export function readOrCreatePrivateFile(file: string, make: () => string, variable: string): string {
+  // The data folder holds keys, the embedded databases and reports: its owner's only.
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
-    // 'wx' fails if the file exists, so two processes starting together cannot both write a key.
-    writeFileSync(keyFile, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    // 'wx' fails if the file exists, so two processes starting together cannot both write one.
+    writeFileSync(file, make() + '\n', { flag: 'wx', mode: 0o600 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  assertPrivate(keyFile);
-  return parseEncryptionKeys(readFileSync(keyFile, 'utf8').trim());
+  assertPrivate(file, variable);
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** A key file other users can read is a leaked key: refuse to start, saying how to fix it. */
-export function assertPrivate(file: string): void {
+export function assertPrivate(file: string, variable = 'PAYLOAD_ENCRYPTION_KEY'): void {
   const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new Error(
-      `${file} is readable by other users (mode ${mode.toString(8).padStart(3, '0')}): run \`chmod 600 ${file}\`, and consider the key leaked if others could log in here (generate a new one by deleting the file, or set PAYLOAD_ENCRYPTION_KEY)`,
+      `${file} is readable by other users (mode ${mode.toString(8).padStart(3, '0')}): run \`chmod 600 ${file}\`, and consider the key leaked if others could log in here (generate a new one by deleting the file, or set ${variable})`,
     );
   }
 }

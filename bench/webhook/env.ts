@@ -81,5 +81,8 @@ export interface Program {
   close(): Promise<void>;
 }
 
+/** The gateways' API key in the benchmark (GATEWAY_API_KEYS); the connect step sends it. */
+export const BENCH_API_KEY = 'bench-gateway-api-key-0123456789abcdef';
+
 export const log = (line: string) => console.log(`[bench] ${line}`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

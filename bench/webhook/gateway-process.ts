@@ -8,8 +8,10 @@
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../temporal/codec';
 import { Client, Connection } from '@temporalio/client';
 import { buildGateway } from '../../client/gateway/server';
+import { gatewaySecurity } from '../../client/gateway/security';
 import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig } from '../../config/env';
+import { BENCH_API_KEY } from './env';
 import { createDataConverter } from '../../temporal/data-converter';
 import { openEventLog } from '../../eventlog/open';
 
@@ -35,6 +37,7 @@ async function main() {
     WEBEX_API_BASE_URL: settings.webexApiBaseUrl,
     WEBEX_CLIENT_ID: settings.clientId,
     WEBEX_CLIENT_SECRET: settings.clientSecret,
+    GATEWAY_API_KEYS: BENCH_API_KEY,
   });
   const connection = await Connection.connect({ address: settings.temporalAddress });
   const client = new Client({ connection, dataConverter: createDataConverter(keys) });
@@ -47,6 +50,7 @@ async function main() {
   const app = await buildGateway({
     client,
     config,
+    security: gatewaySecurity(config, keys),
     codec: new AesGcmPayloadCodec(keys),
     taskQueues,
     integrations,

@@ -14,6 +14,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { FastifyInstance } from 'fastify';
 import { createWebexActivities } from '../../activities/webex';
 import { buildGateway } from '../../client/gateway/server';
+import { gatewaySecurity } from '../../client/gateway/security';
 import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig } from '../../config/env';
 import { openEventLog } from '../../eventlog/open';
@@ -22,7 +23,8 @@ import { AesGcmPayloadCodec } from '../../temporal/codec';
 import { PRODUCT_WORKER_DEFAULTS, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { freePort } from '../../test/harness/free-port';
 import { http } from '../../test/harness/http';
-import { runCleanups, type BenchAccount, type BenchEnv, type Program } from './env';
+import { BENCH_API_KEY, runCleanups, type BenchAccount, type BenchEnv, type Program } from './env';
+import { connectThroughBrowser } from '../../client/demo/script-browser';
 import type { GatewayProcessSettings } from './gateway-process';
 
 const CLIENT_ID = 'sim-client-id';
@@ -92,6 +94,7 @@ async function start(
     WEBEX_API_BASE_URL: env.sim.baseUrl,
     WEBEX_CLIENT_ID: CLIENT_ID,
     WEBEX_CLIENT_SECRET: CLIENT_SECRET,
+    GATEWAY_API_KEYS: BENCH_API_KEY,
   });
 
   // The worker: its own handle on the log, as the worker process has in production.
@@ -143,6 +146,7 @@ async function start(
     const app: FastifyInstance = await buildGateway({
       client,
       config,
+      security: gatewaySecurity(config, env.keys),
       codec: new AesGcmPayloadCodec(env.keys),
       taskQueues,
       integrations,
@@ -173,16 +177,12 @@ async function connect(env: BenchEnv, gatewayUrl: string, accountId: string): Pr
   const email = `${accountId}@example.com`;
   env.sim.control.addUser({ displayName: `Owner of ${accountId}`, email });
   env.sim.control.setAuthorizingUser(email);
-  const started = await http(`${gatewayUrl}/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
-  if (started.status !== 200) throw new Error(`connect answered ${started.status}: ${started.text}`);
-  const { authorizeUrl, webhookSecret } = started.body as { authorizeUrl: string; webhookSecret: string };
-  const authorize = await http(authorizeUrl);
-  const callbackUrl = authorize.headers.get('location');
-  if (authorize.status !== 302 || !callbackUrl) throw new Error(`authorize answered ${authorize.status}`);
-  const callback = await http(callbackUrl);
-  const landing = callback.headers.get('location') ?? '';
+  const flow = await connectThroughBrowser({ gatewayUrl, apiKey: BENCH_API_KEY, accountId });
+  const landing = flow.landing ?? '';
   if (!landing.includes('outcome=connected')) throw new Error(`connect of ${accountId} failed: ${landing}`);
-  const status = (await http(`${gatewayUrl}/api/accounts/${accountId}/webex`)).body as {
+  const { webhookSecret } = flow.connect.body as { webhookSecret: string };
+  const auth = { authorization: `Bearer ${BENCH_API_KEY}` };
+  const status = (await http(`${gatewayUrl}/api/accounts/${accountId}/webex`, { headers: auth })).body as {
     room?: { id: string } | null;
   };
   if (!status.room) throw new Error(`${accountId} has no room after connecting`);

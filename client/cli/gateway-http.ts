@@ -3,7 +3,10 @@
  * gateway's public API (DESIGN.md §4.2) rather than to Temporal directly, so a script exercises
  * exactly the path Billsby and the control page use.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/env';
+import { assertPrivate } from '../../temporal/keys';
+import { LOCAL_API_KEY_FILE } from '../auth/api-keys';
 import { CommandFailed, str, UsageError } from './args';
 
 export const GATEWAY_OPTION = { gateway: { type: 'string' as const } };
@@ -21,6 +24,22 @@ export function gatewayBase(values: Record<string, string | boolean | undefined>
   return flag.replace(/\/+$/, '');
 }
 
+/**
+ * The key the CLI sends on `/api/*` (DESIGN.md §4.6): the first of GATEWAY_API_KEYS, else the
+ * embedded default's key file that the gateway on this machine made. Never a command-line flag.
+ */
+export function cliApiKey(keyFile = LOCAL_API_KEY_FILE): string {
+  const configured = loadConfig().GATEWAY_API_KEYS?.[0];
+  if (configured) return configured;
+  if (!existsSync(keyFile)) {
+    throw new CommandFailed(
+      `no gateway API key: set GATEWAY_API_KEYS to one of the gateway's keys, or start the gateway on this machine once (it creates ${keyFile})`,
+    );
+  }
+  assertPrivate(keyFile, 'GATEWAY_API_KEYS');
+  return readFileSync(keyFile, 'utf8').trim();
+}
+
 export interface GatewayAnswer {
   status: number;
   body: unknown;
@@ -33,6 +52,7 @@ export async function callGateway(
   init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
 ): Promise<GatewayAnswer> {
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+  if (path.startsWith('/api/')) headers.authorization = `Bearer ${cliApiKey()}`;
   let body: string | undefined;
   if (init.json !== undefined) {
     headers['content-type'] = 'application/json';
@@ -62,6 +82,9 @@ export async function callGateway(
 
 /** The gateway's `{error}` (and zod `issues`) as lines a person can act on. */
 export function describeError(answer: GatewayAnswer): string {
+  if (answer.status === 401 && /API key/.test(answer.text)) {
+    return `gateway answered 401: the API key was refused; set GATEWAY_API_KEYS to one of the gateway's keys (GATEWAY_API_KEYS or its key file ${LOCAL_API_KEY_FILE})`;
+  }
   const body = answer.body as { error?: unknown; issues?: unknown } | string;
   if (typeof body === 'object' && body !== null) {
     const lines = [`gateway answered ${answer.status}: ${String(body.error ?? 'error')}`];

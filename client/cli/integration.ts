@@ -1,12 +1,14 @@
 /** `connect`, `status`, `uninstall <accountId>`: the Webex integration through the gateway's API. */
 import type { ConnectResult, StatusResult } from '../integration/service';
 import { accountIdSchema } from '../integration/account-id';
-import { parseCommand, UsageError, type Parsed } from './args';
+import { CommandFailed, parseCommand, UsageError, type Parsed } from './args';
 import { callGateway, expectOk, GATEWAY_OPTION, gatewayBase } from './gateway-http';
 import type { Output } from '../engagement';
 
 const OPTIONS = { ...GATEWAY_OPTION, json: { type: 'boolean' as const } };
-const usage = (cmd: string) => `npm run cli -- ${cmd} <accountId> [--gateway URL] [--json]`;
+const CONNECT_OPTIONS = { ...OPTIONS, replace: { type: 'boolean' as const } };
+const usage = (cmd: string) =>
+  `npm run cli -- ${cmd} <accountId>${cmd === 'connect' ? ' [--replace]' : ''} [--gateway URL] [--json]`;
 
 /** Validated locally too, so a typo gets the same rule the gateway applies, before any request. */
 export function accountIdArg(value: string | undefined, usageText: string): string {
@@ -16,7 +18,8 @@ export function accountIdArg(value: string | undefined, usageText: string): stri
 }
 
 function parse(cmd: string, argv: string[]): { parsed: Parsed; accountId: string; base: string } {
-  const parsed = parseCommand(argv, { usage: usage(cmd), options: OPTIONS, positionals: ['accountId'] });
+  const options = cmd === 'connect' ? CONNECT_OPTIONS : OPTIONS;
+  const parsed = parseCommand(argv, { usage: usage(cmd), options, positionals: ['accountId'] });
   const accountId = accountIdArg(parsed.positionals[0], usage(cmd));
   return { parsed, accountId, base: gatewayBase(parsed.values) };
 }
@@ -25,7 +28,15 @@ const apiPath = (accountId: string) => `/api/accounts/${encodeURIComponent(accou
 
 export async function connectCommand(argv: string[], out: Output): Promise<void> {
   const { parsed, accountId, base } = parse('connect', argv);
-  const answer = await callGateway(base, `${apiPath(accountId)}/connect`, { method: 'POST' });
+  const answer = await callGateway(base, `${apiPath(accountId)}/connect`, {
+    method: 'POST',
+    json: parsed.values.replace ? { replace: true } : {},
+  });
+  if (answer.status === 409) {
+    throw new CommandFailed(
+      `${accountId} is connected; to replace its Webex user, run: npm run cli -- connect ${accountId} --replace`,
+    );
+  }
   expectOk(answer);
   const result = answer.body as ConnectResult;
   if (parsed.values.json) return void out.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -34,7 +45,8 @@ export async function connectCommand(argv: string[], out: Output): Promise<void>
     [
       `Webex integration for Billsby account ${accountId} (workflow ${result.workflowId})`,
       '',
-      '1. Open this URL in a browser and allow access (it works once and expires in a few minutes):',
+      '1. Open this URL in the browser of the Webex user who installs, and allow access',
+      '   (it works in that one browser, once, and expires in 10 minutes):',
       `   ${result.authorizeUrl}`,
       '',
       '2. In Billsby, Settings > Webhooks, paste both of these:',
@@ -42,7 +54,7 @@ export async function connectCommand(argv: string[], out: Output): Promise<void>
       `   Webhook secret: ${result.webhookSecret}`,
       '',
       `Then check: npm run cli -- status ${accountId}`,
-      `(or open ${base}/ui/accounts/${encodeURIComponent(accountId)}/webex)`,
+      `(or the control page: npm run cli -- ui-link ${accountId})`,
       '',
     ].join('\n'),
   );
@@ -88,4 +100,20 @@ export function statusTable(s: StatusResult): string {
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   for (const f of s.recentFailures ?? []) lines.push(`  ${f.at}  ${f.eventType} ${f.eventId}: ${f.reason}`);
   return lines.join('\n');
+}
+
+/** `ui-link <accountId>`: a fresh single-use control-page link (15 minutes). */
+export async function uiLinkCommand(argv: string[], out: Output): Promise<void> {
+  const { parsed, base, accountId } = parse('ui-link', argv);
+  const answer = await callGateway(base, `${apiPath(accountId)}/ui-link`, { method: 'POST' });
+  expectOk(answer);
+  const link = answer.body as { url: string; expiresAt: string };
+  if (parsed.values.json) return void out.write(`${JSON.stringify(link, null, 2)}\n`);
+  out.write(
+    [
+      `Control page of ${accountId}: open this link in a browser (it works once, until ${link.expiresAt}):`,
+      `  ${link.url}`,
+      '',
+    ].join('\n'),
+  );
 }

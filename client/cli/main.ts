@@ -5,7 +5,7 @@
  */
 import { CommandFailed, UsageError } from './args';
 import { ENGAGEMENT_USAGE, engagementCommand } from './engagement';
-import { connectCommand, statusCommand, uninstallCommand } from './integration';
+import { connectCommand, statusCommand, uiLinkCommand, uninstallCommand } from './integration';
 import { rotateSecretCommand } from './rotate-secret';
 import { forgetCustomerCommand, redeliverCommand } from './redeliver';
 import { eventsCommand } from './events';
@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   connect: connectCommand,
   status: statusCommand,
   uninstall: uninstallCommand,
+  'ui-link': uiLinkCommand,
   'send-event': sendEventCommand,
   events: eventsCommand,
   'rotate-secret': rotateSecretCommand,
@@ -28,7 +29,10 @@ const COMMANDS: Record<string, Command> = {
 export const HELP = `Usage: npm run cli -- <command> [options]
 
 Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
-  connect <accountId>            start connecting Webex: prints the URL to open, the webhook URL and secret
+  connect <accountId> [--replace]
+                                 start connecting Webex: prints the URL to open, the webhook URL and secret
+                                 (--replace: reconnect a connected integration, possibly as another Webex user)
+  ui-link <accountId>            a single-use link to the account's control page (15 minutes)
   status <accountId>             integration status, Webex user, room and event counts
   uninstall <accountId>          uninstall the integration (nothing more is posted)
   send-event --account <accountId> --file <event.json> [--secret-stdin]
@@ -48,8 +52,9 @@ Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
   forget-customer --account <accountId> --customer <CustomerUniqueId>
                                  erase every stored payload of that customer's events (records stay;
                                  undelivered ones are dropped) and print how many
-  (connect, status, uninstall, events, redeliver and forget-customer also take --json to print
-   the gateway's JSON answer)
+  (connect, status, uninstall, ui-link, events, redeliver and forget-customer also take --json to
+   print the gateway's JSON answer)
+  The API key: the first of GATEWAY_API_KEYS, else the key file the gateway made in the data folder.
 
 BILL customer engagement (through Temporal at TEMPORAL_ADDRESS):
   engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N]

@@ -22,6 +22,7 @@ import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
 import { createProductWorkers, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { buildGateway } from '../gateway/server';
+import { gatewaySecurity, type GatewaySecurity } from '../gateway/security';
 import { startCodecServer, type RunningCodecServer } from '../codec/server';
 import { createIntegrationService } from '../gateway/start';
 import type { IntegrationService } from '../integration/service';
@@ -50,6 +51,8 @@ export interface DemoStack {
   client?: Client;
   config?: AppConfig;
   integrations?: IntegrationService;
+  /** The gateway's keys; the demo's own API calls use its first key. */
+  security?: GatewaySecurity;
   eventLog?: EventLog;
   publicUrl?: string;
   codecUrl?: string;
@@ -158,9 +161,11 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
     dataConverter: createDataConverter(keys),
   });
   stack.integrations = createIntegrationService(stack.client, config, DEFAULT_TASK_QUEUES, keys, eventLog);
+  stack.security = gatewaySecurity(config, keys);
   const app = await buildGateway({
     client: stack.client,
     config,
+    security: stack.security,
     codec: new AesGcmPayloadCodec(keys),
     taskQueues: DEFAULT_TASK_QUEUES,
     integrations: stack.integrations,

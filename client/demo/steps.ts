@@ -7,6 +7,8 @@ import { runEngagement } from '../engagement';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
 import { loadDemoEvents, type DemoEvent } from './events';
 import { pollUntil, request } from './http';
+import { connectThroughBrowser, ScriptBrowser } from './script-browser';
+import { mintUiLink } from '../gateway/browser-sessions';
 import type { DemoStack } from './stack';
 
 export const DEMO_ACCOUNT = 'demo';
@@ -18,38 +20,43 @@ function heading(print: Print, n: number, title: string) {
   print(`\n=== ${n}. ${title} ===`);
 }
 
-async function status(base: string): Promise<StatusResult> {
-  const res = await request(`${base}/api/accounts/${account}/webex`);
+async function status(base: string, apiKey: string): Promise<StatusResult> {
+  const res = await request(`${base}/api/accounts/${account}/webex`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
   if (res.status !== 200) throw new Error(`status API answered ${res.status}: ${res.text.slice(0, 300)}`);
   return res.body as StatusResult;
 }
 
-/** Integrate → Webex authorize (the simulated user approves) → our callback → the control page. */
-async function connect(base: string, print: Print): Promise<{ secret: string; status: StatusResult }> {
-  const connect = await request(`${base}/api/accounts/${account}/webex/connect`, { method: 'POST' });
-  if (connect.status !== 200) throw new Error(`connect answered ${connect.status}: ${connect.text}`);
-  const { authorizeUrl, webhookSecret } = connect.body as { authorizeUrl: string; webhookSecret: string };
-  print(
-    `  POST /api/accounts/${account}/webex/connect → ${connect.status}, authorize URL on the Webex simulator`,
-  );
-  const authorize = await request(authorizeUrl);
-  if (authorize.status !== 302 || !authorize.location) {
-    throw new Error(`Webex authorize answered ${authorize.status}: ${authorize.text.slice(0, 300)}`);
-  }
-  print(
-    `  GET  ${authorizeUrl.split('?')[0]} → ${authorize.status}, the user approves; redirect to our callback`,
-  );
-  const callback = await request(authorize.location);
-  const landing = callback.location ? new URL(callback.location, authorize.location).toString() : '';
-  print(`  GET  ${authorize.location.split('?')[0]} → ${callback.status} → ${landing}`);
-  if (callback.status !== 302 || !landing.includes('outcome=connected')) {
+/**
+ * Connect (API key) → the gateway's start link, which binds the attempt to this "browser" →
+ * Webex authorize (the simulated user approves) → our callback → the control page.
+ */
+async function connect(
+  base: string,
+  apiKey: string,
+  print: Print,
+): Promise<{ secret: string; status: StatusResult }> {
+  const browser = new ScriptBrowser();
+  // replace: a second demo run on the same data reconnects the integration the first one made.
+  const flow = await connectThroughBrowser({
+    gatewayUrl: base,
+    apiKey,
+    accountId: account,
+    browser,
+    replace: true,
+  });
+  const { webhookSecret } = flow.connect.body as { webhookSecret: string };
+  print(`  POST /api/accounts/${account}/webex/connect (API key) → ${flow.connect.status}, a start link`);
+  print(`  GET  ${flow.startUrl.split('?')[0]} → 302, this browser is bound to the attempt; on to Webex`);
+  print(`  GET  ${flow.webexAuthorizeUrl.split('?')[0]} → 302, the user approves; redirect to our callback`);
+  print(`  GET  ${flow.callbackUrl.split('?')[0]} → ${flow.callback.status} → ${flow.landing ?? ''}`);
+  if (flow.callback.status !== 302 || !flow.landing?.includes('outcome=connected')) {
     throw new Error(
-      `the OAuth callback did not end connected: ${callback.status} ${landing} ${callback.text}`,
+      `the OAuth callback did not end connected: ${flow.callback.status} ${flow.landing} ${flow.callback.text}`,
     );
   }
-  const page = await request(landing);
-  print(`  GET  ${landing} → ${page.status} (control page)`);
-  const current = await status(base);
+  const current = await status(base, apiKey);
   if (current.status !== 'connected' || !current.room) {
     throw new Error(`integration is ${current.status}, not connected: ${current.lastError ?? ''}`);
   }
@@ -72,12 +79,18 @@ async function sendEvents(base: string, secret: string, events: DemoEvent[], pri
   }
 }
 
-async function waitForDelivery(base: string, before: StatusResult, count: number, print: Print) {
+async function waitForDelivery(
+  base: string,
+  apiKey: string,
+  before: StatusResult,
+  count: number,
+  print: Print,
+) {
   const settled = (s: StatusResult) => s.counts.delivered + s.counts.failed;
   const target = settled(before) + count;
   const after = await pollUntil(
     `delivery of ${count} events`,
-    () => status(base),
+    () => status(base, apiKey),
     (s) => settled(s) >= target && s.counts.pending === 0,
     120_000,
   );
@@ -117,13 +130,14 @@ export async function runDemoSteps(stack: DemoStack, print: Print): Promise<Demo
     1,
     `Connect account "${account}" to Webex (OAuth redirect flow against the Webex simulator)`,
   );
-  const connected = await connect(base, print);
+  const apiKey = stack.security!.callerKey;
+  const connected = await connect(base, apiKey, print);
 
   heading(print, 2, 'Send one event of each type through the webhook endpoint');
   const events = loadDemoEvents(Date.now().toString(36));
   print(`  POST ${base}/webhooks/billsby/${account} (header "secret"), samples from samples/events/`);
   await sendEvents(base, connected.secret, events, print);
-  const delivered = await waitForDelivery(base, connected.status, events.length, print);
+  const delivered = await waitForDelivery(base, apiKey, connected.status, events.length, print);
 
   heading(print, 3, 'Messages in the "Billsby Data" room');
   const shown = printMessages(stack, delivered.room?.id ?? connected.status.room!.id, print);
@@ -161,6 +175,10 @@ export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
   print(`      ${list(`WorkflowId="${result.engagementWorkflowId}"`)}`);
   print(`    payloads are encrypted; the Web UI shows them decrypted through the codec endpoint`);
   print(`    ${stack.codecUrl}/decode (its own port on 127.0.0.1, not the gateway's)`);
-  print(`  Control page:      ${stack.publicUrl}/ui/accounts/${account}/webex`);
+  const link = mintUiLink(stack.security!, stack.publicUrl!, account);
+  print(`  Control page:      ${link.url}`);
+  print(
+    `    (a sign-in link: works once, until ${link.expiresAt}; later: npm run cli -- ui-link ${account})`,
+  );
   print(`  Gateway healthz:   ${stack.publicUrl}/healthz`);
 }

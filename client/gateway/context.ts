@@ -3,6 +3,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../../config/env';
 import type { TaskQueues } from '../../temporal/task-queues';
 import type { IntegrationService } from '../integration/service';
+import type { GatewaySecurity } from './security';
 
 /** What every gateway route may use. Built once at start-up. */
 export interface GatewayContext {
@@ -15,6 +16,8 @@ export interface GatewayContext {
   codec: PayloadCodec;
   taskQueues: TaskQueues;
   integrations: IntegrationService;
+  /** API keys, link and cookie sealing, rate limits (DESIGN.md §4.6). */
+  security: GatewaySecurity;
   /** Browser origins allowed to call the codec listener (the Temporal Web UI); not used by the gateway's routes. */
   webUiOrigins: string[];
 }

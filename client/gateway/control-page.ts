@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { StatusUnavailableError, type StatusResult } from '../integration/service';
-import type { GatewayContext } from './context';
-import { accountIdOr400 } from './replies';
+import type { StatusResult } from '../integration/service';
+import { controlPagePath } from './replies';
+
+/** The control page's HTML (server-rendered, no script); ui-routes.ts serves it to a session. */
 
 const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -20,26 +20,34 @@ const OUTCOME_TEXT: Record<string, string> = {
   uninstalled: 'The Webex integration was uninstalled. Nothing more will be posted.',
 };
 
-function render(
-  accountId: string,
-  status: StatusResult | null,
-  secret: string | null,
-  outcome?: string,
-  unavailable?: string,
-): string {
+export interface ControlPageView {
+  accountId: string;
+  status: StatusResult | null;
+  secret: string | null;
+  /** The CSRF token every form carries (bound to the session). */
+  csrfToken: string;
+  outcome?: string;
+  unavailable?: string;
+}
+
+export function renderControlPage(view: ControlPageView): string {
+  const { accountId, status, secret, outcome, unavailable } = view;
   const state = status?.status ?? 'not_integrated';
   const showUninstall = status !== null && state !== 'uninstalled';
   // A failed attempt is told once, in red, with its reason (below); no green notice for it.
   const message = outcome && outcome !== 'failed' ? OUTCOME_TEXT[outcome] : undefined;
   const failure =
-    state === 'failed' || outcome === 'failed'
+    state === 'failed'
       ? `The integration failed. ${status?.lastError ?? 'Please try again.'}`
-      : undefined;
+      : outcome === 'failed'
+        ? `The new authorization failed: ${status?.lastAttempt?.error ?? status?.lastError ?? 'please try again'}. ${state === 'connected' ? 'The earlier connection is kept.' : ''}`
+        : undefined;
   const connectedAs = state === 'uninstalled' ? undefined : status?.connectedAs?.displayName;
   const orDash = (value: string | undefined, id: string) =>
     value ? `<code id="${id}">${escapeHtml(value)}</code>` : `<span id="${id}">—</span>`;
   const counts = status?.counts;
-  const base = `/api/accounts/${encodeURIComponent(accountId)}/webex`;
+  const base = controlPagePath(accountId);
+  const csrf = `<input type="hidden" name="_csrf" value="${escapeHtml(view.csrfToken)}">`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Webex integration · ${escapeHtml(accountId)}</title>
 <style>
@@ -62,31 +70,18 @@ ${unavailable ? `<p class="notice error" id="unavailable">${escapeHtml(unavailab
  ${counts ? `<dt>Events</dt><dd id="counts">${counts.received} received · ${counts.delivered} delivered · ${counts.pending} pending · ${counts.failed} failed · ${counts.duplicates} duplicates · ${counts.dropped} dropped</dd>` : ''}
 </dl>
 <div class="actions">
- <form method="post" action="${base}/connect"><button id="integrate" type="submit">${state === 'connected' ? 'Reconnect' : '+ Integrate'}</button></form>
- ${showUninstall ? `<form method="post" action="${base}/uninstall"><button id="uninstall" type="submit">Uninstall</button></form>` : ''}
+ <form method="post" action="${base}/connect">${csrf}<button id="integrate" type="submit">${state === 'connected' ? 'Reconnect (may replace the Webex user)' : '+ Integrate'}</button></form>
+ ${showUninstall ? `<form method="post" action="${base}/uninstall">${csrf}<button id="uninstall" type="submit">Uninstall</button></form>` : ''}
 </div>
 </body></html>`;
 }
 
-/** `GET /ui/accounts/:accountId/webex`: the integration's control page, server-rendered. */
-export function registerControlPage(app: FastifyInstance, ctx: GatewayContext) {
-  app.get('/ui/accounts/:accountId/webex', async (request, reply) => {
-    const accountId = accountIdOr400(request, reply);
-    if (!accountId) return reply;
-    const outcome = (request.query as { outcome?: string }).outcome;
-    let status: StatusResult | null = null;
-    let unavailable: string | undefined;
-    try {
-      status = await ctx.integrations.status(accountId);
-    } catch (err) {
-      if (!(err instanceof StatusUnavailableError)) throw err;
-      unavailable = `Status is unavailable right now (${err.message}). Last known status: ${err.lastKnownStatus ?? 'unknown'}.`;
-    }
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        render(accountId, status, await ctx.integrations.secrets.current(accountId), outcome, unavailable),
-      );
-  });
+/** What a browser without a session for the account sees: nothing of the account. */
+export function renderNoSession(): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Webex integration</title></head><body>
+<h1>Sign-in needed</h1>
+<p>This page needs a fresh link. Ask your administrator for one, or run <code>npm run cli -- ui-link &lt;accountId&gt;</code>.
+Links work once and for 15 minutes.</p>
+</body></html>`;
 }

@@ -1,61 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InvalidStateError, NotConfiguredError, StatusUnavailableError } from '../integration/service';
+import { AlreadyConnectedError, NotConfiguredError, StatusUnavailableError } from '../integration/service';
 import { DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS } from '../integration/webhook-secrets';
 import type { GatewayContext } from './context';
-import { accountIdOr400, controlPagePath, wantsHtml } from './replies';
+import { mintUiLink, oauthStartLink } from './browser-sessions';
+import { accountIdOr400 } from './replies';
+import { authorizationRateLimits } from './security';
 
 const rotateBody = z.object({
   graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(DEFAULT_GRACE_SECONDS),
 });
 
-const callbackQuery = z.object({
-  state: z.string().max(200).optional(),
-  code: z.string().max(2000).optional(),
-  error: z.string().max(200).optional(),
-});
+/** `{"replace": true}` or nothing; any other field is refused rather than ignored. */
+const connectBody = z.strictObject({ replace: z.boolean().optional() });
 
-/** Connect, OAuth callback, status, webhook-secret rotation and uninstall (DESIGN.md §4.2). */
+/** Connect, status, ui-link, webhook-secret rotation and uninstall (DESIGN.md §4.2), behind API keys. */
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayContext) {
-  const connect = async (accountId: string) => {
-    try {
-      return { ok: true as const, result: await ctx.integrations.connect(accountId) };
-    } catch (err) {
-      if (err instanceof NotConfiguredError) return { ok: false as const, status: 503, error: err.message };
-      throw err;
-    }
-  };
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits);
 
-  app.post('/api/accounts/:accountId/webex/connect', async (request, reply) => {
+  app.post('/api/accounts/:accountId/webex/connect', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
-    const outcome = await connect(accountId);
+    const body = connectBody.safeParse(request.body ?? {});
+    if (!body.success) {
+      return reply.code(400).send({ error: 'body: only {"replace": true} is accepted' });
+    }
+    const outcome = await startAuthorization(ctx, accountId, body.data.replace === true);
     if (!outcome.ok) return reply.code(outcome.status).send({ error: outcome.error });
-    if (wantsHtml(request)) return reply.redirect(outcome.result.authorizeUrl, 303);
-    return outcome.result;
+    // It shows the webhook secret: no cache may keep it.
+    return reply.header('cache-control', 'no-store').send(outcome.result);
   });
 
-  // A browser GET of the same path goes straight to Webex (DESIGN.md §4.2).
-  app.get('/api/accounts/:accountId/webex/connect', async (request, reply) => {
+  app.post('/api/accounts/:accountId/webex/ui-link', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
-    const outcome = await connect(accountId);
-    if (!outcome.ok) return reply.code(outcome.status).send({ error: outcome.error });
-    return reply.redirect(outcome.result.authorizeUrl, 302);
-  });
-
-  app.get('/oauth/webex/callback', async (request, reply) => {
-    const query = callbackQuery.safeParse(request.query);
-    if (!query.success || (!query.data.code && !query.data.error)) {
-      return reply.code(400).send({ error: 'callback needs state and either code or error' });
-    }
-    try {
-      const result = await ctx.integrations.completeAuthorization(query.data);
-      return reply.redirect(controlPagePath(result.accountId, { outcome: result.outcome }), 302);
-    } catch (err) {
-      if (err instanceof InvalidStateError) return reply.code(400).send({ error: err.message });
-      throw err;
-    }
+    return reply
+      .header('cache-control', 'no-store')
+      .send(mintUiLink(ctx.security, ctx.config.PUBLIC_BASE_URL, accountId));
   });
 
   app.get('/api/accounts/:accountId/webex', async (request, reply) => {
@@ -90,8 +71,34 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayCont
     if (!accountId) return reply;
     const status = await ctx.integrations.uninstall(accountId);
     if (!status) return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
-    if (wantsHtml(request))
-      return reply.redirect(controlPagePath(accountId, { outcome: 'uninstalled' }), 303);
     return status;
   });
+}
+
+/**
+ * Opens an attempt (API connect and the control page's Integrate): the answer's `authorizeUrl`
+ * is the gateway's start link, which binds the attempt to the browser that opens it.
+ */
+export async function startAuthorization(ctx: GatewayContext, accountId: string, replace: boolean) {
+  try {
+    const result = await ctx.integrations.connect(accountId, { replace });
+    const { attempt, authorizeUrl, ...rest } = result;
+    return {
+      ok: true as const,
+      result: {
+        ...rest,
+        authorizeUrl: oauthStartLink(
+          ctx.security,
+          ctx.config.PUBLIC_BASE_URL,
+          accountId,
+          authorizeUrl,
+          attempt,
+        ),
+      },
+    };
+  } catch (err) {
+    if (err instanceof NotConfiguredError) return { ok: false as const, status: 503, error: err.message };
+    if (err instanceof AlreadyConnectedError) return { ok: false as const, status: 409, error: err.message };
+    throw err;
+  }
 }

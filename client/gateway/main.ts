@@ -6,6 +6,7 @@ async function main() {
   const config = loadConfig();
   const gateway = await startGateway(config);
   console.log(`[gateway] listening on ${gateway.url} (Temporal at ${gateway.temporalAddress})`);
+  console.log(`[gateway] /api/* needs Authorization: Bearer <key>; keys from ${gateway.apiKeySource}`);
   console.log(
     `[gateway] codec endpoint for the Temporal Web UI: ${gateway.codecUrl}/decode (bound to ${config.CODEC_HOST}, ` +
       (config.CODEC_AUTH_TOKEN ? 'bearer token required)' : 'loopback, no token)'),

@@ -1,12 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { accountIdSchema } from '../integration/account-id';
 
-/** A browser form post (control page) wants a redirect; scripts want JSON. */
-export function wantsHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  return accept.includes('text/html') && !accept.includes('application/json');
-}
-
 /** Validates the `:accountId` path parameter; answers 400 and returns undefined when it is bad. */
 export function accountIdOr400(request: FastifyRequest, reply: FastifyReply): string | undefined {
   const parsed = accountIdSchema.safeParse((request.params as { accountId?: string }).accountId);

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { GatewayContext } from './context';
-import { registerControlPage } from './control-page';
 import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
+import { registerOAuthRoutes } from './oauth-routes';
 import { registerRedeliverRoutes } from './redeliver-routes';
+import { registerSecurity } from './security';
+import { registerUiRoutes } from './ui-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -14,6 +16,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   // Fastify's logger would print URLs and bodies; routes log only what is safe themselves.
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
   await app.register(formbody);
+  await registerSecurity(app, ctx.security, new URL(ctx.config.WEBEX_API_BASE_URL).origin);
 
   // Bad input gets a clear 4xx; anything else a 500 that names no secret or personal data.
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -39,6 +42,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   registerWebhookRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerRedeliverRoutes(app, ctx);
-  registerControlPage(app, ctx);
+  registerOAuthRoutes(app, ctx);
+  registerUiRoutes(app, ctx);
   return app;
 }

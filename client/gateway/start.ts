@@ -7,6 +7,7 @@ import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../../temporal/task-queues';
 import type { AppConfig } from '../../config/env';
 import { buildGateway } from './server';
+import { gatewaySecurity } from './security';
 import { startCodecServer, type RunningCodecServer } from '../codec/server';
 import { IntegrationService, type IntegrationServiceConfig } from '../integration/service';
 import { WebhookSecretStore } from '../integration/webhook-secrets';
@@ -18,6 +19,8 @@ export interface RunningGateway {
   url: string;
   port: number;
   temporalAddress: string;
+  /** Where the `/api/*` keys come from: GATEWAY_API_KEYS, or the key file's path (never a key). */
+  apiKeySource: string;
   /** The codec listener (CODEC_HOST:CODEC_PORT), never the gateway's port. */
   codecUrl: string;
   close(): Promise<void>;
@@ -53,9 +56,11 @@ export async function startGateway(
     eventLog,
     opts.workflowOptions,
   );
+  const security = gatewaySecurity(config, keys);
   const app = await buildGateway({
     client,
     config,
+    security,
     codec: new AesGcmPayloadCodec(keys),
     taskQueues,
     integrations,
@@ -84,6 +89,7 @@ export async function startGateway(
     url: `http://127.0.0.1:${port}`,
     port,
     temporalAddress: address,
+    apiKeySource: security.apiKeySource,
     codecUrl: codecServer.url,
     async close() {
       await codecServer.close();

@@ -4,13 +4,14 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { buildAuthorizeUrl, createPkcePair } from '../../connectors/webex/oauth';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import type { IntegrationView, IntegrationWorkflowView } from '../../domain/integration/status';
 import type { AppendOutcome, DeliveryState, EventLog, EventRecord } from '../../eventlog/types';
 import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
 import {
+  ALREADY_CONNECTED,
   beginAuthorization,
   completeAuthorization,
   getStatus,
@@ -61,6 +62,8 @@ function isDeadlineExceeded(err: unknown): boolean {
   return false;
 }
 export class InvalidStateError extends Error {}
+/** Connect on a connected integration without `replace`: the gateway answers 409, nothing changed. */
+export class AlreadyConnectedError extends Error {}
 /** The event log could not store the event (its database is down): nothing was stored. */
 export class EventLogUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -75,7 +78,10 @@ export class StatusUnavailableError extends Error {
 }
 
 export interface ConnectResult {
+  /** Webex's authorize URL (the gateway hands the browser its own start link instead). */
   authorizeUrl: string;
+  /** The attempt's state nonce and expiry, to bind the attempt to the installing browser. */
+  attempt: { stateNonce: string; expiresAt: string };
   workflowId: string;
   webhookUrl: string;
   webhookSecret: string;
@@ -113,8 +119,11 @@ export class IntegrationService {
     return `${this.cfg.publicBaseUrl}/webhooks/billsby/${accountId}`;
   }
 
-  /** Starts (or reuses) the integration workflow and opens a fresh OAuth attempt. */
-  async connect(accountId: string): Promise<ConnectResult> {
+  /**
+   * Starts (or reuses) the integration workflow and opens a fresh OAuth attempt. A connected
+   * integration needs `replace` (AlreadyConnectedError otherwise, and nothing changes).
+   */
+  async connect(accountId: string, opts: { replace?: boolean } = {}): Promise<ConnectResult> {
     const clientId = this.cfg.webexClientId;
     if (!clientId)
       throw new NotConfiguredError('WEBEX_CLIENT_ID is not configured, so Webex cannot be connected');
@@ -137,11 +146,20 @@ export class IntegrationService {
       // The update needs a worker; without one, say so rather than hold the browser forever.
       await this.client.connection.withDeadline(Date.now() + (this.cfg.connectTimeoutMs ?? 20_000), () =>
         this.client.workflow.executeUpdateWithStart(beginAuthorization, {
-          args: [{ stateNonce: nonce, codeVerifier: pkce.verifier, expiresAt }],
+          args: [
+            { stateNonce: nonce, codeVerifier: pkce.verifier, expiresAt, replace: opts.replace === true },
+          ],
           startWorkflowOperation: start,
         }),
       );
     } catch (err) {
+      if (
+        err instanceof WorkflowUpdateFailedError &&
+        err.cause instanceof ApplicationFailure &&
+        err.cause.type === ALREADY_CONNECTED
+      ) {
+        throw new AlreadyConnectedError(err.cause.message);
+      }
       if (isDeadlineExceeded(err)) {
         throw new NotConfiguredError('no worker answered in time; is the worker running? Try again shortly');
       }
@@ -162,6 +180,7 @@ export class IntegrationService {
         state: composeState(accountId, nonce),
         codeChallenge: pkce.challenge,
       }),
+      attempt: { stateNonce: nonce, expiresAt },
       workflowId,
       webhookUrl: this.webhookUrl(accountId),
       webhookSecret,

@@ -39,6 +39,11 @@ export interface IntegrationWorkflowView {
   roomNote: string | null;
   /** True while an OAuth attempt is open (an authorize URL was handed out and not yet used). */
   authorizationPending: boolean;
+  /**
+   * The newest authorization attempt that failed (declined, Webex error, setup failure) while the
+   * integration kept its earlier connection; null when the newest attempt succeeded or none failed.
+   */
+  lastAttempt: { outcome: 'failed'; error: string; at: string } | null;
 }
 
 /** What the status API answers: the workflow's view plus exact counts from the event log. */

@@ -63,6 +63,19 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'used one-time tokens',
+    sql: `
+      -- Ids of single-use links already opened (control-page links, OAuth start links), kept
+      -- until they expire, so a link works once across every gateway of a deployment.
+      CREATE TABLE used_tokens (
+        token_id text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX used_tokens_by_expiry ON used_tokens (expires_at);
+    `,
+  },
+  {
     version: 4,
     name: 'customer tags and payload erasure',
     sql: `

@@ -29,6 +29,7 @@ import { freePort } from '../harness/free-port';
 import { http } from '../harness/http';
 import type { ProductProcess } from '../harness/processes';
 import { closeTestConnections, createTestClient } from '../harness/temporal';
+import { API_AUTH_HEADERS } from '../harness/webex-app';
 import {
   connectAccounts,
   deliveredCount,
@@ -159,7 +160,7 @@ describe('production topology on a real Temporal cluster (PostgreSQL)', () => {
       // The integrations kept their tokens (no new authorization) and their rooms.
       for (const { accountId, roomId } of accounts) {
         for (const url of gatewayUrls) {
-          const status = await http(`${url}/api/accounts/${accountId}/webex`);
+          const status = await http(`${url}/api/accounts/${accountId}/webex`, { headers: API_AUTH_HEADERS });
           expect(status.status).toBe(200);
           expect(status.body).toMatchObject({ status: 'connected', room: { id: roomId } });
         }

@@ -7,9 +7,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../harness/free-port';
-import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
-import { eventually, integrationStatus, roomTexts, startWebexApp, type WebexApp } from '../harness/webex-app';
+import {
+  eventually,
+  integrationStatus,
+  roomTexts,
+  startWebexApp,
+  TEST_API_KEY,
+  type WebexApp,
+} from '../harness/webex-app';
+import { ScriptBrowser } from '../../client/demo/script-browser';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -31,6 +38,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, stdin
     PUBLIC_BASE_URL: app.gatewayUrl,
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY,
     TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+    GATEWAY_API_KEYS: TEST_API_KEY,
     ...env,
   };
   // A secret in the test runner's own environment must not leak into the checks.
@@ -57,13 +65,17 @@ const newAccount = () => `acct-cli-${Date.now().toString(36)}-${counter++}`;
 async function connectViaCli(accountId: string) {
   const connect = await cli(['connect', accountId, ...gw()]);
   expect(connect).toMatchObject({ code: 0, stderr: '' });
-  const authorizeUrl = /^\s+(http\S+\/authorize\?\S+)$/m.exec(connect.stdout)?.[1];
+  const authorizeUrl = /^\s+(http\S+\/oauth\/webex\/start\?\S+)$/m.exec(connect.stdout)?.[1];
   expect(authorizeUrl).toBeDefined();
-  const authorize = await http(authorizeUrl!);
+  // The installing user's browser: the start link binds it, then Webex, then our callback.
+  const browser = new ScriptBrowser();
+  const start = await browser.request(authorizeUrl!);
+  expect(start.status).toBe(302);
+  const authorize = await browser.request(start.location!);
   expect(authorize.status).toBe(302);
-  const callback = await http(authorize.headers.get('location')!);
-  expect(callback.headers.get('location')).toBe(`/ui/accounts/${accountId}/webex?outcome=connected`);
-  return { connect, authorizeUrl: authorizeUrl! };
+  const callback = await browser.request(authorize.location!);
+  expect(callback.location).toBe(`${app.gatewayUrl}/ui/accounts/${accountId}/webex?outcome=connected`);
+  return { connect, authorizeUrl: authorizeUrl!, webexAuthorizeUrl: start.location! };
 }
 
 beforeAll(async () => {
@@ -78,9 +90,10 @@ afterAll(async () => {
 describe('CLI: connect, status, send-event, uninstall through the gateway', () => {
   it('walks one account through the whole life of an integration', async () => {
     const accountId = newAccount();
-    const { connect, authorizeUrl } = await connectViaCli(accountId);
-    expect(authorizeUrl.startsWith(`${app.sim.baseUrl}/authorize?`)).toBe(true);
-    expect(new URL(authorizeUrl).searchParams.get('state')).toMatch(new RegExp(`^${accountId}~`));
+    const { connect, authorizeUrl, webexAuthorizeUrl } = await connectViaCli(accountId);
+    expect(authorizeUrl.startsWith(`${app.gatewayUrl}/oauth/webex/start?`)).toBe(true);
+    expect(webexAuthorizeUrl.startsWith(`${app.sim.baseUrl}/authorize?`)).toBe(true);
+    expect(new URL(webexAuthorizeUrl).searchParams.get('state')).toMatch(new RegExp(`^${accountId}~`));
     expect(connect.stdout).toContain(`Webhook URL:    ${app.gatewayUrl}/webhooks/billsby/${accountId}`);
     expect(connect.stdout).toContain(`Webhook secret: ${await app.secretFor(accountId)}`);
     expect(connect.stdout).toContain('Settings > Webhooks');
@@ -194,6 +207,34 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     });
     expect(sent.code).toBe(1);
     expect(sent.stderr).toContain('gateway answered 401');
+  });
+
+  it('sends the API key from GATEWAY_API_KEYS; a wrong key is refused with a hint; ui-link prints a working link', async () => {
+    const accountId = newAccount();
+    await connectViaCli(accountId);
+    const refused = await cli(['status', accountId, ...gw()], {
+      GATEWAY_API_KEYS: 'wrong-key-0123456789abcdef0123',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('gateway answered 401: the API key was refused');
+    // A connected integration is not replaced by a plain connect.
+    const again = await cli(['connect', accountId, ...gw()]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`npm run cli -- connect ${accountId} --replace`);
+
+    const link = await cli(['ui-link', accountId, ...gw()]);
+    expect(link.code).toBe(0);
+    const url = /^\s+(http\S+\/open\?token=\S+)$/m.exec(link.stdout)?.[1];
+    expect(url?.startsWith(`${app.gatewayUrl}/ui/accounts/${accountId}/webex/open?`)).toBe(true);
+    const browser = new ScriptBrowser();
+    const opened = await browser.request(url!);
+    expect(opened).toMatchObject({
+      status: 302,
+      location: `${app.gatewayUrl}/ui/accounts/${accountId}/webex`,
+    });
+    const page = await browser.request(opened.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-status="connected"');
   });
 
   it('uses PUBLIC_BASE_URL when --gateway is not given, and says so when nothing answers', async () => {

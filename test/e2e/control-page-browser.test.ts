@@ -1,13 +1,14 @@
 /**
- * The control page in a real headless browser (issue 4): Debian's chromium driven by
+ * The control page in a real headless browser (issues 4 and 11): Debian's chromium driven by
  * playwright-core, against the real gateway + worker + Webex simulator. The browser follows
- * every redirect itself (form POST → 303 to Webex authorize → 302 to our callback → 302 back to
- * the page), so this checks what a person clicking through actually sees.
+ * every redirect itself (ui-link → session cookie → page; form POST with its CSRF token → 303 to
+ * the gateway's start link → 302 to Webex authorize → 302 to our callback → 302 back to the
+ * page), so this checks what a person clicking through actually sees, cookies and CSP included.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { closeTestConnections } from '../harness/temporal';
-import { integrationStatus, startWebexApp, type WebexApp } from '../harness/webex-app';
+import { api, integrationStatus, startWebexApp, type WebexApp } from '../harness/webex-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/control-page-connected.png';
@@ -54,15 +55,29 @@ afterAll(async () => {
   await closeTestConnections();
 });
 
+/** Signs the browser in to the account's control page with a fresh ui-link (API key). */
+async function openWithUiLink(accountId: string) {
+  const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
+  expect(link.status).toBe(200);
+  await page.goto((link.body as { url: string }).url);
+  expect(page.url()).toBe(pageUrl(accountId));
+}
+
 /** Clicks a form button and waits for the navigation (and its redirects) to land. */
 async function clickAndLand(selector: string, landing: RegExp) {
   await Promise.all([page.waitForURL(landing), page.click(selector)]);
 }
 
 describe('control page in headless chromium', () => {
-  it('Integrate → Webex → back as connected; then Uninstall', async () => {
+  it('ui-link → Integrate → Webex → back as connected; then Uninstall', async () => {
     const accountId = newAccount();
-    await page.goto(pageUrl(accountId));
+    // Without a session the page shows nothing of the account.
+    const anonymous = await page.goto(pageUrl(accountId));
+    expect(anonymous?.status()).toBe(401);
+    await expect(page.content()).resolves.not.toContain(accountId);
+    await expect(page.locator('#integrate').count()).resolves.toBe(0);
+
+    await openWithUiLink(accountId);
     await expect(page.locator('#status').getAttribute('data-status')).resolves.toBe('not_integrated');
     await expect(page.locator('#status').textContent()).resolves.toBe('Not integrated');
     await expect(page.locator('#uninstall').count()).resolves.toBe(0);
@@ -90,7 +105,7 @@ describe('control page in headless chromium', () => {
 
   it('a declined authorization lands back on the page with the reason, and Integrate works again', async () => {
     const accountId = newAccount();
-    await page.goto(pageUrl(accountId));
+    await openWithUiLink(accountId);
     app.sim.control.setAuthorizeDecision('decline');
     try {
       await clickAndLand('#integrate', /outcome=failed$/);

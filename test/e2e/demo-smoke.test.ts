@@ -111,7 +111,7 @@ describe('npm run demo -- --exit', () => {
       cors?: string | null;
       gatewayDecode?: number;
       healthz?: number;
-      page?: string;
+      pageStatus?: number;
     } = {};
     const run = await runDemo([...flags, '--hold-ms', String(HOLD_MS)], async () => {
       uiSeen.status = (await fetch(`http://127.0.0.1:${ports.ui}/`)).status;
@@ -134,7 +134,8 @@ describe('npm run demo -- --exit', () => {
         })
       ).status;
       uiSeen.healthz = (await fetch(`http://127.0.0.1:${ports.gateway}/healthz`)).status;
-      uiSeen.page = await (await fetch(`http://127.0.0.1:${ports.gateway}/ui/accounts/demo/webex`)).text();
+      // Without a ui-link session the control page shows nothing (401).
+      uiSeen.pageStatus = (await fetch(`http://127.0.0.1:${ports.gateway}/ui/accounts/demo/webex`)).status;
     });
     if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr);
     expect(run.code).toBe(0);
@@ -146,10 +147,12 @@ describe('npm run demo -- --exit', () => {
     expect(uiSeen.cors).toBe(`http://localhost:${ports.ui}`);
     expect(uiSeen.gatewayDecode).toBe(404);
     expect(uiSeen.healthz).toBe(200);
-    expect(uiSeen.page).toContain('Connected');
+    expect(uiSeen.pageStatus).toBe(401);
 
     // Connected through the real OAuth redirect flow.
-    expect(run.stdout).toContain(`/ui/accounts/demo/webex?outcome=connected → 200 (control page)`);
+    expect(run.stdout).toMatch(
+      /GET {2}\S+\/oauth\/webex\/callback → 302 → \S+\/ui\/accounts\/demo\/webex\?outcome=connected/,
+    );
 
     // The five messages, each exactly the golden text, delimited, in the order sent.
     SAMPLE_EVENT_NAMES.forEach((name, i) => {
@@ -177,7 +180,11 @@ describe('npm run demo -- --exit', () => {
     expect(run.stdout).toContain(
       encodeURIComponent('BillsbyEventIds="3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-'),
     );
-    expect(run.stdout).toContain(`http://localhost:${ports.gateway}/ui/accounts/demo/webex`);
+    // The control page as a single-use sign-in link, which opens the connected page.
+    const link = new RegExp(
+      `(http://localhost:${ports.gateway}/ui/accounts/demo/webex/open\\?token=\\S+)`,
+    ).exec(run.stdout);
+    expect(link).not.toBeNull();
     expect(run.stdout).toContain(`http://localhost:${ports.gateway}/healthz`);
     expect(run.stdout).toContain('Stopped.');
   }, 300_000);

@@ -5,6 +5,8 @@
  * check that every event arrived once, in order. No jest globals outside expectDeliveredOnceInOrder:
  * bench/chaos.ts uses the rest.
  */
+import { connectThroughBrowser } from '../../client/demo/script-browser';
+import { API_AUTH_HEADERS, TEST_API_KEY } from './webex-app';
 import type { WebexSimulator } from '../../simulators/webex';
 import { http } from './http';
 import { startProductProcess, waitUntil, type ProductProcess } from './processes';
@@ -30,6 +32,7 @@ export function productEnv(opts: {
     WEBEX_CLIENT_ID: 'sim-client-id',
     WEBEX_CLIENT_SECRET: 'sim-client-secret',
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
+    GATEWAY_API_KEYS: TEST_API_KEY,
     PIPELINE_DATA_DIR: opts.dataDir,
     // Each gateway process starts its codec listener too; several run at once here.
     CODEC_PORT: '0',
@@ -71,15 +74,11 @@ export async function connectAccounts(
   for (const accountId of accountIds) {
     sim.control.addUser({ displayName: accountId, email: `${accountId}@example.com` });
     sim.control.setAuthorizingUser(`${accountId}@example.com`);
-    const connect = await http(`${gatewayUrl}/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
-    if (connect.status !== 200)
-      throw new Error(`connect ${accountId}: ${connect.status} ${JSON.stringify(connect.body)}`);
-    const { authorizeUrl, webhookSecret } = connect.body as { authorizeUrl: string; webhookSecret: string };
-    const authorize = await http(authorizeUrl);
-    const callback = await http(authorize.headers.get('location')!);
-    const outcome = callback.headers.get('location') ?? '';
+    const flow = await connectThroughBrowser({ gatewayUrl, apiKey: TEST_API_KEY, accountId });
+    const outcome = flow.landing ?? '';
     if (!outcome.includes('outcome=connected')) throw new Error(`connect ${accountId}: ${outcome}`);
-    const status = await http(`${gatewayUrl}/api/accounts/${accountId}/webex`);
+    const { webhookSecret } = flow.connect.body as { webhookSecret: string };
+    const status = await http(`${gatewayUrl}/api/accounts/${accountId}/webex`, { headers: API_AUTH_HEADERS });
     connected.push({
       accountId,
       secret: webhookSecret,

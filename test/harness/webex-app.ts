@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { createWebexActivities } from '../../activities/webex';
 import type { WebexActivityDeps } from '../../activities/webex/deps';
 import { buildGateway } from '../../client/gateway/server';
+import { gatewaySecurity, type RateLimits } from '../../client/gateway/security';
+import { connectThroughBrowser, ScriptBrowser } from '../../client/demo/script-browser';
 import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig, type AppConfig } from '../../config/env';
 import { startWebexSimulator } from '../../simulators/webex';
@@ -37,6 +39,8 @@ export interface WebexAppOptions {
   maxUndelivered?: number;
   /** A test's own Temporal server; default: the run's shared dev server. */
   temporalAddress?: string;
+  /** Tighter limits for the rate-limit test; default: the product's. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 /** The gateway's bearer key in tests (GATEWAY_API_KEYS); every `/api/*` call sends it. */
@@ -108,9 +112,11 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     workflowOptions,
     { connectTimeoutMs: opts.connectTimeoutMs, waker: { retryMs: 200, maxRetryMs: 2_000 } },
   );
+  const security = gatewaySecurity(config, testKeys(), { rateLimits: opts.rateLimits });
   const app: FastifyInstance = await buildGateway({
     client,
     config,
+    security,
     codec: testCodec(),
     taskQueues,
     integrations,
@@ -150,22 +156,34 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
 export type WebexApp = Awaited<ReturnType<typeof startWebexApp>>;
 
 /**
- * The whole connect flow as a browser does it: Integrate → Webex authorize (the simulator
- * approves or declines) → our callback → the control page. Returns where the browser ended.
+ * The whole connect flow as the installing user's browser does it: connect (API key) → the
+ * gateway's start link → Webex authorize (the simulator approves or declines) → our callback.
+ * Returns every hop and the browser (its cookies bind it to the attempt).
  */
-export async function connectLikeABrowser(app: WebexApp, accountId: string) {
-  const connect = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
-  if (connect.status !== 200) throw new Error(`connect answered ${connect.status}: ${connect.text}`);
-  const { authorizeUrl } = connect.body as { authorizeUrl: string };
-  const authorize = await http(authorizeUrl);
-  const callbackUrl = authorize.headers.get('location');
-  if (authorize.status !== 302 || !callbackUrl) throw new Error(`authorize answered ${authorize.status}`);
-  const callback = await http(callbackUrl);
-  return { connect, authorizeUrl, callbackUrl, callback, landing: callback.headers.get('location') };
+export async function connectLikeABrowser(
+  app: WebexApp,
+  accountId: string,
+  opts: { replace?: boolean; browser?: ScriptBrowser } = {},
+) {
+  const browser = opts.browser ?? new ScriptBrowser();
+  const flow = await connectThroughBrowser({
+    gatewayUrl: app.gatewayUrl,
+    apiKey: TEST_API_KEY,
+    accountId,
+    replace: opts.replace,
+    browser,
+  });
+  return { ...flow, browser };
 }
 
+/** `GET /api/accounts/:accountId/webex` with the API key. */
 export async function integrationStatus(app: WebexApp, accountId: string) {
-  return http(`${app.gatewayUrl}/api/accounts/${accountId}/webex`);
+  return http(`${app.gatewayUrl}/api/accounts/${accountId}/webex`, { headers: API_AUTH_HEADERS });
+}
+
+/** Any `/api/*` call with the API key (`init.headers` may add to or override it). */
+export async function api(app: WebexApp, path: string, init: Parameters<typeof http>[1] = {}) {
+  return http(`${app.gatewayUrl}${path}`, { ...init, headers: { ...API_AUTH_HEADERS, ...init.headers } });
 }
 
 /** Polls until the predicate holds (workflows move on their own time); fails with the last value. */

@@ -7,6 +7,7 @@ import { freePort } from '../harness/free-port';
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
 import {
+  api,
   connectAsOwnUser,
   eventually,
   integrationStatus,
@@ -23,7 +24,7 @@ type Counts = Record<'received' | 'delivered' | 'duplicates' | 'pending' | 'fail
 const countsOf = async (app: WebexApp, accountId: string) =>
   ((await integrationStatus(app, accountId)).body as { counts: Counts }).counts;
 const eventOf = (app: WebexApp, accountId: string, eventId: string) =>
-  http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events/${encodeURIComponent(eventId)}`);
+  api(app, `/api/accounts/${accountId}/webex/events/${encodeURIComponent(eventId)}`);
 const heads = (app: WebexApp, roomId: string) => roomTexts(app, roomId).map((t) => t.split('\n')[1]);
 const expectedHeads = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `CustomerUniqueId: ${prefix}-customer-${i + 1}`);
@@ -124,15 +125,15 @@ describe('the event log behind the webhook', () => {
       /^Webex rejected part 1\/1 of event look-2: /,
     );
 
-    const list = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events?state=failed&limit=5`);
+    const list = await api(app, `/api/accounts/${accountId}/webex/events?state=failed&limit=5`);
     expect((list.body as { events: { eventId: string }[] }).events.map((e) => e.eventId)).toEqual(['look-2']);
-    const all = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events?limit=1`);
+    const all = await api(app, `/api/accounts/${accountId}/webex/events?limit=1`);
     expect((all.body as { events: { eventId: string }[] }).events.map((e) => e.eventId)).toEqual(['look-2']);
     expect((await eventOf(app, accountId, 'never-sent')).status).toBe(404);
-    const bad = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events?state=lost`);
+    const bad = await api(app, `/api/accounts/${accountId}/webex/events?state=lost`);
     expect(bad.status).toBe(400);
     expect((bad.body as { error: string }).error).toContain('state');
-    expect((await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events?limit=0`)).status).toBe(400);
+    expect((await api(app, `/api/accounts/${accountId}/webex/events?limit=0`)).status).toBe(400);
   });
 
   it('at the cap of undelivered events the webhook answers 429 with Retry-After and stores nothing', async () => {

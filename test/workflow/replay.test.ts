@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
-import { http } from '../harness/http';
 import { closeTestConnections, testDataConverter, testWorkflowBundle } from '../harness/temporal';
 import {
+  api,
   connectAsOwnUser,
   deliveryWorkflowOf,
   eventually,
@@ -34,7 +34,7 @@ it('histories of a whole integration life replay without non-determinism', async
     () => integrationStatus(app, accountId).then((r) => r.body as { counts: { delivered: number } }),
     (s) => s.counts.delivered === 3,
   );
-  await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
+  await api(app, `/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
 
   for (const workflowId of [integrationWorkflowId(accountId), await deliveryWorkflowOf(app, 'rp-1')]) {
     const history = await app.client.workflow.getHandle(workflowId).fetchHistory();

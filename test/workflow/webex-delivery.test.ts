@@ -2,6 +2,7 @@ import { GOLDEN_MESSAGES, SAMPLE_EVENT_NAMES, loadSampleEvent } from '../fixture
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
 import {
+  api,
   connectAsOwnUser,
   deliveryWorkflowOf,
   eventually,
@@ -248,7 +249,7 @@ describe('Billsby events → Webex messages', () => {
     ]);
     expect(roomTexts(app, roomId)).toEqual([expect.stringContaining('bad-customer-2')]);
     // Looked up by id: failed, with Webex's reason; and its batch delivery is one search away.
-    const lookup = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/events/bad-1`);
+    const lookup = await api(app, `/api/accounts/${accountId}/webex/events/bad-1`);
     expect(lookup.body).toMatchObject({
       eventId: 'bad-1',
       state: 'failed',
@@ -289,7 +290,7 @@ describe('Billsby events → Webex messages', () => {
       () => statusOf(accountId),
       (s) => s.counts.received === 4,
     );
-    const res = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
+    const res = await api(app, `/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
     expect(res.body).toMatchObject({
       status: 'uninstalled',
       counts: { dropped: 4, delivered: 0, pending: 0 },

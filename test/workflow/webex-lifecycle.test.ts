@@ -1,6 +1,7 @@
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
 import {
+  api,
   connectLikeABrowser,
   eventually,
   integrationStatus,
@@ -28,8 +29,9 @@ describe('Webex integration lifecycle', () => {
     const before = billsbyRooms().length;
     const flow = await connectLikeABrowser(app, accountId);
     expect(flow.callback.status).toBe(302);
-    expect(flow.landing).toBe(`/ui/accounts/${accountId}/webex?outcome=connected`);
-    const url = new URL(flow.authorizeUrl);
+    expect(flow.landing).toBe(`${app.gatewayUrl}/ui/accounts/${accountId}/webex?outcome=connected`);
+    expect(flow.startUrl.startsWith(`${app.gatewayUrl}/oauth/webex/start?`)).toBe(true);
+    const url = new URL(flow.webexAuthorizeUrl);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('state')).toMatch(new RegExp(`^${accountId}~[A-Za-z0-9_-]{43}$`));
 
@@ -54,7 +56,8 @@ describe('Webex integration lifecycle', () => {
   it('a reused or forged state is refused with 400 and changes nothing', async () => {
     const accountId = newAccount();
     const flow = await connectLikeABrowser(app, accountId);
-    const reused = await http(flow.callbackUrl);
+    // Even the browser that completed it cannot use the state twice.
+    const reused = await flow.browser.request(flow.callbackUrl);
     expect(reused.status).toBe(400);
     const forged = await http(
       `${app.gatewayUrl}/oauth/webex/callback?code=abc&state=${accountId}~${'A'.repeat(43)}`,
@@ -73,7 +76,7 @@ describe('Webex integration lifecycle', () => {
     app.sim.control.setAuthorizeDecision('decline');
     try {
       const declined = await connectLikeABrowser(app, accountId);
-      expect(declined.landing).toBe(`/ui/accounts/${accountId}/webex?outcome=failed`);
+      expect(declined.landing).toBe(`${app.gatewayUrl}/ui/accounts/${accountId}/webex?outcome=failed`);
       expect((await integrationStatus(app, accountId)).body).toMatchObject({
         status: 'failed',
         lastError: expect.stringContaining('declined'),
@@ -82,7 +85,7 @@ describe('Webex integration lifecycle', () => {
       app.sim.control.setAuthorizeDecision('approve');
     }
     const retry = await connectLikeABrowser(app, accountId);
-    expect(retry.landing).toBe(`/ui/accounts/${accountId}/webex?outcome=connected`);
+    expect(retry.landing).toBe(`${app.gatewayUrl}/ui/accounts/${accountId}/webex?outcome=connected`);
     expect((await integrationStatus(app, accountId)).body).toMatchObject({
       status: 'connected',
       lastError: null,
@@ -92,14 +95,12 @@ describe('Webex integration lifecycle', () => {
   it('404 for an account that never integrated, 400 for a bad account id', async () => {
     expect((await integrationStatus(app, 'never-integrated-xyz')).status).toBe(404);
     expect(
-      (await http(`${app.gatewayUrl}/api/accounts/never-integrated-xyz/webex/uninstall`, { method: 'POST' }))
-        .status,
+      (await api(app, `/api/accounts/never-integrated-xyz/webex/uninstall`, { method: 'POST' })).status,
     ).toBe(404);
     expect((await integrationStatus(app, 'bad%20id')).status).toBe(400);
-    expect(
-      (await http(`${app.gatewayUrl}/api/accounts/${'x'.repeat(65)}/webex/connect`, { method: 'POST' }))
-        .status,
-    ).toBe(400);
+    expect((await api(app, `/api/accounts/${'x'.repeat(65)}/webex/connect`, { method: 'POST' })).status).toBe(
+      400,
+    );
   });
 
   it('a "Billsby Data" space someone else created is never used; of its own, the oldest, with a note when several', async () => {
@@ -120,7 +121,7 @@ describe('Webex integration lifecycle', () => {
 
     // The owner makes a second space of that title: the integration keeps its room and says so.
     const own = app.sim.control.seedRoom('Billsby Data', { creator: owner, members: [owner] });
-    await connectLikeABrowser(app, accountId);
+    await connectLikeABrowser(app, accountId, { replace: true });
     const again = (await integrationStatus(app, accountId)).body as {
       room: { id: string };
       roomNote: string;
@@ -135,7 +136,7 @@ describe('Webex integration lifecycle', () => {
     await connectLikeABrowser(app, accountId);
     const first = (await integrationStatus(app, accountId)).body as { room: { id: string } };
 
-    const uninstalled = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, {
+    const uninstalled = await api(app, `/api/accounts/${accountId}/webex/uninstall`, {
       method: 'POST',
     });
     expect(uninstalled.status).toBe(200);
@@ -149,7 +150,7 @@ describe('Webex integration lifecycle', () => {
     expect(second.room.id).toBe(first.room.id);
     expect(billsbyRooms().length).toBe(roomsBefore);
 
-    await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
+    await api(app, `/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
     app.sim.control.deleteRoom(first.room.id);
     await connectLikeABrowser(app, accountId);
     const third = (await integrationStatus(app, accountId)).body as { status: string; room: { id: string } };
@@ -203,8 +204,8 @@ describe('without a worker', () => {
       const accountId = newAccount();
       await connectLikeABrowser(lonely, accountId);
       await lonely.stopWorker();
-      const res = await http(`${lonely.gatewayUrl}/api/accounts/${accountId}/webex/connect`, {
-        method: 'POST',
+      const res = await api(lonely, `/api/accounts/${accountId}/webex/connect`, {
+        json: { replace: true },
       });
       expect(res.status).toBe(503);
       expect((res.body as { error: string }).error).toContain('no worker answered');

@@ -1,6 +1,6 @@
-import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
 import {
+  api,
   connectAsOwnUser,
   eventually,
   integrationStatus,
@@ -11,6 +11,7 @@ import {
   type WebexApp,
 } from '../harness/webex-app';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
+import { ScriptBrowser } from '../../client/demo/script-browser';
 
 jest.setTimeout(240_000);
 
@@ -171,10 +172,12 @@ describe('continue-as-new', () => {
     const firstRun = (await handle.describe()).runId;
 
     // A reconnect is opened but not finished; Webex is down so events pile up in the queue.
-    const reconnect = await http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/connect`, {
-      method: 'POST',
-    });
+    const reconnect = await api(app, `/api/accounts/${accountId}/webex/connect`, { json: { replace: true } });
     const { authorizeUrl } = reconnect.body as { authorizeUrl: string };
+    // The installing browser opens the start link now; it is bound to the attempt.
+    const browser = new ScriptBrowser();
+    const start = await browser.request(authorizeUrl);
+    expect(start.status).toBe(302);
     const outage = app.sim.control.failNext(1_000_000, 503, {
       method: 'POST',
       pathPrefix: '/messages',
@@ -207,9 +210,9 @@ describe('continue-as-new', () => {
     expect(postedHeads(app, roomId)).toEqual(expectedTexts('can', 40));
 
     // The authorization opened two runs ago still completes, exactly once.
-    const authorize = await http(authorizeUrl);
-    const callback = await http(authorize.headers.get('location')!);
-    expect(callback.headers.get('location')).toContain('outcome=connected');
-    expect((await http(authorize.headers.get('location')!)).status).toBe(400);
+    const authorize = await browser.request(start.location!);
+    const callback = await browser.request(authorize.location!);
+    expect(callback.location).toContain('outcome=connected');
+    expect((await browser.request(authorize.location!)).status).toBe(400);
   });
 });

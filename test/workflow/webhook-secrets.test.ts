@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { WebhookSecretStore } from '../../client/integration/webhook-secrets';
 import { parseEncryptionKeys } from '../../temporal/codec';
-import { http } from '../harness/http';
 import { closeTestConnections, testKeys } from '../harness/temporal';
 import {
+  api,
   connectAsOwnUser,
   connectLikeABrowser,
   numberedEvent,
@@ -24,7 +24,7 @@ afterAll(async () => {
 let counter = 0;
 const newAccount = () => `acct-sec-${Date.now().toString(36)}-${counter++}`;
 const rotate = (accountId: string, json: unknown = {}) =>
-  http(`${app.gatewayUrl}/api/accounts/${accountId}/webex/webhook-secret/rotate`, { method: 'POST', json });
+  api(app, `/api/accounts/${accountId}/webex/webhook-secret/rotate`, { method: 'POST', json });
 const send = async (accountId: string, n: number, secret: string) =>
   (await sendEvent(app, accountId, numberedEvent(`${accountId}-s`, n), secret)).status;
 
@@ -72,9 +72,9 @@ describe('per-account webhook secrets', () => {
     await connectAsOwnUser(app, a);
     const before = await app.secretFor(a);
     // A reconnect of a live integration keeps the secret Billsby already has.
-    const reconnect = await connectLikeABrowser(app, a);
+    const reconnect = await connectLikeABrowser(app, a, { replace: true });
     expect((reconnect.connect.body as { webhookSecret: string }).webhookSecret).toBe(before);
-    await http(`${app.gatewayUrl}/api/accounts/${a}/webex/uninstall`, { method: 'POST' });
+    await api(app, `/api/accounts/${a}/webex/uninstall`, { method: 'POST' });
     const again = await connectLikeABrowser(app, a);
     const after = (again.connect.body as { webhookSecret: string }).webhookSecret;
     expect(after).not.toBe(before);

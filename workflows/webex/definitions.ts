@@ -21,7 +21,12 @@ export interface BeginAuthorization {
   codeVerifier: string;
   /** ISO time after which the state is refused. */
   expiresAt: string;
+  /** Required to start an attempt on a connected integration (it may replace the Webex user). */
+  replace?: boolean;
 }
+
+/** The ApplicationFailure type beginAuthorization's validator rejects a connected integration with. */
+export const ALREADY_CONNECTED = 'AlreadyConnected';
 export const beginAuthorization = defineUpdate<IntegrationWorkflowView, [BeginAuthorization]>(
   'beginAuthorization',
 );

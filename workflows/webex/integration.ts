@@ -1,6 +1,8 @@
 import {
+  ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   allHandlersFinished,
   upsertSearchAttributes,
@@ -10,6 +12,7 @@ import type { IntegrationWorkflowView } from '../../domain/integration/status';
 import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
 import { workflowNow } from '../clock';
 import {
+  ALREADY_CONNECTED,
   beginAuthorization,
   completeAuthorization,
   eventsAvailable,
@@ -60,6 +63,9 @@ export interface IntegrationResult {
   view: IntegrationWorkflowView;
   state: IntegrationState;
 }
+
+/** Patch id: a failed attempt on a connected integration no longer sets status `failed`. */
+const KEEP_CONNECTION_ON_FAILED_ATTEMPT = 'keep-connection-on-failed-attempt';
 
 interface AuthJob extends CompleteAuthorization {
   codeVerifier: string;
@@ -131,11 +137,31 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
 
   setHandler(getStatus, () => viewOf(accountId, s));
 
-  setHandler(beginAuthorization, (request) => {
-    s.pendingAuth = { ...request };
-    if (s.status === 'failed') run.setStatus('awaiting_authorization');
-    return viewOf(accountId, s);
-  });
+  setHandler(
+    beginAuthorization,
+    (request) => {
+      s.pendingAuth = {
+        stateNonce: request.stateNonce,
+        codeVerifier: request.codeVerifier,
+        expiresAt: request.expiresAt,
+      };
+      if (s.status === 'failed') run.setStatus('awaiting_authorization');
+      return viewOf(accountId, s);
+    },
+    {
+      // Rejected before history: a connect without `replace` leaves a connected integration as it is.
+      validator: (request) => {
+        if (s.status === 'connected' && !request.replace) {
+          throw ApplicationFailure.create({
+            type: ALREADY_CONNECTED,
+            message:
+              'the integration is connected; connect again with {"replace": true} to replace its Webex user',
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
 
   setHandler(
     completeAuthorization,
@@ -164,15 +190,28 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     return viewOf(accountId, s);
   });
 
+  /**
+   * A new attempt failed. An integration that already works keeps its tokens, room and status (a
+   * declined or forged attempt must not take it down); the failure is reported on the attempt.
+   */
+  function failAttempt(job: AuthJob, message: string) {
+    job.outcome = 'failed';
+    const hadConnection = s.status === 'connected' || s.status === 'reauthorization_required';
+    if (patched(KEEP_CONNECTION_ON_FAILED_ATTEMPT) && hadConnection) {
+      s.lastAttempt = { outcome: 'failed', error: message, at: new Date(workflowNow()).toISOString() };
+      return;
+    }
+    run.setStatus('failed', message);
+  }
+
   async function connect(job: AuthJob) {
     if (job.error || !job.code) {
-      run.setStatus(
-        'failed',
+      failAttempt(
+        job,
         job.error === 'access_denied'
           ? 'The Webex authorization was declined. Click Integrate to try again.'
           : `Webex returned an error instead of an authorization code (${job.error ?? 'no code'}).`,
       );
-      job.outcome = 'failed';
       return;
     }
     try {
@@ -190,14 +229,14 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       if (s.room?.id !== room.id) s.lastMessageId = null;
       Object.assign(s, { tokens, connectedAs: me, room: { id: room.id, title: room.title } });
       s.roomNote = roomNote(room.candidates);
+      s.lastAttempt = null;
       run.retryAt = null;
       run.refreshedFor401 = false;
       mayHaveEvents = true; // events may have waited while we were not connected
       run.setStatus('connected', null);
       job.outcome = 'connected';
     } catch (err) {
-      run.setStatus('failed', `Connecting to Webex failed: ${failureMessage(err)}`);
-      job.outcome = 'failed';
+      failAttempt(job, `Connecting to Webex failed: ${failureMessage(err)}`);
     }
   }
 

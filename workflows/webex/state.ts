@@ -16,6 +16,8 @@ export interface IntegrationState {
   lastError: string | null;
   /** Set when several spaces could be the room (see roomNote). Absent in runs started before it existed. */
   roomNote?: string | null;
+  /** A failed attempt that left the earlier connection in place. Absent in older runs. */
+  lastAttempt?: { outcome: 'failed'; error: string; at: string } | null;
 }
 
 export interface WebexTokens {
@@ -42,6 +44,7 @@ export function initialState(previous?: Partial<IntegrationState>): IntegrationS
     lastMessageId: null,
     lastError: null,
     roomNote: null,
+    lastAttempt: null,
   };
 }
 
@@ -54,6 +57,7 @@ export function viewOf(accountId: string, s: IntegrationState): IntegrationWorkf
     lastError: s.lastError,
     roomNote: s.roomNote ?? null,
     authorizationPending: s.pendingAuth !== null,
+    lastAttempt: s.lastAttempt ?? null,
   };
 }
 

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InvalidStateError } from '../integration/service';
+import { parseState } from '../integration/oauth-state';
+import { bindAttemptToBrowser, clearBinding, isBoundBrowser } from './browser-sessions';
+import type { GatewayContext } from './context';
+import { controlPagePath } from './replies';
+import { authorizationRateLimits } from './security';
+
+const callbackQuery = z.object({
+  state: z.string().max(200).optional(),
+  code: z.string().max(2000).optional(),
+  error: z.string().max(200).optional(),
+});
+
+/**
+ * The OAuth routes (DESIGN.md §4.2, §4.6): `state` plus the installing browser's cookie
+ * authenticate them. A callback from any other browser is refused before the workflow hears of it.
+ */
+export function registerOAuthRoutes(app: FastifyInstance, ctx: GatewayContext) {
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits);
+
+  app.get('/oauth/webex/start', { onRequest: limits }, async (request, reply) => {
+    const token = (request.query as { token?: unknown }).token;
+    const webexUrl = await bindAttemptToBrowser(
+      ctx.security,
+      ctx.integrations.eventLog,
+      request,
+      reply,
+      typeof token === 'string' ? token : undefined,
+    );
+    if (!webexUrl) {
+      return reply.code(400).send({
+        error:
+          'this authorization link is unknown, expired or was opened in another browser; click Integrate again',
+      });
+    }
+    return reply.header('cache-control', 'no-store').redirect(webexUrl, 302);
+  });
+
+  app.get('/oauth/webex/callback', { onRequest: limits }, async (request, reply) => {
+    const query = callbackQuery.safeParse(request.query);
+    if (!query.success || (!query.data.code && !query.data.error)) {
+      return reply.code(400).send({ error: 'callback needs state and either code or error' });
+    }
+    const state = parseState(query.data.state);
+    if (!state) return reply.code(400).send({ error: 'state is missing or malformed' });
+    if (!isBoundBrowser(ctx.security, request, state.accountId, state.nonce)) {
+      return reply.code(400).send({
+        error: 'this browser did not open the authorization link; start again with Integrate in this browser',
+      });
+    }
+    try {
+      const result = await ctx.integrations.completeAuthorization(query.data);
+      clearBinding(reply, state.accountId);
+      return reply.redirect(controlPagePath(result.accountId, { outcome: result.outcome }), 302);
+    } catch (err) {
+      if (err instanceof InvalidStateError) return reply.code(400).send({ error: err.message });
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StatusUnavailableError, type StatusResult } from '../integration/service';
+import { openUiLink, sessionFor } from './browser-sessions';
+import type { GatewayContext } from './context';
+import { renderControlPage, renderNoSession } from './control-page';
+import { startAuthorization } from './integration-routes';
+import { accountIdOr400, controlPagePath } from './replies';
+import { authorizationRateLimits, sameOriginOnly } from './security';
+
+const html = (reply: FastifyReply, code: number, body: string) =>
+  reply
+    .code(code)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(body);
+
+/**
+ * The control page (DESIGN.md §4.2): reached only through a ui-link, which starts a session for
+ * one account; its forms carry a CSRF token bound to that session and must come from this origin.
+ */
+export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits);
+
+  /** preHandler: the session of the account in the path, else 401 and nothing of the account. */
+  const requireSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    request.uiSession = sessionFor(ctx.security, request, accountId);
+    if (!request.uiSession) return html(reply, 401, renderNoSession());
+  };
+  const formGuards = [requireSession, sameOriginOnly(ctx.config.PUBLIC_BASE_URL), app.csrfProtection];
+
+  app.get('/ui/accounts/:accountId/webex/open', { onRequest: limits }, async (request, reply) => {
+    const accountId = accountIdOr400(request, reply);
+    if (!accountId) return reply;
+    const token = (request.query as { token?: unknown }).token;
+    const opened = await openUiLink(
+      ctx.security,
+      ctx.integrations.eventLog,
+      accountId,
+      typeof token === 'string' ? token : undefined,
+      reply,
+    );
+    if (!opened) return html(reply, 401, renderNoSession());
+    return reply.header('cache-control', 'no-store').redirect(controlPagePath(accountId), 302);
+  });
+
+  app.get('/ui/accounts/:accountId/webex', { preHandler: requireSession }, async (request, reply) => {
+    const accountId = request.uiSession!.accountId;
+    let status: StatusResult | null = null;
+    let unavailable: string | undefined;
+    try {
+      status = await ctx.integrations.status(accountId);
+    } catch (err) {
+      if (!(err instanceof StatusUnavailableError)) throw err;
+      unavailable = `Status is unavailable right now (${err.message}). Last known status: ${err.lastKnownStatus ?? 'unknown'}.`;
+    }
+    const page = renderControlPage({
+      accountId,
+      status,
+      secret: await ctx.integrations.secrets.current(accountId),
+      csrfToken: reply.generateCsrf({ userInfo: request.uiSession!.sid }),
+      outcome: (request.query as { outcome?: string }).outcome,
+      unavailable,
+    });
+    return html(reply, 200, page);
+  });
+
+  // Integrate / Reconnect: the click is the explicit consent to replace a connected Webex user.
+  app.post(
+    '/ui/accounts/:accountId/webex/connect',
+    { onRequest: limits, preHandler: formGuards },
+    async (request, reply) => {
+      const accountId = request.uiSession!.accountId;
+      const outcome = await startAuthorization(ctx, accountId, true);
+      if (!outcome.ok) return reply.code(outcome.status).send({ error: outcome.error });
+      return reply.redirect(outcome.result.authorizeUrl, 303);
+    },
+  );
+
+  app.post('/ui/accounts/:accountId/webex/uninstall', { preHandler: formGuards }, async (request, reply) => {
+    const accountId = request.uiSession!.accountId;
+    await ctx.integrations.uninstall(accountId);
+    return reply.redirect(controlPagePath(accountId, { outcome: 'uninstalled' }), 303);
+  });
+}
