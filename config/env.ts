@@ -201,6 +201,8 @@ export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'CODEC_HOST',
   'CODEC_PORT',
   'CODEC_AUTH_TOKEN',
+  // The CLI reads it too (not part of any deployment's services).
+  'GATEWAY_API_KEYS',
 ];
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -43,6 +43,10 @@ describe('configuration', () => {
         'TEMPORAL_TLS_CA',
         'TEMPORAL_TLS_SERVER_NAME',
         'TEMPORAL_API_KEY',
+        'GATEWAY_API_KEYS',
+        'CODEC_HOST',
+        'CODEC_PORT',
+        'CODEC_AUTH_TOKEN',
         // Added by this project: the Web UI origins allowed to call the codec endpoint.
         'WEB_UI_ORIGINS',
         // Added by this project: the per-account cap on undelivered events (429 beyond it).
@@ -54,6 +58,9 @@ describe('configuration', () => {
   });
 
   it.each([
+    [{ GATEWAY_API_KEYS: 'short' }, 'GATEWAY_API_KEYS: must be comma-separated keys of 24 to 256'],
+    [{ GATEWAY_API_KEYS: `${'k'.repeat(30)}, with space ${'k'.repeat(20)}` }, 'GATEWAY_API_KEYS: must be'],
+    [{ CODEC_AUTH_TOKEN: 'short' }, 'CODEC_AUTH_TOKEN: must be at least 24 characters'],
     [{ GATEWAY_PORT: 'eighty' }, 'GATEWAY_PORT: must be a port number'],
     [{ GATEWAY_PORT: '70000' }, 'GATEWAY_PORT: must be 0..65535'],
     [{ PUBLIC_BASE_URL: 'localhost:3000' }, 'PUBLIC_BASE_URL: must be an http(s) URL'],

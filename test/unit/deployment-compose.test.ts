@@ -118,7 +118,9 @@ function publishedHosts(service: Service, env: Record<string, string | undefined
 const KEY = Buffer.alloc(32, 7).toString('base64');
 // Only for resolving ${CODEC_AUTH_TOKEN:?…} (the gateway's codec listener is off loopback in its container).
 const CODEC_TOKEN = 'codec-token-for-the-compose-test-0123';
-const MINIMAL_ENV = { PAYLOAD_ENCRYPTION_KEY: KEY, CODEC_AUTH_TOKEN: CODEC_TOKEN };
+// Only for resolving ${GATEWAY_API_KEYS:?…} (containers share no key file).
+const API_KEY = 'gateway-api-key-for-the-compose-test-01';
+const MINIMAL_ENV = { PAYLOAD_ENCRYPTION_KEY: KEY, CODEC_AUTH_TOKEN: CODEC_TOKEN, GATEWAY_API_KEYS: API_KEY };
 
 const APP_SERVICES = ['worker', 'gateway'] as const;
 /** Names a container may get beyond the product's configuration schema. */
@@ -337,9 +339,9 @@ describe('docker-compose.yml', () => {
     });
 
     test('requires PAYLOAD_ENCRYPTION_KEY (containers share no local key file)', () => {
-      expect(() => resolvedEnvironment(service, { CODEC_AUTH_TOKEN: CODEC_TOKEN })).toThrow(
-        /PAYLOAD_ENCRYPTION_KEY/,
-      );
+      expect(() =>
+        resolvedEnvironment(service, { CODEC_AUTH_TOKEN: CODEC_TOKEN, GATEWAY_API_KEYS: API_KEY }),
+      ).toThrow(/PAYLOAD_ENCRYPTION_KEY/);
     });
 
     test('resolves to a valid configuration whose defaults are the schema’s defaults', () => {
@@ -444,12 +446,24 @@ describe('docker-compose.yml', () => {
       const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
       expect(gateway.CODEC_HOST).toBe('0.0.0.0');
       expect(gateway.CODEC_AUTH_TOKEN).toBe(CODEC_TOKEN);
-      expect(() => resolvedEnvironment(services.gateway!, { PAYLOAD_ENCRYPTION_KEY: KEY })).toThrow(
-        /CODEC_AUTH_TOKEN/,
-      );
+      expect(() =>
+        resolvedEnvironment(services.gateway!, { PAYLOAD_ENCRYPTION_KEY: KEY, GATEWAY_API_KEYS: API_KEY }),
+      ).toThrow(/CODEC_AUTH_TOKEN/);
       // Even were compose's check bypassed, the product refuses a non-loopback codec without a token.
       const withoutToken = { ...resolvedEnvironment(services.gateway!, MINIMAL_ENV), CODEC_AUTH_TOKEN: '' };
       expect(() => parseConfig(withoutToken)).toThrow(/CODEC_AUTH_TOKEN/);
+    });
+
+    test('the gateway requires GATEWAY_API_KEYS (containers share no key file) and accepts them', () => {
+      expect(() =>
+        resolvedEnvironment(services.gateway!, {
+          PAYLOAD_ENCRYPTION_KEY: KEY,
+          CODEC_AUTH_TOKEN: CODEC_TOKEN,
+        }),
+      ).toThrow(/GATEWAY_API_KEYS/);
+      expect(parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV)).GATEWAY_API_KEYS).toEqual([
+        API_KEY,
+      ]);
     });
 
     test('the Web UI’s codec endpoint is never the gateway’s public URL: unset, or the operator’s proxy', () => {
