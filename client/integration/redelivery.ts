@@ -1,8 +1,4 @@
-import {
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RedeliverRequest, RedeliverResult } from '../../activities/webex/redeliver';
 import type { EventLog, ForgetOutcome } from '../../eventlog/types';
@@ -12,6 +8,7 @@ import {
   REDELIVER_NOT_CONNECTED,
   REDELIVER_UNAVAILABLE,
 } from '../../workflows/webex/definitions';
+import { isDeadlineExceeded } from './deadline';
 
 /**
  * Redelivery and erasure as the gateway (and through it the CLI) asks for them (issue 15).
@@ -115,15 +112,4 @@ export class RedeliveryService {
     }
     return err as Error;
   }
-}
-
-function isDeadlineExceeded(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  let current = err as { code?: number; cause?: unknown; message?: string } | undefined;
-  for (let depth = 0; current && depth < 5; depth++) {
-    // gRPC DEADLINE_EXCEEDED is code 4.
-    if (current.code === 4 || /deadline exceeded/i.test(current.message ?? '')) return true;
-    current = current.cause as typeof current;
-  }
-  return false;
 }

@@ -1,9 +1,4 @@
-import {
-  WithStartWorkflowOperation,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { buildAuthorizeUrl, createPkcePair } from '../../connectors/webex/oauth';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
@@ -27,6 +22,7 @@ import { AppendBatcher } from './append-batcher';
 import { composeState, newStateNonce, parseState } from './oauth-state';
 import type { WebhookSecretStore } from './webhook-secrets';
 import { WorkflowWaker, type WakerOptions } from './workflow-waker';
+import { isDeadlineExceeded } from './deadline';
 
 export interface IntegrationServiceConfig {
   publicBaseUrl: string;
@@ -50,17 +46,6 @@ const RECENT_FAILURES = 20;
 /** Connecting cannot work right now (not configured, or no worker): the gateway answers 503. */
 export class NotConfiguredError extends Error {}
 
-function isDeadlineExceeded(err: unknown): boolean {
-  // The client reports the same deadline either as this error or as a gRPC DEADLINE_EXCEEDED.
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  let current = err as { code?: number; cause?: unknown; message?: string } | undefined;
-  for (let depth = 0; current && depth < 5; depth++) {
-    // gRPC DEADLINE_EXCEEDED is code 4.
-    if (current.code === 4 || /deadline exceeded/i.test(current.message ?? '')) return true;
-    current = current.cause as typeof current;
-  }
-  return false;
-}
 export class InvalidStateError extends Error {}
 /** Connect on a connected integration without `replace`: the gateway answers 409, nothing changed. */
 export class AlreadyConnectedError extends Error {}
