@@ -23,6 +23,7 @@ COPY config ./config
 COPY connectors ./connectors
 COPY domain ./domain
 COPY eventlog ./eventlog
+COPY logging ./logging
 COPY samples ./samples
 COPY scripts ./scripts
 COPY simulators ./simulators

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_FORMATS, LOG_LEVELS } from '../logging/levels';
 
 /**
  * The product's configuration: every environment variable of DESIGN.md §4.1, parsed once.
@@ -152,6 +153,22 @@ export const envSchema = z.object({
       (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
       'must be comma-separated origins like http://localhost:8233 (scheme://host[:port], no path)',
     ),
+  /** Lowest level the processes log (JSON lines on stdout, logging/); both processes read it. */
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('info')
+    .transform((value) => value || 'info')
+    .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  /** `json` (one JSON object a line, for collectors) or `pretty` (one readable line, for a terminal). */
+  LOG_FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('json')
+    .transform((value) => value || 'json')
+    .pipe(z.enum(LOG_FORMATS, { message: `must be ${LOG_FORMATS.join(' or ')}` })),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

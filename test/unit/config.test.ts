@@ -53,6 +53,9 @@ describe('configuration', () => {
         'EVENT_LOG_MAX_UNDELIVERED',
         // Issue 15: how long a delivered event's payload stays in the event log.
         'EVENT_PAYLOAD_RETENTION_DAYS',
+        // Issue 15: structured logs (level, and json or pretty lines).
+        'LOG_LEVEL',
+        'LOG_FORMAT',
       ].sort(),
     );
   });
