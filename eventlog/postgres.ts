@@ -258,6 +258,15 @@ export class PostgresEventLog implements EventLog {
     return row ? toRecord(row) : null;
   }
 
+  async lastMessageIdBefore(accountId: string, seq: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ message_ids: string }>(
+      `SELECT message_ids FROM events WHERE account_id = $1 AND seq < $2 AND message_ids <> '[]'
+         ORDER BY seq DESC LIMIT 1`,
+      [accountId, seq],
+    );
+    return rows[0] ? ((JSON.parse(rows[0].message_ids) as string[]).at(-1) ?? null) : null;
+  }
+
   async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
     await this.pool.query(
       "UPDATE events SET message_ids = $3 WHERE account_id = $1 AND seq = $2 AND state = 'queued'",

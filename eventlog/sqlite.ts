@@ -207,6 +207,16 @@ export class SqliteEventLog implements EventLog {
     return row ? toRecord(row) : null;
   }
 
+  async lastMessageIdBefore(accountId: string, seq: number): Promise<string | null> {
+    const ids = this.q<[string, number], string>(
+      `SELECT message_ids FROM events WHERE account_id = ? AND seq < ? AND message_ids <> '[]'
+         ORDER BY seq DESC LIMIT 1`,
+    )
+      .pluck()
+      .get(accountId, seq);
+    return ids === undefined ? null : ((JSON.parse(ids) as string[]).at(-1) ?? null);
+  }
+
   async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
     const ids = checkMessageIds(messageIds);
     this.write(() =>

@@ -167,6 +167,13 @@ export interface EventLog {
     next: { seq: number; at: string },
   ): Promise<EventRecord | null>;
 
+  /**
+   * The last Webex message recorded on any event before `seq` (the newest message id of the
+   * highest-seq event that has one), or null: where a batch that starts at `seq` begins to read
+   * back, once every event before it is finished.
+   */
+  lastMessageIdBefore(accountId: string, seq: number): Promise<string | null>;
+
   /** queued → failed with the reason (no personal data in it). No effect unless queued. */
   markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void>;
 

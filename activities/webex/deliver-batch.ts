@@ -14,6 +14,13 @@ export interface DeliverBatchInput {
   personId: string;
   /** The last message the integration knows it posted (the read-back stop mark). */
   afterMessageId: string | null;
+  /**
+   * Pipelined: started while the batch ending at this seq was still being delivered. Nothing is
+   * posted until no event before fromSeq is queued any more (that batch finished); the read-back
+   * stop mark is then read from the log (afterMessageId is older). After waiting
+   * PIPELINE_WAIT_MS without that, the batch ends `not_ready`, having posted nothing.
+   */
+  pipelinedAfter?: number;
 }
 
 export interface DeliverBatchResult {
@@ -23,9 +30,10 @@ export interface DeliverBatchResult {
   lastMessageId: string | null;
   /**
    * Why the batch stopped early: the token (401) or the room (404) needs the integration's
-   * attention; `not_queued`: an event was no longer queued (uninstall dropped it).
+   * attention; `not_queued`: an event was no longer queued (uninstall dropped it); `not_ready`: a
+   * pipelined batch whose predecessor did not finish in time (nothing posted, lastMessageId null).
    */
-  stopped: 'unauthorized' | 'room_not_found' | 'not_queued' | null;
+  stopped: 'unauthorized' | 'room_not_found' | 'not_queued' | 'not_ready' | null;
 }
 
 interface Progress {
@@ -34,6 +42,10 @@ interface Progress {
 
 /** Skew allowed between our clock and Webex's `created` when looking for a post that landed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** How long a pipelined batch waits for its predecessor, and how often it looks. */
+export const PIPELINE_WAIT_MS = 60_000;
+const PIPELINE_POLL_MS = 5;
 
 /**
  * Posts a batch of queued events from the log, one at a time and in order, recording each
@@ -62,6 +74,13 @@ export async function deliverBatch(
     lastMessageId: resumed?.lastMessageId ?? input.afterMessageId,
     stopped: null,
   };
+  if (input.pipelinedAfter !== undefined) {
+    if (!(await predecessorsFinished(log, ctx, input, resumed))) {
+      return { ...result, lastMessageId: null, stopped: 'not_ready' };
+    }
+    // Every post before this batch is recorded in the log now: read back from the last one.
+    if (!resumed) result.lastMessageId = await log.lastMessageIdBefore(input.accountId, input.fromSeq);
+  }
   const events = await log.readQueued(input.accountId, input.fromSeq, input.toSeq);
   /** Posted, not yet recorded: recorded with the next claim, or on its own at the end. */
   let posted: Posted | null = null;
@@ -101,6 +120,27 @@ export async function deliverBatch(
   }
   if (posted) await recordPosted();
   return result;
+}
+
+/**
+ * A pipelined batch's wait: true once no event before fromSeq is queued (events before a batch
+ * can only leave the queue: later appends and redeliveries get higher seqs), false after
+ * PIPELINE_WAIT_MS. Heartbeats (keeping what a resumed attempt had) so a cancel reaches it.
+ */
+async function predecessorsFinished(
+  log: EventLog,
+  ctx: Context,
+  input: DeliverBatchInput,
+  resumed: Progress | undefined,
+): Promise<boolean> {
+  const deadline = Date.now() + PIPELINE_WAIT_MS;
+  for (;;) {
+    const [oldest] = await log.peekQueued(input.accountId, 1);
+    if (!oldest || oldest.seq >= input.fromSeq) return true;
+    if (Date.now() >= deadline) return false;
+    ctx.heartbeat(resumed);
+    await ctx.sleep(PIPELINE_POLL_MS); // rejects with a CancelledFailure on cancel
+  }
 }
 
 interface Posted {

@@ -1,7 +1,10 @@
 import type { EventLog } from '../../eventlog/types';
 import { engines, ids, NO_CAP, requests, uniqueAccount } from './engines';
 
-/** markDeliveredAndBegin: one event's delivery and the next one's claim, in one transaction. */
+/**
+ * markDeliveredAndBegin (one event's delivery and the next one's claim, in one transaction) and
+ * lastMessageIdBefore (where a pipelined batch reads back from).
+ */
 
 describe.each(engines())('markDeliveredAndBegin on $name', (engine) => {
   let log: EventLog;
@@ -72,5 +75,18 @@ describe.each(engines())('markDeliveredAndBegin on $name', (engine) => {
       null,
     );
     expect(await log.get(other, 'e-0')).toMatchObject({ state: 'delivered', messageIds: ['m'] });
+  });
+
+  test('lastMessageIdBefore answers the newest message recorded before a seq', async () => {
+    const accountId = await queued(4);
+    const at = new Date().toISOString();
+    expect(await log.lastMessageIdBefore(accountId, 4)).toBeNull();
+    await log.markDelivered(accountId, 1, ['m1a', 'm1b'], at);
+    await log.recordParts(accountId, 2, ['m2a']);
+    expect(await log.lastMessageIdBefore(accountId, 2)).toBe('m1b');
+    expect(await log.lastMessageIdBefore(accountId, 3)).toBe('m2a');
+    // Events without messages (not posted yet) are skipped.
+    expect(await log.lastMessageIdBefore(accountId, 5)).toBe('m2a');
+    expect(await log.lastMessageIdBefore(accountId, 1)).toBeNull();
   });
 });
