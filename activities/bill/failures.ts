@@ -1,5 +1,6 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import { isBillApiError, msUntilNextHour } from '../../connectors/bill';
+import { ApplicationFailure } from '@temporalio/common';
+import { isBillApiError, msUntilNextHour, type BillErrorKind } from '../../connectors/bill';
+import { backoffWithJitter, connectorFailure, unexpectedFailure, withJitter } from '../failures';
 
 /** Retry pacing for BILL failures; tests shrink these so faults cost milliseconds, not an hour. */
 export interface BillRetryPolicy {
@@ -18,25 +19,23 @@ export const DEFAULT_BILL_RETRY: BillRetryPolicy = {
   maxBackoffMs: 2 * 60_000,
 };
 
-const jitter = (ms: number) => Math.round(ms / 2 + Math.random() * (ms / 2));
-
 /** How long to wait before the next attempt, following BILL's word for each kind. */
 export function retryDelayMs(
-  kind: string,
+  kind: BillErrorKind,
   attempt: number,
   policy: BillRetryPolicy,
   retryAfterMs: number | undefined,
   nowMs: number,
 ): number {
   if (kind === 'concurrency_limited') {
-    return jitter(Math.min(policy.maxBackoffMs, policy.concurrencyBaseMs * Math.min(8, attempt)));
+    return withJitter(Math.min(policy.maxBackoffMs, policy.concurrencyBaseMs * Math.min(8, attempt)));
   }
   if (kind === 'hourly_limit') {
     // Every request fails until the hour turns; spread restarts over a few seconds past the hour.
     const untilHour = (retryAfterMs ?? msUntilNextHour(nowMs)) + Math.round(Math.random() * 5_000);
     return Math.min(untilHour, policy.maxHourlyWaitMs ?? Number.POSITIVE_INFINITY);
   }
-  return jitter(Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** Math.max(0, attempt - 1)));
+  return backoffWithJitter(attempt, { initialMs: policy.initialBackoffMs, maxMs: policy.maxBackoffMs });
 }
 
 /**
@@ -46,23 +45,18 @@ export function retryDelayMs(
 export function toBillFailure(err: unknown, attempt: number, policy: BillRetryPolicy): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   if (!isBillApiError(err)) {
-    return ApplicationFailure.create({
-      type: 'Bill.unexpected',
-      message: `unexpected error: ${(err as Error)?.name ?? 'unknown'}`,
-      nextRetryDelay: retryDelayMs('server', attempt, policy, undefined, Date.now()),
-    });
+    return unexpectedFailure(
+      'Bill.unexpected',
+      err,
+      retryDelayMs('server', attempt, policy, undefined, Date.now()),
+    );
   }
   const message =
     err.kind === 'bad_credentials'
       ? `${err.message.replace(/\.+$/, '')}. Check BILL_USERNAME, BILL_PASSWORD, BILL_APP_KEY and BILL_DEV_KEY on the worker`
       : err.message;
-  return ApplicationFailure.create({
-    type: `Bill.${err.kind}`,
+  return connectorFailure('Bill', err, {
     message,
-    nonRetryable: !err.retryable,
-    nextRetryDelay: err.retryable
-      ? retryDelayMs(err.kind, attempt, policy, err.retryAfterMs, Date.now())
-      : undefined,
-    details: [err.toJSON()],
+    nextRetryDelay: retryDelayMs(err.kind, attempt, policy, err.retryAfterMs, Date.now()),
   });
 }

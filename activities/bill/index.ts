@@ -21,6 +21,7 @@ import {
   type RiskSignal,
 } from '../../domain/engagement';
 import { DEFAULT_BILL_RETRY, toBillFailure, type BillRetryPolicy } from './failures';
+import type { BillFailure } from '../../temporal/failures';
 import { createReportStore } from './report-store';
 
 export interface BillActivityDeps {
@@ -80,7 +81,7 @@ export function createBillActivities(deps: BillActivityDeps) {
     if (!deps.appKey || !deps.devKey) {
       throw ApplicationFailure.nonRetryable(
         'BILL_APP_KEY and BILL_DEV_KEY must be configured on the worker',
-        'Bill.not_configured',
+        'Bill.not_configured' satisfies BillFailure,
       );
     }
     cached ??= createBillClient({
@@ -119,7 +120,7 @@ export function createBillActivities(deps: BillActivityDeps) {
       if (!username || !password) {
         throw ApplicationFailure.nonRetryable(
           'BILL_USERNAME and BILL_PASSWORD must be configured on the worker',
-          'Bill.not_configured',
+          'Bill.not_configured' satisfies BillFailure,
         );
       }
       return bill((c) => c.partnerLogin({ username, password }));
@@ -172,7 +173,7 @@ export function createBillActivities(deps: BillActivityDeps) {
       if (noEmail >= 0) {
         throw ApplicationFailure.nonRetryable(
           `BILL listUsers failed: invalid_response: field results.${noEmail}.email: active user ${users[noEmail]!.id} has no email`,
-          'Bill.invalid_response',
+          'Bill.invalid_response' satisfies BillFailure,
         );
       }
       return users.map((u) => ({

@@ -1,20 +1,11 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import type { ApplicationFailure } from '@temporalio/common';
 import { isWebexApiError } from '../../connectors/webex';
+import { backoffWithJitter, connectorFailure, unexpectedFailure, type BackoffPolicy } from '../failures';
 
-/** How long to wait before the next attempt of a retryable failure without a Retry-After. */
-export interface BackoffPolicy {
-  initialMs: number;
-  maxMs: number;
-}
+export type { BackoffPolicy } from '../failures';
 
 /** At most a minute between tries: once Webex is back, a long outage costs at most a minute more. */
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 60_000 };
-
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries from many accounts spread out. */
-export function backoffWithJitter(attempt: number, policy: BackoffPolicy): number {
-  const exp = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + Math.random() * (exp / 2));
-}
 
 /**
  * Turns a connector error into a Temporal failure whose `type` workflows can branch on
@@ -22,21 +13,11 @@ export function backoffWithJitter(attempt: number, policy: BackoffPolicy): numbe
  * follows the remote's Retry-After or our jittered backoff. Messages carry no secrets.
  */
 export function toWebexFailure(err: unknown, attempt: number, backoff: BackoffPolicy): ApplicationFailure {
-  if (!isWebexApiError(err)) {
-    return ApplicationFailure.create({
-      type: 'Webex.unexpected',
-      message: `unexpected error: ${(err as Error)?.name ?? 'unknown'}`,
-      nextRetryDelay: backoffWithJitter(attempt, backoff),
-    });
-  }
-  const nextRetryDelay = err.retryable
-    ? (err.retryAfterMs ?? backoffWithJitter(attempt, backoff))
-    : undefined;
-  return ApplicationFailure.create({
-    type: `Webex.${err.kind}`,
-    message: err.message,
+  if (!isWebexApiError(err))
+    return unexpectedFailure('Webex.unexpected', err, backoffWithJitter(attempt, backoff));
+  return connectorFailure('Webex', err, {
+    // A 401 is retryable only after a token refresh, which the workflow does.
     nonRetryable: !err.retryable || err.kind === 'unauthorized',
-    nextRetryDelay,
-    details: [err.toJSON()],
+    nextRetryDelay: err.retryAfterMs ?? backoffWithJitter(attempt, backoff),
   });
 }

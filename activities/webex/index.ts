@@ -17,6 +17,7 @@ import {
 } from './redeliver';
 import type { WebexActivityDeps } from './deps';
 import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
+import type { WebexFailure } from '../../temporal/failures';
 
 export interface TokenGrant {
   accessToken: string;
@@ -49,7 +50,7 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     if (!deps.clientId || !deps.clientSecret) {
       throw ApplicationFailure.nonRetryable(
         'WEBEX_CLIENT_ID and WEBEX_CLIENT_SECRET must be configured on the worker',
-        'Webex.not_configured',
+        'Webex.not_configured' satisfies WebexFailure,
       );
     }
     return {

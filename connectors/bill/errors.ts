@@ -2,6 +2,8 @@
  * Typed BILL errors. Everything here is plain data (no axios objects, no headers) so an activity can
  * turn it into an ApplicationFailure of type `Bill.<kind>` without leaking secrets into history.
  */
+import { ApiError, type ApiErrorData, type RetryAfterPolicy } from '../http';
+import type { BillFailure } from '../../temporal/failures';
 
 export type BillErrorKind =
   | 'session_expired' // BDC_1109 or a bare 401: sign in again, then retry the step once
@@ -16,56 +18,29 @@ export type BillErrorKind =
   | 'network'
   | 'invalid_response';
 
-export interface BillErrorData {
-  kind: BillErrorKind;
-  message: string;
+export interface BillErrorData extends ApiErrorData<BillErrorKind> {
   operation: string;
-  retryable: boolean;
+  /** BILL's own error code, e.g. `BDC_1109`. */
   code?: string;
-  status?: number;
-  retryAfterMs?: number;
   /** invalid_response only: the path of the first offending field, e.g. `results.0.createdTime`. */
   fieldPath?: string;
 }
 
-export class BillApiError extends Error {
-  readonly kind: BillErrorKind;
-  readonly operation: string;
-  readonly retryable: boolean;
+export class BillApiError extends ApiError<BillErrorKind, BillErrorData> {
+  override readonly name = 'BillApiError';
+  declare readonly operation: string;
   readonly code?: string;
-  readonly status?: number;
-  readonly retryAfterMs?: number;
   readonly fieldPath?: string;
 
   constructor(data: BillErrorData) {
-    super(data.message);
-    this.name = 'BillApiError';
-    this.kind = data.kind;
-    this.operation = data.operation;
-    this.retryable = data.retryable;
+    super(data);
     this.code = data.code;
-    this.status = data.status;
-    this.retryAfterMs = data.retryAfterMs;
     this.fieldPath = data.fieldPath;
   }
 
   /** The failure type an activity should use. */
-  get failureType(): string {
+  get failureType(): BillFailure {
     return `Bill.${this.kind}`;
-  }
-
-  toJSON(): BillErrorData {
-    const out: BillErrorData = {
-      kind: this.kind,
-      message: this.message,
-      operation: this.operation,
-      retryable: this.retryable,
-    };
-    if (this.code !== undefined) out.code = this.code;
-    if (this.status !== undefined) out.status = this.status;
-    if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
-    if (this.fieldPath !== undefined) out.fieldPath = this.fieldPath;
-    return out;
   }
 }
 
@@ -137,6 +112,12 @@ export function kindFor(status: number, codes: string[]): BillErrorKind {
   if (status >= 500) return 'server';
   return 'bad_request';
 }
+
+/**
+ * BILL's Retry-After rules: seconds or an HTTP-date, honoured as given; none: the caller decides
+ * (the next full hour for BDC_1144, see msUntilNextHour).
+ */
+export const BILL_RETRY_AFTER: RetryAfterPolicy = { httpDate: true };
 
 /** Milliseconds until the next full UTC hour (BILL's hourly window resets on the hour). */
 export function msUntilNextHour(nowMs: number): number {

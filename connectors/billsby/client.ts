@@ -2,14 +2,22 @@
  * Billsby REST client for enriching public webhooks. Auth is the `ApiKey` header. Paths follow the
  * reference: customers and subscriptions live under `/core/{companyDomain}`, invoices under `/core/invoices`.
  */
-import axios from 'axios';
 import { z } from 'zod';
 import {
+  checkBody,
+  createHttpClient,
+  exchange,
+  isNoResponse,
+  isSuccess,
+  parseRetryAfterMs,
+  tryParseJson,
+} from '../http';
+import {
+  BILLSBY_RETRY_AFTER,
   BillsbyApiError,
   BillsbyErrorKind,
   DEFAULT_RATE_LIMIT_WAIT_MS,
   kindForStatus,
-  parseRetryAfter,
 } from './errors';
 import {
   BillsbyCustomer,
@@ -45,15 +53,7 @@ export interface BillsbyClient {
 
 export function createBillsbyClient(config: BillsbyClientConfig): BillsbyClient {
   const now = config.now ?? Date.now;
-  const http = axios.create({
-    baseURL: config.baseUrl.replace(/\/+$/, ''),
-    timeout: config.timeoutMs,
-    responseType: 'text',
-    transformResponse: [(d: unknown) => d],
-    validateStatus: () => true,
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-    maxRedirects: 0,
-  });
+  const http = createHttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeoutMs });
   const cd = encodeURIComponent(config.companyDomain);
 
   const fail = (
@@ -77,48 +77,35 @@ export function createBillsbyClient(config: BillsbyClientConfig): BillsbyClient 
     schema: S,
     call?: CallOptions,
   ): Promise<z.output<S>> {
-    let res;
-    try {
-      res = await http.get<string>(path, {
-        headers: { ApiKey: config.apiKey, Accept: 'application/json' },
-        signal: call?.signal,
-      });
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'ETIMEDOUT' || code === 'ECONNABORTED')
-        throw fail(operation, 'timeout', 'no response in time');
+    const res = await exchange(http, {
+      method: 'GET',
+      url: path,
+      headers: { ApiKey: config.apiKey, Accept: 'application/json' },
+      signal: call?.signal,
+    });
+    if (isNoResponse(res)) {
+      if (res.failed === 'timeout') throw fail(operation, 'timeout', 'no response in time');
       throw fail(
         operation,
         'network',
-        code === 'ERR_CANCELED' ? 'request canceled' : (code ?? 'connection failed'),
+        res.failed === 'canceled' ? 'request canceled' : res.code || 'connection failed',
       );
     }
-    if (res.status < 200 || res.status >= 300) {
+    if (!isSuccess(res.status)) {
       const kind = kindForStatus(res.status);
-      let retryAfterMs = parseRetryAfter(res.headers['retry-after'], now());
+      let retryAfterMs = parseRetryAfterMs(res.headers['retry-after'], BILLSBY_RETRY_AFTER, now());
       if (kind === 'rate_limited' && retryAfterMs === undefined) retryAfterMs = DEFAULT_RATE_LIMIT_WAIT_MS;
       // The error body format is undocumented and may echo personal data, so it is not quoted.
       throw fail(operation, kind, '', { status: res.status, retryAfterMs });
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(typeof res.data === 'string' ? res.data : '');
-    } catch {
-      throw fail(operation, 'invalid_response', 'field (root): response body is not JSON', {
+    const checked = checkBody(schema, tryParseJson(res.body));
+    if (!checked.ok) {
+      throw fail(operation, 'invalid_response', checked.detail, {
         status: res.status,
-        fieldPath: '(root)',
+        fieldPath: checked.fieldPath,
       });
     }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const fieldPath = issue?.path.length ? issue.path.map(String).join('.') : '(root)';
-      throw fail(operation, 'invalid_response', `field ${fieldPath}: ${issue?.message ?? 'invalid'}`, {
-        status: res.status,
-        fieldPath,
-      });
-    }
-    return parsed.data;
+    return checked.data;
   }
 
   const id = (v: string) => encodeURIComponent(v);

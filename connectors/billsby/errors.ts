@@ -1,4 +1,6 @@
 /** Typed Billsby errors: plain data, no axios objects, no API key, no personal data in messages. */
+import { ApiError, type ApiErrorData, type RetryAfterPolicy } from '../http';
+import type { BillsbyFailure } from '../../temporal/failures';
 
 export type BillsbyErrorKind =
   | 'unauthorized'
@@ -11,13 +13,9 @@ export type BillsbyErrorKind =
   | 'network'
   | 'invalid_response';
 
-export interface BillsbyErrorData {
-  kind: BillsbyErrorKind;
-  message: string;
+export interface BillsbyErrorData extends ApiErrorData<BillsbyErrorKind> {
   operation: string;
-  retryable: boolean;
-  status?: number;
-  retryAfterMs?: number;
+  /** invalid_response only: the path of the first offending field. */
   fieldPath?: string;
 }
 
@@ -33,40 +31,18 @@ const RETRYABLE: Record<BillsbyErrorKind, boolean> = {
   invalid_response: false,
 };
 
-export class BillsbyApiError extends Error {
-  readonly kind: BillsbyErrorKind;
-  readonly operation: string;
-  readonly retryable: boolean;
-  readonly status?: number;
-  readonly retryAfterMs?: number;
+export class BillsbyApiError extends ApiError<BillsbyErrorKind, BillsbyErrorData> {
+  override readonly name = 'BillsbyApiError';
+  declare readonly operation: string;
   readonly fieldPath?: string;
 
   constructor(data: Omit<BillsbyErrorData, 'retryable'> & { retryable?: boolean }) {
-    super(data.message);
-    this.name = 'BillsbyApiError';
-    this.kind = data.kind;
-    this.operation = data.operation;
-    this.retryable = data.retryable ?? RETRYABLE[data.kind];
-    this.status = data.status;
-    this.retryAfterMs = data.retryAfterMs;
+    super({ ...data, retryable: data.retryable ?? RETRYABLE[data.kind] });
     this.fieldPath = data.fieldPath;
   }
 
-  get failureType(): string {
+  get failureType(): BillsbyFailure {
     return `Billsby.${this.kind}`;
-  }
-
-  toJSON(): BillsbyErrorData {
-    const out: BillsbyErrorData = {
-      kind: this.kind,
-      message: this.message,
-      operation: this.operation,
-      retryable: this.retryable,
-    };
-    if (this.status !== undefined) out.status = this.status;
-    if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
-    if (this.fieldPath !== undefined) out.fieldPath = this.fieldPath;
-    return out;
   }
 }
 
@@ -88,14 +64,5 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 /** An absurd Retry-After must not park a workflow for days. */
 export const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
-export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const v = value.trim();
-  let ms: number | undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) ms = Math.ceil(Number(v) * 1000);
-  else {
-    const at = Date.parse(v);
-    if (Number.isFinite(at)) ms = Math.max(0, at - nowMs);
-  }
-  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
-}
+/** Billsby's Retry-After rules: seconds or an HTTP-date, capped; none or garbage: no wait given. */
+export const BILLSBY_RETRY_AFTER: RetryAfterPolicy = { httpDate: true, maxMs: MAX_RETRY_AFTER_MS };

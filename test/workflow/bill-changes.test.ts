@@ -10,6 +10,7 @@ import { printReport } from '../../client/engagement';
 import { bank, organization, payment, SEED_AS_OF, user } from '../../simulators/bill';
 import { closeTestConnections } from '../harness/temporal';
 import { asReport, startBillEnv, type BillEnv } from './bill-harness';
+import type { BillFailure } from '../../temporal/failures';
 
 afterAll(closeTestConnections);
 
@@ -94,7 +95,9 @@ describe('changes since the previous run', () => {
     env.sim.control.resetStats();
     const failure = await env.run({ asOf: SEED_AS_OF, compareTo: 'bill-engagement-nope' }).catch((e) => e);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
-    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'Bill.bad_input' });
+    expect((failure as WorkflowFailedError).cause).toMatchObject({
+      type: 'Bill.bad_input' satisfies BillFailure,
+    });
     expect(env.sim.control.requestLog()).toHaveLength(0);
   });
 });

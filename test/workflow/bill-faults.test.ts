@@ -2,6 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { SEED_AS_OF, SEED_CREDENTIALS, SEED_EXPECTED_REASONS } from '../../simulators/bill';
 import { closeTestConnections } from '../harness/temporal';
 import { asReport, reasonsById, startBillEnv, type BillEnv } from './bill-harness';
+import type { BillFailure } from '../../temporal/failures';
 
 afterAll(closeTestConnections);
 
@@ -88,7 +89,7 @@ describe('billEngagement under BILL faults', () => {
     );
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause as { message: string; type?: string };
-    expect(cause.type).toBe('Bill.bad_credentials');
+    expect(cause.type).toBe('Bill.bad_credentials' satisfies BillFailure);
     expect(cause.message).toMatch(/bad_credentials.*BDC_1101.*BILL_USERNAME, BILL_PASSWORD/);
     expect(cause.message).not.toContain('wrong-password');
     expect(cause.message).not.toContain(SEED_CREDENTIALS.username);

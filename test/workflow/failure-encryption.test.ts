@@ -7,6 +7,7 @@ import {
   runInBackground,
   uniqueTaskQueues,
 } from '../harness/temporal';
+import type { WebexFailure } from '../../temporal/failures';
 
 afterAll(closeTestConnections);
 
@@ -23,7 +24,7 @@ it('a failure message naming a customer is not in the history in plain text, and
         async deliverQueuedEvents() {
           throw ApplicationFailure.nonRetryable(
             `Webex refused the message for ${NAME} <${EMAIL}>`,
-            'Webex.bad_request',
+            'Webex.bad_request' satisfies WebexFailure,
           );
         },
       },

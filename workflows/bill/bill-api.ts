@@ -1,11 +1,12 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { BillActivities } from '../../activities/bill';
+import type { BillFailure } from '../../temporal/failures';
 
 /**
  * Failures that no retry of the same call can fix. `Bill.session_expired` is here on purpose: the
  * workflow signs in again and retries the step with the new session.
  */
-export const NEVER_RETRY = [
+export const NEVER_RETRY: BillFailure[] = [
   'Bill.bad_credentials',
   'Bill.not_configured',
   'Bill.bad_request',
@@ -16,7 +17,7 @@ export const NEVER_RETRY = [
 ];
 
 /** Failures that would hit every organization alike: the whole run stops with a clear message. */
-export const FATAL_TYPES = ['Bill.bad_credentials', 'Bill.not_configured'];
+export const FATAL_TYPES: BillFailure[] = ['Bill.bad_credentials', 'Bill.not_configured'];
 
 /** BILL calls. Each failure carries its own next delay (BDC_1322 short, BDC_1144 next hour, 5xx backoff). */
 export const billApi = proxyActivities<BillActivities>({
@@ -40,4 +41,4 @@ export const reportStore = proxyActivities<BillActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
-export { failureMessage, failureType } from '../failures';
+export { failureMessage, failureType, isFailure } from '../../temporal/failures';

@@ -17,7 +17,8 @@ import {
 } from '../../domain/engagement';
 import { BillOrganizationId } from '../../temporal/search-attributes';
 import { workflowNow, workflowNowIso } from '../clock';
-import { billApi, FATAL_TYPES, failureMessage, failureType, reportStore } from './bill-api';
+import type { BillFailure } from '../../temporal/failures';
+import { billApi, FATAL_TYPES, failureMessage, failureType, isFailure, reportStore } from './bill-api';
 import {
   engagementProgressQuery,
   organizationWorkflowId,
@@ -113,7 +114,8 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
     running++;
     let entry: OrganizationEngagement;
     try {
-      if (org.malformed) throw ApplicationFailure.nonRetryable(org.malformed, 'Bill.invalid_response');
+      if (org.malformed)
+        throw ApplicationFailure.nonRetryable(org.malformed, 'Bill.invalid_response' satisfies BillFailure);
       const outcome = await executeChild(billEngagementOrganization, {
         workflowId: organizationWorkflowId(parentId, org.id),
         args: [
@@ -131,7 +133,7 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
       entry = outcome.entry;
     } catch (err) {
       if (isCancellation(err)) throw err;
-      if (FATAL_TYPES.includes(failureType(err) ?? '')) {
+      if (isFailure(err, ...FATAL_TYPES)) {
         fatal ??= err;
         stopping = true;
         return;
@@ -158,7 +160,10 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
   state.partnerSessionId = sessions.partnerSessionId;
 
   if (fatal) {
-    throw ApplicationFailure.nonRetryable(failureMessage(fatal), failureType(fatal) ?? 'Bill.fatal');
+    throw ApplicationFailure.nonRetryable(
+      failureMessage(fatal),
+      failureType(fatal) ?? ('Bill.fatal' satisfies BillFailure),
+    );
   }
   if (state.queue.length > 0 || !state.listingDone) {
     await flush();
@@ -182,7 +187,7 @@ async function firstCarry(asOf: string | undefined, compareTo: string | undefine
   if (compareTo && !(await reportStore.billRunExists({ workflowId: compareTo }))) {
     throw ApplicationFailure.nonRetryable(
       `compareTo ${compareTo} is not a finished engagement run on this worker`,
-      'Bill.bad_input',
+      'Bill.bad_input' satisfies BillFailure,
     );
   }
   const { maxRequestsPerHour } = await reportStore.billPacing();
@@ -192,7 +197,10 @@ async function firstCarry(asOf: string | undefined, compareTo: string | undefine
   } catch (err) {
     if (isCancellation(err)) throw err;
     // Bad credentials or missing configuration: stop at once, naming the problem; no retry storm.
-    throw ApplicationFailure.nonRetryable(failureMessage(err), failureType(err) ?? 'Bill.login_failed');
+    throw ApplicationFailure.nonRetryable(
+      failureMessage(err),
+      failureType(err) ?? ('Bill.login_failed' satisfies BillFailure),
+    );
   }
   return {
     asOf: asOf ?? new Date(workflowNow()).toISOString(),

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import type { BillFailure } from '../../temporal/failures';
 import type { BillEngagementInput } from './definitions';
 
 export interface EngagementOptions {
@@ -21,7 +22,10 @@ export const ENGAGEMENT_DEFAULTS = {
 } as const;
 
 function bad(message: string): never {
-  throw ApplicationFailure.nonRetryable(`invalid bill-engagement input: ${message}`, 'Bill.bad_input');
+  throw ApplicationFailure.nonRetryable(
+    `invalid bill-engagement input: ${message}`,
+    'Bill.bad_input' satisfies BillFailure,
+  );
 }
 
 function int(name: string, value: number | undefined, fallback: number, min: number, max: number): number {

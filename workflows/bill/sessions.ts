@@ -1,10 +1,11 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { billApi, failureType } from './bill-api';
+import type { BillFailure } from '../../temporal/failures';
+import { billApi, isFailure } from './bill-api';
 
 /** A session can expire again right after renewal (e.g. a long hourly-limit wait); give up after this. */
 const MAX_RENEWALS_PER_STEP = 3;
 
-const isExpired = (err: unknown) => failureType(err) === 'Bill.session_expired';
+const isExpired = (err: unknown) => isFailure(err, 'Bill.session_expired');
 
 /**
  * Holds the BILL sessions of one workflow and renews them on `BDC_1109`: a new partner login for
@@ -74,7 +75,7 @@ export class BillSessions {
         if (!('sessionId' in res)) {
           throw ApplicationFailure.nonRetryable(
             `signing in again as user ${ids.userId} was refused: ${res.reason}`,
-            'Bill.sign_in_lost',
+            'Bill.sign_in_lost' satisfies BillFailure,
           );
         }
         this.orgSessionId = res.sessionId;

@@ -1,7 +1,7 @@
 import { workflowNow } from '../clock';
 import type { IntegrationRun } from './integration';
 import { tokensFrom } from './state';
-import { failureMessage, failureType, refreshActivities } from './webex-api';
+import { failureMessage, failureType, isFailure, refreshActivities } from './webex-api';
 
 /**
  * Refreshes the Webex tokens. Answers false when they could not be refreshed: Webex refused the
@@ -18,8 +18,8 @@ export async function refreshTokens(run: IntegrationRun): Promise<boolean> {
     run.retryAt = null;
     return true;
   } catch (err) {
-    const type = failureType(err);
-    if (type === 'Webex.invalid_grant' || type === 'Webex.unauthorized' || type === 'Webex.bad_request') {
+    if (isFailure(err, 'Webex.invalid_grant', 'Webex.unauthorized', 'Webex.bad_request')) {
+      const type = failureType(err);
       return reauthorize(run, `Webex refused the refresh token (${type}). Connect again to resume delivery.`);
     }
     run.s.lastError = `Token refresh failed, will retry: ${failureMessage(err)}`;

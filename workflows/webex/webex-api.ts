@@ -1,9 +1,10 @@
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { WebexActivities } from '../../activities/webex';
+import type { WebexFailure } from '../../temporal/failures';
 
 /** Activity stubs with the retry rules each call needs. Connector failures are typed `Webex.<kind>`. */
 
-const NEVER_RETRY = [
+const NEVER_RETRY: WebexFailure[] = [
   'Webex.unauthorized',
   'Webex.not_found',
   'Webex.bad_request',
@@ -74,4 +75,4 @@ export const redeliveryActivities = proxyActivities<WebexActivities>({
   },
 });
 
-export { failureMessage, failureType } from '../failures';
+export { failureMessage, failureType, isFailure } from '../../temporal/failures';
