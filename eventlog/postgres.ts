@@ -13,6 +13,9 @@ import {
   type CountsRow,
   type EventRow,
   type PayloadRow,
+  deliverySummarySql,
+  toDeliverySummary,
+  type SummaryRow,
 } from './rows';
 import { POSTGRES_MIGRATIONS } from './sql/postgres-migrations';
 import { POOL_TYPES } from './sql/postgres-types';
@@ -23,6 +26,7 @@ import type {
   AppendOutcome,
   AppendRequest,
   DeliveryState,
+  DeliverySummary,
   EventLog,
   EventRecord,
   ForgetOutcome,
@@ -340,6 +344,11 @@ export class PostgresEventLog implements EventLog {
       [tokenId, expiresAt],
     );
     return inserted.rowCount === 1;
+  }
+
+  async deliverySummary(): Promise<DeliverySummary> {
+    const { rows } = await this.pool.query<SummaryRow>(deliverySummarySql('postgres'));
+    return toDeliverySummary(rows[0]);
   }
 
   async accountsWithQueued(limit: number): Promise<string[]> {

@@ -1,4 +1,4 @@
-import type { DeliveryState, EventRecord, LogCounts } from './types';
+import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
 
 /**
  * Row shapes shared by both engines. Each engine hands back numbers as numbers and times as ISO
@@ -92,3 +92,42 @@ export const BEFORE_ATTEMPT_COLUMNS =
 
 /** payload_key_id of a row whose payload was erased (the payload itself is then empty). */
 export const ERASED_KEY_ID = 'erased';
+
+/** Both engines' deliverySummary() row: sums of the accounts' counters and the oldest queue head. */
+export interface SummaryRow {
+  queued: number | null;
+  delivered: number | null;
+  failed: number | null;
+  dropped: number | null;
+  accounts: number | null;
+  oldest: string | null;
+}
+
+/**
+ * Sums the accounts' counters; the oldest queued event is each account's queue head (its first
+ * seq, found by the (account_id, state, seq) index), so no scan of the events table is needed.
+ */
+export function deliverySummarySql(engine: 'sqlite' | 'postgres'): string {
+  // PostgreSQL's SUM of bigint is numeric (a string in node-postgres): cast to bigint, parsed as a number.
+  const sum = (expr: string) => (engine === 'postgres' ? `SUM(${expr})::bigint` : `SUM(${expr})`);
+  return `
+  SELECT ${sum('queued')} AS queued, ${sum('delivered')} AS delivered, ${sum('failed')} AS failed,
+    ${sum('dropped')} AS dropped, ${sum('CASE WHEN queued > 0 THEN 1 ELSE 0 END')} AS accounts,
+    (SELECT MIN((SELECT e.updated_at FROM events e
+                 WHERE e.account_id = a.account_id AND e.state = 'queued' ORDER BY e.seq LIMIT 1))
+       FROM accounts a WHERE a.queued > 0) AS oldest
+  FROM accounts`;
+}
+
+export function toDeliverySummary(row: SummaryRow | undefined): DeliverySummary {
+  return {
+    byState: {
+      queued: Number(row?.queued ?? 0),
+      delivered: Number(row?.delivered ?? 0),
+      failed: Number(row?.failed ?? 0),
+      dropped: Number(row?.dropped ?? 0),
+    },
+    accountsWithQueued: Number(row?.accounts ?? 0),
+    oldestQueuedAt: row?.oldest ?? null,
+  };
+}

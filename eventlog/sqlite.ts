@@ -15,6 +15,9 @@ import {
   type CountsRow,
   type EventRow,
   type PayloadRow,
+  deliverySummarySql,
+  toDeliverySummary,
+  type SummaryRow,
 } from './rows';
 import { SQLITE_MIGRATIONS } from './sql/sqlite-migrations';
 import { ACTIVATE, ADD_TO_COUNTERS, CREATE_MIGRATIONS_TABLE, INSERT_EVENT } from './sql/sqlite-statements';
@@ -24,6 +27,7 @@ import type {
   AppendOutcome,
   AppendRequest,
   DeliveryState,
+  DeliverySummary,
   EventLog,
   EventRecord,
   ForgetOutcome,
@@ -293,6 +297,10 @@ export class SqliteEventLog implements EventLog {
       ).run(tokenId, expiresAt.toISOString());
       return inserted.changes === 1;
     });
+  }
+
+  async deliverySummary(): Promise<DeliverySummary> {
+    return toDeliverySummary(this.q<[], SummaryRow>(deliverySummarySql('sqlite')).get());
   }
 
   async accountsWithQueued(limit: number): Promise<string[]> {

@@ -111,6 +111,19 @@ export interface ForgetOutcome {
   dropped: number;
 }
 
+/** Every account's log at once, for metrics and alerts (no account is named). */
+export interface DeliverySummary {
+  /** Events by state over every account (the accounts' counters). */
+  byState: Record<DeliveryState, number>;
+  /** Accounts with at least one queued event. */
+  accountsWithQueued: number;
+  /**
+   * When the longest-waiting queue head entered its queue (accepted, or re-queued by a redelivery;
+   * its updatedAt), over every account; null when nothing is queued.
+   */
+  oldestQueuedAt: string | null;
+}
+
 export interface EventLog {
   /** Which engine, for messages and tests. */
   readonly engine: 'sqlite' | 'postgres';
@@ -197,6 +210,9 @@ export interface EventLog {
    * `expiresAt`, when the row may be cleaned up: the token itself is refused by then).
    */
   consumeToken(tokenId: string, expiresAt: Date): Promise<boolean>;
+
+  /** Totals over every account and the oldest queued event's time (metrics, on scrape). */
+  deliverySummary(): Promise<DeliverySummary>;
 
   /** Active accounts that have queued events (the sweep wakes their workflows). */
   accountsWithQueued(limit: number): Promise<string[]>;
