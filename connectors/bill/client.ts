@@ -4,7 +4,11 @@
  * `devKey` + `sessionId`. The client holds no session state: callers own and renew sessions.
  */
 import { BillApiError } from './errors';
-import { createHttp, HttpDeps, send } from './http';
+import { createHttpClient } from '../http';
+import { HttpDeps, send } from './http';
+import { collect, listParams, pages, type ListOptions } from './paging';
+
+export type { ListOptions } from './paging';
 import type { RequestPacer } from './pacer';
 import {
   bankAccountSchema,
@@ -34,16 +38,6 @@ export interface BillClientConfig {
   now?: () => number;
   /** Paces every request (the run's share of the devKey's hourly limit); none: unpaced. */
   pacer?: RequestPacer;
-}
-
-export interface ListOptions {
-  /** 1..100; always sent because BILL's documented default is contradictory. Default 100. */
-  max?: number;
-  page?: string;
-  /** `field:asc|desc[,…]` */
-  sort?: string;
-  /** `field:op:value[,…]`, values quoted where BILL requires it. */
-  filters?: string;
 }
 
 export interface CallOptions {
@@ -127,7 +121,7 @@ const NEWEST_FIRST = 'createdTime:desc';
 
 export function createBillClient(config: BillClientConfig): BillClient {
   const deps: HttpDeps = {
-    http: createHttp(config.baseUrl, config.timeoutMs),
+    http: createHttpClient({ baseUrl: config.baseUrl, timeoutMs: config.timeoutMs }),
     now: config.now ?? Date.now,
     pacer: config.pacer,
   };
@@ -135,51 +129,6 @@ export function createBillClient(config: BillClientConfig): BillClient {
 
   const partnerHeaders = (sessionId: string) => ({ sessionId, appKey: config.appKey });
   const orgHeaders = (sessionId: string) => ({ devKey: config.devKey, sessionId });
-
-  function listParams(operation: string, opts: ListOptions | undefined, defaultSort?: string) {
-    const max = opts?.max ?? 100;
-    if (!Number.isInteger(max) || max < 1 || max > 100) {
-      throw new BillApiError({
-        kind: 'bad_request',
-        operation,
-        retryable: false,
-        message: `BILL ${operation} failed: bad_request: max must be an integer 1..100`,
-      });
-    }
-    return { max, page: opts?.page, sort: opts?.sort ?? defaultSort, filters: opts?.filters };
-  }
-
-  async function* pages<T>(
-    operation: string,
-    fetchPage: (page: string | undefined) => Promise<Page<T>>,
-    first: string | undefined,
-  ): AsyncGenerator<Page<T>> {
-    const seen = new Set<string>();
-    let page = first;
-    for (;;) {
-      const res = await fetchPage(page);
-      yield res;
-      // Stop on a missing nextPage, never on an empty page (BILL may hand out a token to an empty page).
-      if (!res.nextPage) return;
-      if (seen.has(res.nextPage)) {
-        throw new BillApiError({
-          kind: 'invalid_response',
-          operation,
-          retryable: false,
-          fieldPath: 'nextPage',
-          message: `BILL ${operation} failed: invalid_response: field nextPage repeats an earlier token`,
-        });
-      }
-      seen.add(res.nextPage);
-      page = res.nextPage;
-    }
-  }
-
-  async function collect<T>(it: AsyncGenerator<Page<T>>): Promise<T[]> {
-    const out: T[] = [];
-    for await (const p of it) out.push(...p.results);
-    return out;
-  }
 
   const client: BillClient = {
     partnerLogin: (creds, call) =>

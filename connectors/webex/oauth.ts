@@ -5,18 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { RetryAfterPolicy, WebexApiError, parseRetryAfterMs } from './errors';
 import { WebexTokenSet, tokenResponseSchema } from './schemas';
-import {
-  RawResponse,
-  SendRequest,
-  Transport,
-  createTransport,
-  isRecord,
-  parseBody,
-  send,
-  trackingIdOf,
-  trimBaseUrl,
-  tryParseJson,
-} from './transport';
+import { isRecord, trimBaseUrl, tryParseJson, type RawResponse } from '../http';
+import { SendRequest, Transport, createTransport, parseBody, send, trackingIdOf } from './transport';
 
 export interface WebexOAuthConfig {
   baseUrl: string;

@@ -3,9 +3,21 @@
  * response or a WebexApiError. Axios errors are never rethrown or attached as `cause`:
  * they carry the request config, i.e. the bearer token and form-encoded client secret.
  */
-import axios, { AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { DEFAULT_RETRY_AFTER_POLICY, RetryAfterPolicy, WebexApiError, parseRetryAfterMs } from './errors';
+import {
+  createHttpClient,
+  exchange,
+  isNoResponse,
+  isRecord,
+  trimBaseUrl,
+  tryParseJson,
+  type RawResponse,
+  type RetryAfterPolicy,
+} from '../http';
+import { DEFAULT_RETRY_AFTER_POLICY, WebexApiError, parseRetryAfterMs } from './errors';
+
+export type { RawResponse } from '../http';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -18,14 +30,8 @@ export interface TransportOptions {
 export interface Transport {
   baseUrl: string;
   timeoutMs: number;
-  retryAfter: RetryAfterPolicy;
+  retryAfter: RetryAfterPolicy & { defaultMs: number };
   http: AxiosInstance;
-}
-
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
 }
 
 export interface SendRequest {
@@ -37,97 +43,47 @@ export interface SendRequest {
   data?: string;
 }
 
-export function trimBaseUrl(baseUrl: string): string {
-  return baseUrl.replace(/\/+$/, '');
-}
-
 export function createTransport(opts: TransportOptions): Transport {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const http = axios.create({
-    timeout: timeoutMs,
-    // Statuses are mapped by us; bodies are parsed by us so non-JSON bodies become typed errors.
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(d: unknown) => d],
-    maxRedirects: 0,
-    maxContentLength: 10 * 1024 * 1024,
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-  });
   return {
     baseUrl: trimBaseUrl(opts.baseUrl),
     timeoutMs,
     retryAfter: { ...DEFAULT_RETRY_AFTER_POLICY, ...opts.retryAfter },
-    http,
+    http: createHttpClient({ timeoutMs }),
   };
 }
-
-/** Codes that mean the request never reached the server, so it cannot have been applied. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_INVALID_URL',
-  'ERR_BAD_OPTION_VALUE',
-]);
 
 const sideEffecting = (method: string): boolean => method !== 'GET';
 
 export async function send(t: Transport, req: SendRequest): Promise<RawResponse> {
-  try {
-    const res = await t.http.request<string>({
-      method: req.method,
-      url: req.url,
-      headers: req.headers,
-      data: req.data,
-      // Axios' own timeout is a socket-idle timeout; this one bounds the whole exchange.
-      signal: AbortSignal.timeout(t.timeoutMs),
-    });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers ?? {})) {
-      if (v !== undefined && v !== null)
-        headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-    }
-    return { status: res.status, headers, body: typeof res.data === 'string' ? res.data : '' };
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    const isTimeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ERR_CANCELED';
-    if (isTimeout) {
-      throw new WebexApiError({
-        kind: 'timeout',
-        message: `Webex ${req.operation} timed out after ${t.timeoutMs} ms`,
-        retryable: true,
-        mayHaveBeenApplied: sideEffecting(req.method),
-        operation: req.operation,
-      });
-    }
+  const res = await exchange(
+    t.http,
+    { method: req.method, url: req.url, headers: req.headers, data: req.data },
+    // Axios' own timeout is a socket-idle timeout; this one bounds the whole exchange.
+    { totalTimeoutMs: t.timeoutMs },
+  );
+  if (!isNoResponse(res)) return res;
+  if (res.failed === 'timeout') {
     throw new WebexApiError({
-      kind: 'network',
-      message: `Webex ${req.operation} failed: network error${code ? ` (${code})` : ''}`,
+      kind: 'timeout',
+      message: `Webex ${req.operation} timed out after ${t.timeoutMs} ms`,
       retryable: true,
-      mayHaveBeenApplied: sideEffecting(req.method) && !NOT_SENT_CODES.has(code),
+      mayHaveBeenApplied: sideEffecting(req.method),
       operation: req.operation,
     });
   }
+  throw new WebexApiError({
+    kind: 'network',
+    message: `Webex ${req.operation} failed: network error${res.code ? ` (${res.code})` : ''}`,
+    retryable: true,
+    mayHaveBeenApplied: sideEffecting(req.method) && !res.notSent,
+    operation: req.operation,
+  });
 }
 
 export function trackingIdOf(res: RawResponse, body?: unknown): string | undefined {
   const fromBody = isRecord(body) && typeof body.trackingId === 'string' ? body.trackingId : undefined;
   return res.headers['trackingid'] ?? fromBody;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Parses a JSON body or returns undefined (error bodies may be HTML, e.g. on 429). */
-export function tryParseJson(body: string): unknown {
-  try {
-    return body.trim() === '' ? undefined : JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Maps a non-2xx status of a normal API call (not the token endpoint) to a typed error. */
