@@ -24,6 +24,7 @@ COPY connectors ./connectors
 COPY domain ./domain
 COPY eventlog ./eventlog
 COPY logging ./logging
+COPY metrics ./metrics
 COPY samples ./samples
 COPY scripts ./scripts
 COPY simulators ./simulators

@@ -28,6 +28,7 @@ import { WORKFLOWS_PATH } from '../workers/create-workers';
 import { billEngagement } from '../workflows';
 import { loadReport } from '../client/engagement';
 import { freePort } from '../test/harness/free-port';
+import { productMetricSinks } from '../metrics/worker-metrics';
 
 const HOUR = 3_600_000;
 
@@ -74,6 +75,7 @@ async function main() {
       }),
       maxConcurrentActivityTaskExecutions: 4 * concurrency,
       maxConcurrentWorkflowTaskExecutions: 100,
+      sinks: productMetricSinks(),
     });
     const client = new Client({
       connection: await Connection.connect({ address: server.address }),

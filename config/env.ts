@@ -34,6 +34,14 @@ const httpUrl = (fallback: string) =>
     }, 'must be an http(s) URL')
     .transform((value) => value.replace(/\/+$/, ''));
 
+const metricsPort = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number (0 picks a free one)')
+    .max(65_535, 'must be at most 65535')
+    .default(fallback);
+
 export const envSchema = z.object({
   TEMPORAL_ADDRESS: z
     .string()
@@ -138,6 +146,26 @@ export const envSchema = z.object({
     (token) => token === undefined || token.length >= 24,
     'must be at least 24 characters',
   ),
+  /**
+   * The metrics listeners' host (Prometheus text on `GET /metrics`); loopback by default. The
+   * metrics name no account and carry no secret, so another host needs no token.
+   */
+  METRICS_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  /** The gateway's metrics listener (never the gateway port). 0 picks a free one. */
+  METRICS_PORT: metricsPort(9464),
+  /** The worker's own metrics listener (the product's counters). 0 picks a free one. */
+  WORKER_METRICS_PORT: metricsPort(9465),
+  /** The Temporal SDK runtime's Prometheus exporter in the worker (SDK and worker metrics). 0 picks a free one. */
+  TEMPORAL_METRICS_PORT: metricsPort(9466),
+  /**
+   * The status API's `alerts` name an integration whose oldest undelivered event has waited longer
+   * than this (seconds); deploy/prometheus/alerts.yml uses the same default.
+   */
+  ALERT_UNDELIVERED_AGE_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1')
+    .default(900),
   /** Browser origins of the Temporal Web UI allowed to call the gateway's codec endpoint (CORS). */
   WEB_UI_ORIGINS: z
     .string()
@@ -209,6 +237,8 @@ export const WORKER_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'BILLSBY_API_BASE_URL',
   'BILLSBY_API_KEY',
   'EVENT_PAYLOAD_RETENTION_DAYS',
+  'WORKER_METRICS_PORT',
+  'TEMPORAL_METRICS_PORT',
 ];
 export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'GATEWAY_PORT',
@@ -218,6 +248,8 @@ export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'CODEC_HOST',
   'CODEC_PORT',
   'CODEC_AUTH_TOKEN',
+  'METRICS_PORT',
+  'ALERT_UNDELIVERED_AGE_SECONDS',
   // The CLI reads it too (not part of any deployment's services).
   'GATEWAY_API_KEYS',
 ];

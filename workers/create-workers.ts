@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
+import { productMetricSinks } from '../metrics/worker-metrics';
 import type { TaskQueues } from '../temporal/task-queues';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -20,6 +21,8 @@ export interface ProductWorkerOptions {
   /** Prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Partial<WorkerOptions>;
+  /** The workflows' metric sinks (metrics/worker-metrics.ts); default: registered, counting nothing. */
+  sinks?: WorkerOptions['sinks'];
 }
 
 /**
@@ -43,6 +46,7 @@ export async function createProductWorkers(opts: ProductWorkerOptions): Promise<
         dataConverter: opts.dataConverter,
         activities: opts.activities,
         workflowBundle: code,
+        sinks: opts.sinks ?? productMetricSinks(),
         ...PRODUCT_WORKER_DEFAULTS,
         ...opts.tuning,
       }),

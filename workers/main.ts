@@ -8,6 +8,12 @@ async function main() {
   console.log(
     `[worker] polling ${running.taskQueues.webex} and ${running.taskQueues.bill} at ${running.temporalAddress}`,
   );
+  console.log(`[worker] Prometheus metrics: ${running.metricsUrl}/metrics (the product's counters)`);
+  console.log(
+    running.sdkMetrics.address
+      ? `[worker] Temporal SDK metrics: http://${running.sdkMetrics.address}/metrics`
+      : `[worker] Temporal SDK metrics: off (${running.sdkMetrics.note})`,
+  );
   // The SDK installs SIGINT/SIGTERM handlers that shut the workers down gracefully.
   await running.done;
   console.log('[worker] stopped');

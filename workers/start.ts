@@ -9,10 +9,17 @@ import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../temporal/task-queues';
 import { createProductWorkers } from './create-workers';
 import { openEventLog } from '../eventlog/open';
 import { PayloadRetention } from './payload-retention';
+import { installWorkerRuntime } from './runtime';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { startMetricsServer, type RunningMetricsServer } from '../metrics/server';
 
 export interface RunningWorkers {
   temporalAddress: string;
   taskQueues: TaskQueues;
+  /** The product's own metrics (WORKER_METRICS_PORT, `GET /metrics`). */
+  metricsUrl: string;
+  /** The Temporal SDK's Prometheus exporter (TEMPORAL_METRICS_PORT), or why it is not running. */
+  sdkMetrics: { address?: string; note?: string };
   /** Resolves when every worker has stopped. */
   done: Promise<void>;
   shutdown(): Promise<void>;
@@ -20,20 +27,54 @@ export interface RunningWorkers {
 
 export async function startWorkers(
   config: AppConfig,
-  opts: { taskQueues?: TaskQueues } = {},
+  opts: {
+    taskQueues?: TaskQueues;
+    /** Override WORKER_METRICS_PORT / TEMPORAL_METRICS_PORT (tests: 0). */
+    metricsPort?: number;
+    sdkMetricsPort?: number;
+  } = {},
 ): Promise<RunningWorkers> {
+  // Before any connection: the runtime can be installed once per process.
+  const runtime = installWorkerRuntime({
+    host: config.METRICS_HOST,
+    port: opts.sdkMetricsPort ?? config.TEMPORAL_METRICS_PORT,
+  });
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
   const connection = await connectWorker({ address, security: temporalSecurity(config) });
   const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
   const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
   const eventLog = await openEventLog({ databaseUrl: config.DATABASE_URL, keys });
+  const metrics = new WorkerMetrics({ defaultMetrics: true }).watchEventLog(eventLog).watchIntegrations({
+    workflowService: connection.workflowService,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: taskQueues.webex,
+  });
+  const deps = activityDepsFromConfig(config, eventLog);
   const workers: Worker[] = await createProductWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter(keys),
     taskQueues,
-    activities: createActivities(activityDepsFromConfig(config, eventLog)),
+    activities: createActivities({
+      webex: { ...deps.webex, metrics: metrics.webexActivity },
+      bill: { ...deps.bill, metrics: metrics.billActivity },
+    }),
+    sinks: metrics.sinks,
   });
+  let metricsServer: RunningMetricsServer;
+  try {
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      host: config.METRICS_HOST,
+      port: opts.metricsPort ?? config.WORKER_METRICS_PORT,
+      what: 'worker metrics',
+      variable: 'WORKER_METRICS_PORT',
+    });
+  } catch (err) {
+    await eventLog.close();
+    await connection.close();
+    throw err;
+  }
   // Delivered events' payloads are erased after EVENT_PAYLOAD_RETENTION_DAYS (payload-retention.ts).
   const retention = new PayloadRetention(eventLog, {
     retentionDays: config.EVENT_PAYLOAD_RETENTION_DAYS,
@@ -41,6 +82,7 @@ export async function startWorkers(
   });
   retention.start();
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await metricsServer.close();
     await retention.stop();
     await eventLog.close();
     await connection.close();
@@ -48,6 +90,8 @@ export async function startWorkers(
   return {
     temporalAddress: address,
     taskQueues,
+    metricsUrl: metricsServer.url,
+    sdkMetrics: { address: runtime.sdkMetricsAddress, note: runtime.note },
     done,
     async shutdown() {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -23,6 +23,7 @@ import {
 import { DEFAULT_BILL_RETRY, toBillFailure, type BillRetryPolicy } from './failures';
 import type { BillFailure } from '../../temporal/failures';
 import { createReportStore } from './report-store';
+import { observeClient, type CallObserver } from '../observe-calls';
 
 export interface BillActivityDeps {
   apiBaseUrl: string;
@@ -41,6 +42,8 @@ export interface BillActivityDeps {
   clock?: Clock;
   /** Identifies the partner whose runs are compared (`changes`); default derived from URL and username. */
   partnerKey?: string;
+  /** The worker's metrics: every BILL client call by answer (metrics/worker-metrics.ts); none: not measured. */
+  metrics?: { billCall?: CallObserver };
 }
 
 export const DEFAULT_MAX_REQUESTS_PER_HOUR = 10_000;
@@ -84,14 +87,17 @@ export function createBillActivities(deps: BillActivityDeps) {
         'Bill.not_configured' satisfies BillFailure,
       );
     }
-    cached ??= createBillClient({
-      baseUrl: deps.apiBaseUrl,
-      appKey: deps.appKey,
-      devKey: deps.devKey,
-      timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      now: clock.now,
-      pacer,
-    });
+    cached ??= observeClient(
+      createBillClient({
+        baseUrl: deps.apiBaseUrl,
+        appKey: deps.appKey,
+        devKey: deps.devKey,
+        timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        now: clock.now,
+        pacer,
+      }),
+      deps.metrics?.billCall,
+    );
     return cached;
   }
 

@@ -2,6 +2,7 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 import { isWebexApiError, type WebexClient } from '../../connectors/webex';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
 import type { EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
+import type { WebexActivityMetrics } from './deps';
 import { postWithReadback } from './post-with-readback';
 
 export interface DeliverBatchInput {
@@ -65,6 +66,7 @@ export async function deliverBatch(
   client: WebexClient,
   input: DeliverBatchInput,
   recentWindow: number,
+  metrics: WebexActivityMetrics = {},
 ): Promise<DeliverBatchResult> {
   const ctx = Context.current();
   const resumed = ctx.info.heartbeatDetails as Progress | undefined;
@@ -91,6 +93,10 @@ export async function deliverBatch(
     if (next) claim = await log.markDeliveredAndBegin(input.accountId, delivered, next);
     else await log.markDelivered(input.accountId, delivered.seq, delivered.messageIds, delivered.at);
     result.delivered++;
+    // From entering the queue (accepted, or re-queued by a redelivery) to the last part posted.
+    metrics.eventDelivered?.(
+      Math.max(0, (Date.parse(delivered.postedAt) - Date.parse(delivered.queuedAt)) / 1000),
+    );
     ctx.heartbeat({ lastMessageId: result.lastMessageId } satisfies Progress);
     return claim;
   };
@@ -112,6 +118,7 @@ export async function deliverBatch(
     if (typeof outcome === 'object') posted = outcome;
     else if (outcome === 'failed') {
       result.failed++;
+      metrics.eventFailed?.();
       ctx.heartbeat({ lastMessageId: result.lastMessageId } satisfies Progress);
     } else {
       result.stopped = outcome;
@@ -146,6 +153,9 @@ async function predecessorsFinished(
 interface Posted {
   seq: number;
   messageIds: string[];
+  /** When the event entered the queue, and when its last part was posted (metrics). */
+  queuedAt: string;
+  postedAt: string;
 }
 
 /**
@@ -199,5 +209,5 @@ async function deliverOne(
     verifyFirst = false;
     if (part < parts.length - 1) await log.recordParts(input.accountId, event.seq, messageIds);
   }
-  return { seq: event.seq, messageIds };
+  return { seq: event.seq, messageIds, queuedAt: event.updatedAt, postedAt: new Date().toISOString() };
 }

@@ -1,6 +1,24 @@
 import type { RetryAfterPolicy } from '../../connectors/webex';
+import type { CallObserver } from '../observe-calls';
 import type { EventLog } from '../../eventlog/types';
 import type { BackoffPolicy } from './failures';
+
+/**
+ * What the Webex activities tell the worker's metrics (metrics/worker-metrics.ts); every hook is
+ * optional and must not throw. Nothing here names an account, an event or a token.
+ */
+export interface WebexActivityMetrics {
+  /** Every Webex client call (API calls and the token endpoint), with its answer. */
+  webexCall?: CallObserver;
+  /** A token refresh: `refused` is Webex saying no for good (the integration needs reauthorization). */
+  tokenRefresh?(outcome: 'ok' | 'refused' | 'error'): void;
+  /** An event's whole message is in the room: seconds from entering the queue to the last post. */
+  eventDelivered?(queuedToPostedSeconds: number): void;
+  /** Webex refused an event's message for good (400): recorded failed. */
+  eventFailed?(): void;
+  /** Queued events dropped by an uninstall. */
+  eventsDropped?(count: number): void;
+}
 
 /** What the Webex activities need from the worker's configuration. */
 export interface WebexActivityDeps {
@@ -18,4 +36,6 @@ export interface WebexActivityDeps {
   recentMessagesWindow?: number;
   /** How many of the room's newest messages redelivery reads back (default 1000). */
   redeliverScanLimit?: number;
+  /** The worker's metrics; none: nothing is measured. */
+  metrics?: WebexActivityMetrics;
 }

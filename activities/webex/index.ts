@@ -16,6 +16,7 @@ import {
   type RedeliverResult,
 } from './redeliver';
 import type { WebexActivityDeps } from './deps';
+import { observeCall, observeClient } from '../observe-calls';
 import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
 import type { WebexFailure } from '../../temporal/failures';
 
@@ -40,11 +41,15 @@ const grant = (t: WebexTokenSet): TokenGrant => ({
 
 export function createWebexActivities(deps: WebexActivityDeps) {
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
-  const client = createWebexClient({
-    baseUrl: deps.apiBaseUrl,
-    timeoutMs: deps.timeoutMs,
-    retryAfter: deps.retryAfter,
-  });
+  const metrics = deps.metrics ?? {};
+  const client = observeClient(
+    createWebexClient({
+      baseUrl: deps.apiBaseUrl,
+      timeoutMs: deps.timeoutMs,
+      retryAfter: deps.retryAfter,
+    }),
+    metrics.webexCall,
+  );
 
   const oauth = (): WebexOAuthConfig => {
     if (!deps.clientId || !deps.clientSecret) {
@@ -77,18 +82,35 @@ export function createWebexActivities(deps: WebexActivityDeps) {
       const cfg = oauth();
       return grant(
         await webex(() =>
-          exchangeCode(cfg, {
-            code: input.code,
-            codeVerifier: input.codeVerifier,
-            redirectUri: deps.redirectUri,
-          }),
+          observeCall(metrics.webexCall, 'exchangeCode', () =>
+            exchangeCode(cfg, {
+              code: input.code,
+              codeVerifier: input.codeVerifier,
+              redirectUri: deps.redirectUri,
+            }),
+          ),
         ),
       );
     },
 
     async refreshWebexToken(input: { refreshToken: string }): Promise<TokenGrant> {
       const cfg = oauth();
-      return grant(await webex(() => refreshAccessToken(cfg, { refreshToken: input.refreshToken })));
+      try {
+        const tokens = await webex(() =>
+          observeCall(metrics.webexCall, 'refreshToken', () =>
+            refreshAccessToken(cfg, { refreshToken: input.refreshToken }),
+          ),
+        );
+        metrics.tokenRefresh?.('ok');
+        return grant(tokens);
+      } catch (err) {
+        // The kinds the integration workflow treats as "reauthorize" (workflows/webex/tokens.ts).
+        const refused =
+          err instanceof ApplicationFailure &&
+          ['Webex.invalid_grant', 'Webex.unauthorized', 'Webex.bad_request'].includes(err.type ?? '');
+        metrics.tokenRefresh?.(refused ? 'refused' : 'error');
+        throw err;
+      }
     },
 
     async identifyWebexUser(input: { accessToken: string }) {
@@ -120,7 +142,9 @@ export function createWebexActivities(deps: WebexActivityDeps) {
 
     /** Posts a batch of queued events from the event log, in order (see deliver-batch.ts). */
     async deliverQueuedEvents(input: DeliverBatchInput): Promise<DeliverBatchResult> {
-      return webex(() => deliverBatch(deps.eventLog, client, input, deps.recentMessagesWindow ?? 50));
+      return webex(() =>
+        deliverBatch(deps.eventLog, client, input, deps.recentMessagesWindow ?? 50, metrics),
+      );
     },
 
     /**
@@ -145,7 +169,9 @@ export function createWebexActivities(deps: WebexActivityDeps) {
 
     /** Uninstall: stop accepting webhooks and mark what is still queued `dropped` (kept in the log). */
     async closeAccountEventLog(input: { accountId: string }): Promise<{ dropped: number }> {
-      return { dropped: await deps.eventLog.closeAccount(input.accountId) };
+      const dropped = await deps.eventLog.closeAccount(input.accountId);
+      if (dropped > 0) metrics.eventsDropped?.(dropped);
+      return { dropped };
     },
   };
 }

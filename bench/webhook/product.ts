@@ -26,6 +26,7 @@ import { http } from '../../test/harness/http';
 import { BENCH_API_KEY, runCleanups, type BenchAccount, type BenchEnv, type Program } from './env';
 import { connectThroughBrowser } from '../../client/demo/script-browser';
 import type { GatewayProcessSettings } from './gateway-process';
+import { productMetricSinks } from '../../metrics/worker-metrics';
 
 const CLIENT_ID = 'sim-client-id';
 const CLIENT_SECRET = 'sim-client-secret';
@@ -114,6 +115,7 @@ async function start(
       clientSecret: CLIENT_SECRET,
       redirectUri: `${gatewayUrl}/oauth/webex/callback`,
     }),
+    sinks: productMetricSinks(),
     ...PRODUCT_WORKER_DEFAULTS,
   });
   const workerRun = worker.run();

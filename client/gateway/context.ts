@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/env';
 import type { TaskQueues } from '../../temporal/task-queues';
 import type { IntegrationService } from '../integration/service';
 import type { GatewaySecurity } from './security';
+import type { GatewayMetrics } from '../../metrics/gateway-metrics';
 
 /** What every gateway route may use. Built once at start-up. */
 export interface GatewayContext {
@@ -20,4 +21,6 @@ export interface GatewayContext {
   security: GatewaySecurity;
   /** Browser origins allowed to call the codec listener (the Temporal Web UI); not used by the gateway's routes. */
   webUiOrigins: string[];
+  /** The gateway's metrics (served on their own listener, metrics/server.ts); none: not measured. */
+  metrics?: GatewayMetrics;
 }

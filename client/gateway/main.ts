@@ -11,6 +11,9 @@ async function main() {
     `[gateway] codec endpoint for the Temporal Web UI: ${gateway.codecUrl}/decode (bound to ${config.CODEC_HOST}, ` +
       (config.CODEC_AUTH_TOKEN ? 'bearer token required)' : 'loopback, no token)'),
   );
+  console.log(
+    `[gateway] Prometheus metrics: ${gateway.metricsUrl}/metrics (bound to ${config.METRICS_HOST})`,
+  );
   const stop = async () => {
     await gateway.close();
     process.exit(0);

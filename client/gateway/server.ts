@@ -16,6 +16,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   // Fastify's logger would print URLs and bodies; routes log only what is safe themselves.
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
   await app.register(formbody);
+  ctx.metrics?.register(app);
   await registerSecurity(app, ctx.security, new URL(ctx.config.WEBEX_API_BASE_URL).origin);
 
   // Bad input gets a clear 4xx; anything else a 500 that names no secret or personal data.

@@ -14,6 +14,8 @@ import { WebhookSecretStore } from '../integration/webhook-secrets';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
+import { GatewayMetrics } from '../../metrics/gateway-metrics';
+import { startMetricsServer, type RunningMetricsServer } from '../../metrics/server';
 
 export interface RunningGateway {
   url: string;
@@ -23,6 +25,8 @@ export interface RunningGateway {
   apiKeySource: string;
   /** The codec listener (CODEC_HOST:CODEC_PORT), never the gateway's port. */
   codecUrl: string;
+  /** The metrics listener (METRICS_HOST:METRICS_PORT, `GET /metrics`), never the gateway's port. */
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,8 @@ export async function startGateway(
     /** Override CODEC_HOST / CODEC_PORT (tests: port 0). */
     codecHost?: string;
     codecPort?: number;
+    /** Override METRICS_PORT (tests: port 0). */
+    metricsPort?: number;
   } = {},
 ): Promise<RunningGateway> {
   const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
@@ -57,6 +63,7 @@ export async function startGateway(
     opts.workflowOptions,
   );
   const security = gatewaySecurity(config, keys);
+  const metrics = new GatewayMetrics({ defaultMetrics: true });
   const app = await buildGateway({
     client,
     config,
@@ -65,9 +72,11 @@ export async function startGateway(
     taskQueues,
     integrations,
     webUiOrigins: opts.webUiOrigins ?? config.WEB_UI_ORIGINS,
+    metrics,
   });
   await app.listen({ port: config.GATEWAY_PORT, host: opts.host ?? '0.0.0.0' });
-  let codecServer: RunningCodecServer;
+  let codecServer: RunningCodecServer | undefined;
+  let metricsServer: RunningMetricsServer;
   try {
     codecServer = await startCodecServer({
       codec: new AesGcmPayloadCodec(keys),
@@ -76,7 +85,15 @@ export async function startGateway(
       host: opts.codecHost ?? config.CODEC_HOST,
       port: opts.codecPort ?? config.CODEC_PORT,
     });
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      host: config.METRICS_HOST,
+      port: opts.metricsPort ?? config.METRICS_PORT,
+      what: 'gateway metrics',
+      variable: 'METRICS_PORT',
+    });
   } catch (err) {
+    await codecServer?.close();
     await app.close();
     integrations.close();
     await eventLog.close();
@@ -91,8 +108,10 @@ export async function startGateway(
     temporalAddress: address,
     apiKeySource: security.apiKeySource,
     codecUrl: codecServer.url,
+    metricsUrl: metricsServer.url,
     async close() {
-      await codecServer.close();
+      await metricsServer.close();
+      await codecServer!.close();
       await app.close();
       integrations.close();
       await eventLog.close();
@@ -120,6 +139,7 @@ export function createIntegrationService(
       taskQueue: taskQueues.webex,
       workflowOptions,
       maxUndelivered: config.EVENT_LOG_MAX_UNDELIVERED,
+      undeliveredAlertSeconds: config.ALERT_UNDELIVERED_AGE_SECONDS,
       ...tuning,
     },
     new WebhookSecretStore(eventLog, keys),

@@ -4,6 +4,7 @@ import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import type { GatewayContext } from './context';
 import { EventLogUnavailableError } from '../integration/service';
 import { accountIdOr400 } from './replies';
+import { noteWebhookReason } from '../../metrics/gateway-metrics';
 
 /** What a full backlog asks Billsby to wait before sending again. */
 const BACKLOG_RETRY_AFTER_SECONDS = 60;
@@ -17,6 +18,7 @@ const LOG_DOWN_RETRY_AFTER_SECONDS = 10;
  */
 /** The log's database (events, webhook secrets) did not answer: nothing was stored, try later. */
 function logUnavailable(reply: FastifyReply, cause: unknown) {
+  noteWebhookReason(reply.request, 'log_unavailable');
   // The cause may name the database host; only its kind is logged.
   console.error(`[gateway] event log unavailable: ${(cause as Error)?.name ?? 'error'}`);
   return reply
@@ -28,7 +30,10 @@ function logUnavailable(reply: FastifyReply, cause: unknown) {
 export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext) {
   app.post('/webhooks/billsby/:accountId', async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
-    if (!accountId) return reply;
+    if (!accountId) {
+      noteWebhookReason(request, 'invalid_account_id');
+      return reply;
+    }
     const secret = request.headers.secret;
     let verified: boolean;
     try {
@@ -39,10 +44,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
     } catch (err) {
       return logUnavailable(reply, err);
     }
-    if (!verified)
+    if (!verified) {
+      noteWebhookReason(request, 'bad_secret');
       return reply.code(401).send({ error: 'missing or wrong webhook secret (header "secret")' });
+    }
     const parsed = parseBillsbyEvent(request.body);
     if (!parsed.ok) {
+      noteWebhookReason(request, 'invalid_body');
       return reply
         .code(400)
         .send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
@@ -54,6 +62,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       if (!(err instanceof EventLogUnavailableError)) throw err;
       return logUnavailable(reply, err.cause);
     }
+    noteWebhookReason(request, outcome.status === 'not_found' ? 'no_integration' : outcome.status);
     switch (outcome.status) {
       case 'not_found':
         return reply.code(404).send({ error: `account ${accountId} has no active Webex integration` });

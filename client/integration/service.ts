@@ -18,6 +18,12 @@ import type {
   IntegrationResult,
   webexIntegration,
 } from '../../workflows/webex/integration';
+import {
+  DEFAULT_UNDELIVERED_ALERT_SECONDS,
+  integrationAlerts,
+  undeliveredAgeSeconds,
+  type IntegrationAlert,
+} from './alerts';
 import { AppendBatcher } from './append-batcher';
 import { composeState, newStateNonce, parseState } from './oauth-state';
 import type { WebhookSecretStore } from './webhook-secrets';
@@ -37,6 +43,8 @@ export interface IntegrationServiceConfig {
   workflowOptions?: IntegrationOptions;
   /** Per-account cap on undelivered events (EVENT_LOG_MAX_UNDELIVERED). */
   maxUndelivered: number;
+  /** The status's `alerts` name undelivered events older than this (ALERT_UNDELIVERED_AGE_SECONDS). */
+  undeliveredAlertSeconds?: number;
   waker?: WakerOptions;
 }
 
@@ -72,7 +80,13 @@ export interface ConnectResult {
   webhookSecret: string;
 }
 
-export type StatusResult = IntegrationView & { webhookUrl: string };
+export type StatusResult = IntegrationView & {
+  webhookUrl: string;
+  /** Seconds the oldest undelivered (queued) event has waited; null when none is queued. */
+  oldestUndeliveredAgeSeconds: number | null;
+  /** What needs an operator (client/integration/alerts.ts); empty when all is well. */
+  alerts: IntegrationAlert[];
+};
 
 /**
  * What the gateway and CLI do with integrations, in Temporal terms. One instance per process.
@@ -216,12 +230,21 @@ export class IntegrationService {
 
   /** The workflow's view plus the exact counts and newest failures from the event log. */
   private async withLogFacts(view: IntegrationWorkflowView): Promise<StatusResult> {
-    const [counts, failed] = await Promise.all([
+    const [counts, failed, [head]] = await Promise.all([
       this.eventLog.counts(view.accountId),
       this.eventLog.list(view.accountId, { state: 'failed', limit: RECENT_FAILURES }),
+      // The queue head: the next to deliver, queued longest (updatedAt: accepted, or re-queued).
+      this.eventLog.list(view.accountId, { state: 'queued', limit: 1 }),
     ]);
+    const oldestUndeliveredAgeSeconds = undeliveredAgeSeconds(head?.updatedAt);
     return {
       ...view,
+      oldestUndeliveredAgeSeconds,
+      alerts: integrationAlerts(
+        view.status,
+        oldestUndeliveredAgeSeconds,
+        this.cfg.undeliveredAlertSeconds ?? DEFAULT_UNDELIVERED_ALERT_SECONDS,
+      ),
       counts,
       recentFailures: failed.map((e) => ({
         eventId: e.eventId,

@@ -48,6 +48,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: testAddress(),
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     GATEWAY_PORT: '0',
+    METRICS_PORT: '0',
     GATEWAY_API_KEYS: 'codec-test-gateway-key-0123456789abcdef',
     DATABASE_URL: await createTestDatabase(),
   };

@@ -35,6 +35,9 @@ beforeAll(async () => {
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     GATEWAY_PORT: '0',
     CODEC_PORT: '0',
+    METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
+    TEMPORAL_METRICS_PORT: '0',
     DATABASE_URL: await createTestDatabase(),
   };
 });

@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } 
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../temporal/codec';
 import { createDataConverter } from '../../temporal/data-converter';
 import type { TaskQueues } from '../../temporal/task-queues';
+import { productMetricSinks } from '../../metrics/worker-metrics';
 
 /** Access to the run's shared dev server and bundle (see global-setup.ts). */
 
@@ -57,6 +58,8 @@ export async function createTestWorker(
     namespace: testNamespace,
     dataConverter: testDataConverter(),
     workflowBundle: testWorkflowBundle(),
+    // The workflows' metric sinks are always registered, as in production (counting nothing here).
+    sinks: productMetricSinks(),
     ...workerOptions,
   });
 }

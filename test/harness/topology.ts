@@ -34,8 +34,12 @@ export function productEnv(opts: {
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     GATEWAY_API_KEYS: TEST_API_KEY,
     PIPELINE_DATA_DIR: opts.dataDir,
-    // Each gateway process starts its codec listener too; several run at once here.
+    // Each gateway process starts its codec and metrics listeners too, each worker its metrics
+    // listener and the SDK's exporter; several run at once here.
     CODEC_PORT: '0',
+    METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
+    TEMPORAL_METRICS_PORT: '0',
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
     ...opts.extra,
   };

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
 import { PRODUCT_WORKER_DEFAULTS } from '../../workers/create-workers';
+import type { GatewayMetrics } from '../../metrics/gateway-metrics';
+import type { WorkerMetrics } from '../../metrics/worker-metrics';
 import { freePort } from './free-port';
 import { http } from './http';
 import {
@@ -41,6 +43,10 @@ export interface WebexAppOptions {
   temporalAddress?: string;
   /** Tighter limits for the rate-limit test; default: the product's. */
   rateLimits?: Partial<RateLimits>;
+  /** Measure as in production: the gateway's and the worker's metrics (the test serves and scrapes them). */
+  metrics?: { gateway?: GatewayMetrics; worker?: WorkerMetrics };
+  /** ALERT_UNDELIVERED_AGE_SECONDS (the status API's alerts). */
+  alertUndeliveredAgeSeconds?: number;
 }
 
 /** The gateway's bearer key in tests (GATEWAY_API_KEYS); every `/api/*` call sends it. */
@@ -74,6 +80,9 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     GATEWAY_API_KEYS: TEST_API_KEY,
     CODEC_PORT: '0',
     ...(opts.maxUndelivered ? { EVENT_LOG_MAX_UNDELIVERED: String(opts.maxUndelivered) } : {}),
+    ...(opts.alertUndeliveredAgeSeconds
+      ? { ALERT_UNDELIVERED_AGE_SECONDS: String(opts.alertUndeliveredAgeSeconds) }
+      : {}),
   });
   const eventLog = await openTestEventLog(opts.databaseUrl);
   const workflowOptions = { ...TEST_WORKFLOW_OPTIONS, ...opts.workflowOptions };
@@ -89,7 +98,13 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     // Short waits so fault tests finish quickly; production defaults are seconds to minutes.
     retryAfter: { defaultMs: 300, minMs: 50, maxMs: 2_000 },
     backoff: { initialMs: 100, maxMs: 1_000 },
+    ...(opts.metrics?.worker ? { metrics: opts.metrics.worker.webexActivity } : {}),
     ...opts.activityDeps,
+  });
+  opts.metrics?.worker?.watchEventLog(eventLog).watchIntegrations({
+    workflowService: client.workflowService,
+    namespace: 'default',
+    taskQueue: taskQueues.webex,
   });
 
   const startWorker = async () =>
@@ -99,6 +114,7 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
         activities,
         address: opts.temporalAddress,
         ...PRODUCT_WORKER_DEFAULTS,
+        ...(opts.metrics?.worker ? { sinks: opts.metrics.worker.sinks } : {}),
       }),
     );
   let stopWorker: (() => Promise<void>) | undefined = await startWorker();
@@ -121,6 +137,7 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     taskQueues,
     integrations,
     webUiOrigins: [],
+    metrics: opts.metrics?.gateway,
   });
   await app.listen({ port, host: '127.0.0.1' });
 

@@ -53,6 +53,12 @@ describe('configuration', () => {
         'EVENT_LOG_MAX_UNDELIVERED',
         // Issue 15: how long a delivered event's payload stays in the event log.
         'EVENT_PAYLOAD_RETENTION_DAYS',
+        // Issue 15: metrics listeners, and the age at which undelivered events raise an alert.
+        'METRICS_HOST',
+        'METRICS_PORT',
+        'WORKER_METRICS_PORT',
+        'TEMPORAL_METRICS_PORT',
+        'ALERT_UNDELIVERED_AGE_SECONDS',
         // Issue 15: structured logs (level, and json or pretty lines).
         'LOG_LEVEL',
         'LOG_FORMAT',
@@ -96,6 +102,27 @@ describe('configuration', () => {
     );
     expect(() => parseConfig({ EVENT_LOG_MAX_UNDELIVERED: '0' })).toThrow(/EVENT_LOG_MAX_UNDELIVERED/);
     expect(() => parseConfig({ EVENT_LOG_MAX_UNDELIVERED: 'lots' })).toThrow(/EVENT_LOG_MAX_UNDELIVERED/);
+  });
+
+  it('metrics listeners: loopback, ports 9464 (gateway), 9465 (worker), 9466 (Temporal SDK); 0 picks a free one', () => {
+    expect(parseConfig({})).toMatchObject({
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: 9464,
+      WORKER_METRICS_PORT: 9465,
+      TEMPORAL_METRICS_PORT: 9466,
+      ALERT_UNDELIVERED_AGE_SECONDS: 900,
+    });
+    expect(parseConfig({ METRICS_PORT: '0', WORKER_METRICS_PORT: '0' })).toMatchObject({
+      METRICS_PORT: 0,
+      WORKER_METRICS_PORT: 0,
+    });
+    expect(() => parseConfig({ METRICS_PORT: '70000' })).toThrow('METRICS_PORT: must be at most 65535');
+    expect(() => parseConfig({ TEMPORAL_METRICS_PORT: 'x' })).toThrow(
+      'TEMPORAL_METRICS_PORT: must be a port number',
+    );
+    expect(() => parseConfig({ ALERT_UNDELIVERED_AGE_SECONDS: '0' })).toThrow(
+      'ALERT_UNDELIVERED_AGE_SECONDS: must be at least 1',
+    );
   });
 
   it('EVENT_PAYLOAD_RETENTION_DAYS: 30 by default, a whole number of days from 0', () => {

@@ -129,7 +129,7 @@ const ALLOWED_EXTRA = new Set(['PIPELINE_DATA_DIR', 'NODE_ENV']);
 const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH']);
 const SECRET_LIKE = /SECRET|PASSWORD|KEY|TOKEN/;
 /** Set by the deployment to its own services (checked below), not taken from .env. */
-const WIRED_BY_COMPOSE = new Set(['TEMPORAL_ADDRESS', 'DATABASE_URL', 'CODEC_HOST']);
+const WIRED_BY_COMPOSE = new Set(['TEMPORAL_ADDRESS', 'DATABASE_URL', 'CODEC_HOST', 'METRICS_HOST']);
 
 describe('docker-compose.yml', () => {
   test('has the database, schema set-up, Temporal, namespace/search-attribute set-up, Web UI, worker and gateway', () => {
@@ -480,6 +480,24 @@ describe('docker-compose.yml', () => {
       );
       expect(ui.TEMPORAL_CODEC_ENDPOINT).not.toBe(gateway.PUBLIC_BASE_URL);
     });
+  });
+
+  test('metrics listeners take every interface inside their containers and no metrics port is published', () => {
+    const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
+    const worker = parseConfig(resolvedEnvironment(services.worker!, MINIMAL_ENV));
+    expect(gateway.METRICS_HOST).toBe('0.0.0.0');
+    expect(worker.METRICS_HOST).toBe('0.0.0.0');
+    const metricsPorts = [gateway.METRICS_PORT, worker.WORKER_METRICS_PORT, worker.TEMPORAL_METRICS_PORT].map(
+      String,
+    );
+    expect(new Set(metricsPorts).size).toBe(3);
+    for (const [name, service] of Object.entries(services)) {
+      const targets = portMappings(service, MINIMAL_ENV).map((p) => p.target);
+      expect({ name, published: targets.filter((t) => metricsPorts.includes(t)) }).toEqual({
+        name,
+        published: [],
+      });
+    }
   });
 
   test('the Web UI is published on an origin the codec listener allows (CORS)', () => {

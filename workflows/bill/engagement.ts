@@ -17,6 +17,7 @@ import {
 } from '../../domain/engagement';
 import { BillOrganizationId } from '../../temporal/search-attributes';
 import { workflowNow, workflowNowIso } from '../clock';
+import { productMetrics } from '../metric-sinks';
 import type { BillFailure } from '../../temporal/failures';
 import { billApi, FATAL_TYPES, failureMessage, failureType, isFailure, reportStore } from './bill-api';
 import {
@@ -113,6 +114,7 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
   async function classify(org: RankedOrganization): Promise<void> {
     running++;
     let entry: OrganizationEngagement;
+    let done: 'classified' | 'failed' = 'classified';
     try {
       if (org.malformed)
         throw ApplicationFailure.nonRetryable(org.malformed, 'Bill.invalid_response' satisfies BillFailure);
@@ -140,12 +142,14 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
       }
       // One organization's trouble is recorded in its entry and does not sink the run.
       entry = failedEntry(org, failureMessage(err));
+      done = 'failed';
       state.errors++;
     } finally {
       running--;
     }
     addToTotals(state.totals, entry);
     state.done++;
+    productMetrics.organizationDone(done);
     const ranked = { rank: org.rank, entry };
     buffer.push(ranked);
     bufferBytes += utf8Length(JSON.stringify(ranked));

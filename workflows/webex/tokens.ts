@@ -1,4 +1,5 @@
 import { workflowNow } from '../clock';
+import { productMetrics } from '../metric-sinks';
 import type { IntegrationRun } from './integration';
 import { tokensFrom } from './state';
 import { failureMessage, failureType, isFailure, refreshActivities } from './webex-api';
@@ -29,6 +30,7 @@ export async function refreshTokens(run: IntegrationRun): Promise<boolean> {
 }
 
 export function reauthorize(run: IntegrationRun, reason: string): false {
+  if (run.s.status !== 'reauthorization_required') productMetrics.reauthorizationRequired();
   run.s.tokens = null;
   run.setStatus('reauthorization_required', reason);
   return false;
