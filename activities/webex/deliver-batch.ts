@@ -3,7 +3,12 @@ import { isWebexApiError, type WebexClient } from '../../connectors/webex';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
 import type { EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import type { WebexActivityMetrics } from './deps';
-import { postWithReadback } from './post-with-readback';
+import {
+  postWithReadback,
+  previousAttemptNotPosted,
+  provenNotPosted,
+  rememberNotPosted,
+} from './post-with-readback';
 
 export interface DeliverBatchInput {
   accountId: string;
@@ -176,8 +181,10 @@ async function deliverOne(
   const parts = formatEventMessages(event.payload);
   const messageIds = [...before.messageIds];
   const notBefore = new Date(Date.parse(before.firstAttemptAt ?? claimedAt) - CLOCK_SKEW_MS).toISOString();
-  // An attempt begun before this one may have posted without our knowing.
-  let verifyFirst = before.attempts > 0;
+  // An attempt begun before this one may have posted without our knowing, unless it proved it did not.
+  let verifyFirst =
+    before.attempts > 0 &&
+    !previousAttemptNotPosted(Context.current().info.heartbeatDetails, event.seq, before.attempts);
   for (let part = messageIds.length; part < parts.length; part++) {
     try {
       const posted = await postWithReadback(
@@ -203,6 +210,9 @@ async function deliverOne(
         const reason = `Webex rejected part ${part + 1}/${parts.length} of event ${event.eventId}: ${err.message}`;
         await log.markFailed(input.accountId, event.seq, reason, new Date().toISOString());
         return 'failed';
+      }
+      if (provenNotPosted(err)) {
+        rememberNotPosted(progress.lastMessageId, { seq: event.seq, attempts: before.attempts + 1 });
       }
       throw err;
     }

@@ -1,4 +1,5 @@
-import type { WebexClient } from '../../connectors/webex';
+import { Context } from '@temporalio/activity';
+import { isWebexApiError, POST_MESSAGE_OPERATION, type WebexClient } from '../../connectors/webex';
 
 export interface PostInput {
   accessToken: string;
@@ -42,4 +43,37 @@ export async function postWithReadback(
   }
   const posted = await client.postMessage(input.accessToken, { roomId: input.roomId, text: input.text });
   return { messageId: posted.id, alreadyPosted: false };
+}
+
+/**
+ * What a failed attempt leaves in its heartbeat details when its post of event `seq` surely did not
+ * land; `attempts` is the event's attempt count after that attempt's claim.
+ */
+export interface NotPosted {
+  seq: number;
+  attempts: number;
+}
+
+/**
+ * Whether a delivery error proves the message was not posted: it came from the post itself (so a
+ * read-back before it, if any, found nothing) and the connector says the post cannot have been
+ * carried out (`mayHaveBeenApplied` false: 429, 4xx, a refused connection).
+ */
+export function provenNotPosted(err: unknown): boolean {
+  return isWebexApiError(err) && err.operation === POST_MESSAGE_OPERATION && !err.mayHaveBeenApplied;
+}
+
+/**
+ * Whether the read-back can be skipped for an event claimed with `attemptsBefore` earlier attempts:
+ * the previous attempt proved its post did not land, and no attempt has claimed the event since
+ * (a crash or an ambiguous failure in between leaves a higher count, so the read-back happens).
+ */
+export function previousAttemptNotPosted(details: unknown, seq: number, attemptsBefore: number): boolean {
+  const notPosted = (details as { notPosted?: NotPosted } | undefined)?.notPosted;
+  return notPosted?.seq === seq && notPosted.attempts === attemptsBefore;
+}
+
+/** Records, in this attempt's heartbeat details, that event `seq` was surely not posted. */
+export function rememberNotPosted(lastMessageId: string | null, notPosted: NotPosted): void {
+  Context.current().heartbeat({ lastMessageId, notPosted });
 }

@@ -43,6 +43,9 @@ export interface WebexClient {
   ): Promise<WebexMessageSummary[]>;
 }
 
+/** The operation label of postMessage's errors (the delivery tells a failed post from a failed read). */
+export const POST_MESSAGE_OPERATION = 'POST /messages';
+
 export function createWebexClient(cfg: WebexClientConfig): WebexClient {
   const t = createTransport(cfg);
   const maxPages = cfg.maxPages ?? 1000;
@@ -142,7 +145,7 @@ export function createWebexClient(cfg: WebexClientConfig): WebexClient {
         {
           method: 'POST',
           url: `${t.baseUrl}/messages`,
-          operation: 'POST /messages',
+          operation: POST_MESSAGE_OPERATION,
           data: JSON.stringify({ roomId: msg.roomId, text: msg.text }),
         },
         token,

@@ -22,7 +22,11 @@ export type WebexErrorKind =
 export interface WebexApiErrorData extends ApiErrorData<WebexErrorKind> {
   /** Whether repeating the same request later can succeed (for 401: only after a token refresh). */
   retryable: boolean;
-  /** True when the remote may have carried out a side-effecting request although we saw a failure. */
+  /**
+   * True when the remote may have carried out a side-effecting request although we saw a failure.
+   * Delivery reads it: a post that surely did not land needs no read-back on its retry
+   * (`provenNotPosted`, activities/webex/post-with-readback.ts).
+   */
   mayHaveBeenApplied: boolean;
   trackingId?: string;
   /** RFC 6749 `error` code from the token endpoint (e.g. `invalid_client`); safe to log. */

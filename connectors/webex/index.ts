@@ -1,6 +1,6 @@
 export * from './errors';
 export * from './schemas';
 export * from './oauth';
-export { createWebexClient, nextLink } from './client';
+export { createWebexClient, nextLink, POST_MESSAGE_OPERATION } from './client';
 export type { WebexClient, WebexClientConfig } from './client';
 export { DEFAULT_TIMEOUT_MS } from './transport';
