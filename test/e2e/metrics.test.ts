@@ -6,7 +6,7 @@
  * WORKER_METRICS_PORT and the Temporal SDK's exporter on TEMPORAL_METRICS_PORT (the SDK's runtime
  * can be installed once per process, and this test process's runtime is the harness's).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
@@ -278,5 +278,14 @@ describe('production wiring: the gateway and worker processes', () => {
       { timeoutMs: 15_000, intervalMs: 500 },
     );
     expect(completed(after)).toBeGreaterThan(completed(before));
+
+    // Every SDK metric the example alert rules and dashboard use is one this exporter serves.
+    const deployText = ['deploy/prometheus/alerts.yml', 'deploy/grafana/dashboard.json']
+      .map((file) => readFileSync(path.join(__dirname, '../..', file), 'utf8'))
+      .join('\n');
+    const sdkNames = new Set([...deployText.matchAll(/\btemporal_[a-z0-9_]+/g)].map((m) => m[0]));
+    expect(sdkNames.size).toBeGreaterThan(0);
+    const served = new Set(after.map((sample) => sample.name));
+    expect([...sdkNames].filter((name) => !served.has(name))).toEqual([]);
   });
 });
