@@ -81,7 +81,7 @@ export async function traceBatches(env: BenchEnv, accountId: string, label: stri
         `${done.filter((b) => b.attempts > 1).length} retried; first batch start → last batch end ${span} ms`,
     );
     env.log(
-      `trace ${label}: in the activity ${activity} ms (${(activity / events).toFixed(2)} ms/event, ` +
+      `trace ${label}: in the activity (a pipelined one includes its wait) ${activity} ms (${(activity / events).toFixed(2)} ms/event, ` +
         `${((100 * activity) / span).toFixed(0)}% of the span); child start → activity start ${childStart} ms ` +
         `(${p(done.map((b) => b.activityStarted - b.start))}); activity end → child closed ${childEnd} ms; ` +
         `parent: batch closed → next batch started ${gap} ms (${p(gaps)})`,
@@ -111,6 +111,7 @@ export async function traceBatches(env: BenchEnv, accountId: string, label: stri
  * The integration workflow's side of each batch: what woke it (a signal, or the previous batch's
  * child closing) → its workflow task started → completed (the look-up local activity runs inside
  * it; the StartChildWorkflowExecutionInitiated command is written then) → the child started.
+ * A pipelined batch is started from the task that saw the previous child start: no wake-up.
  */
 async function traceParent(env: BenchEnv, client: Client, accountId: string, label: string): Promise<void> {
   const history = await client.workflow.getHandle(`webex-integration:${accountId}`).fetchHistory();
@@ -119,6 +120,9 @@ async function traceParent(env: BenchEnv, client: Client, accountId: string, lab
   const childStart: number[] = [];
   const fromSignal: number[] = [];
   const fromChild: number[] = [];
+  // The wake-up of a workflow task: the first signal or child completion since the previous task
+  // started (what that task saw); a batch's child is initiated when that task completes.
+  let pending: { at: number; signal: boolean } | undefined;
   let trigger: { at: number; signal: boolean } | undefined;
   let taskStarted = NaN;
   let initiatedAt = NaN;
@@ -126,13 +130,15 @@ async function traceParent(env: BenchEnv, client: Client, accountId: string, lab
     const t = ms(e.eventTime);
     switch (e.eventType) {
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
-        trigger ??= { at: t, signal: true };
+        pending ??= { at: t, signal: true };
         break;
       case T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
-        trigger = { at: t, signal: false };
+        pending ??= { at: t, signal: false };
         break;
       case T.EVENT_TYPE_WORKFLOW_TASK_STARTED:
         taskStarted = t;
+        trigger = pending;
+        pending = undefined;
         break;
       case T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
         if (trigger) {
