@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/env';
+import { configureLogging, productLogger } from '../logging';
 import { startEmbeddedTemporal } from '../temporal/embedded';
 import type { DevServer } from '../temporal/dev-server';
 import { startGateway, type RunningGateway } from './gateway/start';
@@ -11,7 +12,9 @@ import { startWorkers, type RunningWorkers } from '../workers/start';
  */
 async function main() {
   const config = loadConfig();
-  const log = (line: string) => console.log(line);
+  configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const logger = productLogger('start');
+  const log = (line: string) => logger.info(line);
   let server: DevServer | undefined;
   let workers: RunningWorkers | undefined;
   let gateway: RunningGateway | undefined;
@@ -20,11 +23,11 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    log('[start] stopping…');
+    log('stopping…');
     await gateway?.close().catch(() => undefined);
     await workers?.shutdown().catch(() => undefined);
     await server?.stop().catch(() => undefined);
-    log('[start] stopped');
+    log('stopped');
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -40,19 +43,19 @@ async function main() {
           ? codecUrl(config.CODEC_HOST, config.CODEC_PORT)
           : undefined;
       server = await startEmbeddedTemporal({ namespace: config.TEMPORAL_NAMESPACE, codecEndpoint, log });
-      log(`[start] Temporal dev server at ${server.address}, Web UI ${server.uiUrl}`);
+      log(`Temporal dev server at ${server.address}, Web UI ${server.uiUrl}`);
     }
     workers = await startWorkers(config);
-    log(`[start] worker polling ${workers.taskQueues.webex}, ${workers.taskQueues.bill}`);
+    log(`worker polling ${workers.taskQueues.webex}, ${workers.taskQueues.bill}`);
     gateway = await startGateway(config);
-    log(`[start] gateway on ${config.PUBLIC_BASE_URL} (healthz: ${config.PUBLIC_BASE_URL}/healthz)`);
-    log(`[start] /api/* needs Authorization: Bearer <key>; keys from ${gateway.apiKeySource}`);
-    log(`[start] control page: npm run cli -- ui-link <accountId> prints a sign-in link`);
-    log(`[start] codec endpoint for the Web UI on ${gateway.codecUrl}/decode (not the gateway port)`);
-    log('[start] ready — Ctrl+C to stop');
+    log(`gateway on ${config.PUBLIC_BASE_URL} (healthz: ${config.PUBLIC_BASE_URL}/healthz)`);
+    log(`/api/* needs Authorization: Bearer <key>; keys from ${gateway.apiKeySource}`);
+    log(`control page: npm run cli -- ui-link <accountId> prints a sign-in link`);
+    log(`codec endpoint for the Web UI on ${gateway.codecUrl}/decode (not the gateway port)`);
+    log('ready — Ctrl+C to stop');
     void workers.done.then(() => stop(stopping ? 0 : 1));
   } catch (err) {
-    console.error(`[start] failed: ${(err as Error).message}`);
+    logger.fatal({ err }, 'failed to start');
     await stop(1);
   }
 }

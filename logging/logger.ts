@@ -160,9 +160,16 @@ function lineStream(out: NodeJS.WriteStream): DestinationStream {
   return { write: (line: string) => void out.write(line) };
 }
 
+/** One file per process, opened once per process (Jest loads this module once per test file). */
+const CAPTURE_FD = Symbol.for('billsby-pipeline.log-capture-fd');
+
 function captureFile(dir: string): DestinationStream {
-  mkdirSync(dir, { recursive: true });
-  const fd = openSync(path.join(dir, `${process.pid}.jsonl`), 'a', 0o600);
+  const holder = process as unknown as Record<symbol, number | undefined>;
+  if (holder[CAPTURE_FD] === undefined) {
+    mkdirSync(dir, { recursive: true });
+    holder[CAPTURE_FD] = openSync(path.join(dir, `${process.pid}.jsonl`), 'a', 0o600);
+  }
+  const fd = holder[CAPTURE_FD];
   return { write: (line: string) => void writeSync(fd, line) };
 }
 

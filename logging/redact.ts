@@ -5,7 +5,8 @@
  *    secrets, passwords, cookies, session ids, emails, names, phone numbers, addresses, message
  *    texts, bodies) is replaced by `[redacted]`, whatever its value. Names are compared without
  *    case, `_` or `-`, so `accessToken`, `access_token` and `AccessToken` are one rule.
- * 2. By value, on the finished JSON line: email addresses, `Bearer`/`Basic` credentials,
+ * 2. By value, on the finished JSON line: email addresses, `Bearer`/`Basic` credentials, URL
+ *    credentials (`postgres://user:password@…`),
  *    sensitive query parameters (`?token=`, `code=`, `state=` …), `"access_token": "…"`-style
  *    pairs inside free text, and Webex-style access tokens are masked wherever they occur, in
  *    messages and error stacks included.
@@ -102,6 +103,8 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 const TEXT_RULES: [RegExp, string][] = [
+  // Credentials in URLs: postgres://user:password@host (before the email rule sees `password@host`).
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@"'\\]+:[^/\s@"'\\]+@/gi, `$1${REDACTED}@`],
   // Email addresses.
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, '[email]'],
   // Authorization header values in free text.

@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
+import { productLogger } from '../logging';
 import { productMetricSinks } from '../metrics/worker-metrics';
 import type { TaskQueues } from '../temporal/task-queues';
 
@@ -65,9 +66,9 @@ const quietBundlerLogger = {
   debug() {},
   info() {},
   warn(message: string) {
-    console.warn(`[bundler] ${message}`);
+    productLogger('bundler').warn(message);
   },
   error(message: string) {
-    console.error(`[bundler] ${message}`);
+    productLogger('bundler').error(message);
   },
 };

@@ -10,6 +10,7 @@ import { createProductWorkers } from './create-workers';
 import { openEventLog } from '../eventlog/open';
 import { PayloadRetention } from './payload-retention';
 import { installWorkerRuntime } from './runtime';
+import { productLogger, runtimeLoggingOptions } from '../logging';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/server';
 
@@ -35,10 +36,11 @@ export async function startWorkers(
   } = {},
 ): Promise<RunningWorkers> {
   // Before any connection: the runtime can be installed once per process.
-  const runtime = installWorkerRuntime({
-    host: config.METRICS_HOST,
-    port: opts.sdkMetricsPort ?? config.TEMPORAL_METRICS_PORT,
-  });
+  // The runtime's logger is the product's (logging/): SDK, workflow and activity lines as JSON.
+  const runtime = installWorkerRuntime(
+    { host: config.METRICS_HOST, port: opts.sdkMetricsPort ?? config.TEMPORAL_METRICS_PORT },
+    runtimeLoggingOptions(),
+  );
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
   const connection = await connectWorker({ address, security: temporalSecurity(config) });
   const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
@@ -78,7 +80,7 @@ export async function startWorkers(
   // Delivered events' payloads are erased after EVENT_PAYLOAD_RETENTION_DAYS (payload-retention.ts).
   const retention = new PayloadRetention(eventLog, {
     retentionDays: config.EVENT_PAYLOAD_RETENTION_DAYS,
-    log: (line) => console.warn(line),
+    log: (line) => productLogger('worker').warn(line),
   });
   retention.start();
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {

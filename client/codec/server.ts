@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { PayloadCodec } from '@temporalio/common';
+import { productLogger } from '../../logging';
 import { isLoopbackHost } from '../../config/env';
 import { registerCodecRoutes } from './routes';
 
@@ -52,7 +53,7 @@ export async function buildCodecServer(opts: CodecServerOptions): Promise<Fastif
     if (status === 413)
       return reply.code(413).send({ error: `body larger than ${CODEC_MAX_BODY_BYTES} bytes` });
     if (status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
-    console.error(`[codec] ${error.name}: ${error.code ?? ''} ${error.message.slice(0, 200)}`);
+    productLogger('codec').error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'internal error' });
   });
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, type Worker } from '@temporalio/worker';
+import { configureLogging, loggingFromEnv, runtimeLoggingOptions } from '../../logging';
 import type { FastifyInstance } from 'fastify';
 import { activityDepsFromConfig, createActivities } from '../../activities';
 import { parseConfig, type AppConfig } from '../../config/env';
@@ -72,8 +73,15 @@ const quietBundler = {
 
 export async function startDemoStack(opts: StackOptions, stack: DemoStack): Promise<void> {
   const { log } = opts;
+  // The demo's printed steps are its UI; the product's logs (gateway, worker, SDK) show only
+  // warnings, as one readable line each, unless LOG_LEVEL / LOG_FORMAT say otherwise.
+  const fromEnv = loggingFromEnv();
+  configureLogging({
+    level: process.env.LOG_LEVEL ? fromEnv.level : 'warn',
+    format: process.env.LOG_FORMAT ? fromEnv.format : 'pretty',
+  });
   // The demo owns shutdown order (gateway, worker, simulators, server last), not the SDK.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ ...runtimeLoggingOptions(), shutdownSignals: [] });
 
   const cli = ensureTemporalCli(log);
   log(`  temporal CLI: ${cli.path} (${cli.source})`);

@@ -1,19 +1,20 @@
 import { loadConfig } from '../../config/env';
+import { configureLogging, productLogger } from '../../logging';
 import { startGateway } from './start';
 
 // `npm run gateway`: the gateway alone, against TEMPORAL_ADDRESS (or the embedded server's address).
 async function main() {
   const config = loadConfig();
+  configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const log = productLogger('gateway');
   const gateway = await startGateway(config);
-  console.log(`[gateway] listening on ${gateway.url} (Temporal at ${gateway.temporalAddress})`);
-  console.log(`[gateway] /api/* needs Authorization: Bearer <key>; keys from ${gateway.apiKeySource}`);
-  console.log(
-    `[gateway] codec endpoint for the Temporal Web UI: ${gateway.codecUrl}/decode (bound to ${config.CODEC_HOST}, ` +
+  log.info(`listening on ${gateway.url} (Temporal at ${gateway.temporalAddress})`);
+  log.info(`/api/* needs Authorization: Bearer <key>; keys from ${gateway.apiKeySource}`);
+  log.info(
+    `codec endpoint for the Temporal Web UI: ${gateway.codecUrl}/decode (bound to ${config.CODEC_HOST}, ` +
       (config.CODEC_AUTH_TOKEN ? 'bearer token required)' : 'loopback, no token)'),
   );
-  console.log(
-    `[gateway] Prometheus metrics: ${gateway.metricsUrl}/metrics (bound to ${config.METRICS_HOST})`,
-  );
+  log.info(`Prometheus metrics: ${gateway.metricsUrl}/metrics (bound to ${config.METRICS_HOST})`);
   const stop = async () => {
     await gateway.close();
     process.exit(0);
@@ -23,6 +24,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`[gateway] failed to start: ${(err as Error).message}`);
+  productLogger('gateway').fatal({ err }, 'failed to start');
   process.exit(1);
 });

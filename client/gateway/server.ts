@@ -1,10 +1,16 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import formbody from '@fastify/formbody';
 import type { GatewayContext } from './context';
 import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
 import { registerOAuthRoutes } from './oauth-routes';
 import { registerRedeliverRoutes } from './redeliver-routes';
+import { gatewayLogger, registerRequestLog } from './request-log';
 import { registerSecurity } from './security';
 import { registerUiRoutes } from './ui-routes';
 import { registerWebhookRoutes } from './webhook-routes';
@@ -13,18 +19,24 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Builds the gateway without listening, so tests can listen on port 0. */
 export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
-  // Fastify's logger would print URLs and bodies; routes log only what is safe themselves.
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+  // The product's logger (logging/): one line per request from request-log.ts, never URLs' query
+  // strings, bodies or headers; Fastify's own request lines are off.
+  const app = Fastify({
+    loggerInstance: gatewayLogger() as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BODY_BYTES,
+  });
+  registerRequestLog(app);
   await app.register(formbody);
   ctx.metrics?.register(app);
   await registerSecurity(app, ctx.security, new URL(ctx.config.WEBEX_API_BASE_URL).origin);
 
   // Bad input gets a clear 4xx; anything else a 500 that names no secret or personal data.
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status === 413) return reply.code(413).send({ error: `body larger than ${MAX_BODY_BYTES} bytes` });
     if (status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
-    console.error(`[gateway] ${error.name}: ${error.code ?? ''} ${error.message.slice(0, 200)}`);
+    request.log.error({ err: error }, 'unhandled error');
     return reply.code(status >= 500 ? status : 500).send({ error: 'internal error' });
   });
 

@@ -4,6 +4,7 @@ import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import type { GatewayContext } from './context';
 import { EventLogUnavailableError } from '../integration/service';
 import { accountIdOr400 } from './replies';
+import { logEventId } from './request-log';
 import { noteWebhookReason } from '../../metrics/gateway-metrics';
 
 /** What a full backlog asks Billsby to wait before sending again. */
@@ -20,7 +21,7 @@ const LOG_DOWN_RETRY_AFTER_SECONDS = 10;
 function logUnavailable(reply: FastifyReply, cause: unknown) {
   noteWebhookReason(reply.request, 'log_unavailable');
   // The cause may name the database host; only its kind is logged.
-  console.error(`[gateway] event log unavailable: ${(cause as Error)?.name ?? 'error'}`);
+  reply.log.error({ cause: (cause as Error)?.name ?? 'error' }, 'event log unavailable');
   return reply
     .code(503)
     .header('retry-after', String(LOG_DOWN_RETRY_AFTER_SECONDS))
@@ -55,6 +56,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
         .code(400)
         .send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
     }
+    logEventId(request, parsed.event.Id);
     let outcome;
     try {
       outcome = await ctx.integrations.acceptEvent(accountId, parsed.event);

@@ -7,6 +7,7 @@ import { ensureTemporalCli } from '../../temporal/cli';
 import { startDevServer } from '../../temporal/dev-server';
 import { DATA_DIR } from '../../temporal/paths';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
+import { LOG_CAPTURE_DIR_ENV } from '../../logging/logger';
 import { freePort } from './free-port';
 import { ensurePostgresInstalled, startTestPostgres } from './postgres';
 
@@ -43,6 +44,11 @@ export default async function globalSetup() {
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_PAYLOAD_KEY = randomBytes(32).toString('base64');
+  // Product logs (logging/): warnings on the console unless LOG_LEVEL says otherwise, and every
+  // line at debug level into one file per process, which global-teardown.ts scans for secrets and
+  // personal values (issue 15). Jest's workers and the processes tests spawn inherit both.
+  process.env.LOG_LEVEL ??= 'warn';
+  process.env[LOG_CAPTURE_DIR_ENV] = path.join(runDir, 'product-logs');
   const pg = await postgres.catch(async (err: unknown) => {
     await server.stop(); // teardown does not run when setup fails
     throw err;

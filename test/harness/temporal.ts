@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { runtimeLoggingOptions } from '../../logging';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../temporal/codec';
 import { createDataConverter } from '../../temporal/data-converter';
 import type { TaskQueues } from '../../temporal/task-queues';
@@ -19,7 +20,9 @@ function quietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The product's runtime logger, as in the worker: the SDK's, workflows' and activities' lines
+    // go through logging/ (LOG_LEVEL, warn in tests: global-setup.ts), where the log scans see them.
+    Runtime.install(runtimeLoggingOptions());
   } catch {
     // Already installed by an earlier helper in this file's realm.
   }

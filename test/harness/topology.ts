@@ -34,6 +34,8 @@ export function productEnv(opts: {
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     GATEWAY_API_KEYS: TEST_API_KEY,
     PIPELINE_DATA_DIR: opts.dataDir,
+    // The worker's "polling" line (info) tells startWorkerProcess it is up; tests run at warn.
+    LOG_LEVEL: 'info',
     // Each gateway process starts its codec and metrics listeners too, each worker its metrics
     // listener and the SDK's exporter; several run at once here.
     CODEC_PORT: '0',
@@ -47,7 +49,8 @@ export function productEnv(opts: {
 
 export async function startWorkerProcess(env: Record<string, string>): Promise<ProductProcess> {
   const worker = startProductProcess('workers/main.ts', env);
-  await waitUntil(worker, () => worker.output().includes('[worker] polling'), 'worker');
+  // Its first log line once the workers poll (logging/: JSON, or pretty with LOG_FORMAT=pretty).
+  await waitUntil(worker, () => /\bpolling \S+ and \S+ at /.test(worker.output()), 'worker');
   return worker;
 }
 

@@ -137,6 +137,9 @@ describe('product logger redaction', () => {
     expect(scrubText('/x?a=1&token=abc&b=2')).toBe('/x?a=1&token=[redacted]&b=2');
     expect(scrubText('refresh_token=abc&x=1')).toBe('refresh_token=[redacted]&x=1');
     expect(scrubText(`t=${SECRETS.accessToken}`)).toBe('t=[token]');
+    expect(scrubText('connect postgres://temporal:s3cret@postgresql:5432/db failed')).toBe(
+      'connect postgres://[redacted]@postgresql:5432/db failed',
+    );
     // Ordinary words and ids are left alone.
     expect(scrubText('Basic plan for customer 5VL9JC0NE0 at 2026-07-22T10:17:42.018Z')).toBe(
       'Basic plan for customer 5VL9JC0NE0 at 2026-07-22T10:17:42.018Z',

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  log,
   patched,
   setHandler,
   allHandlersFinished,
@@ -105,6 +106,8 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
 
   const publishStatus = () => {
     if (publishedStatus === s.status) return;
+    if (publishedStatus !== undefined)
+      log.info('integration status', { accountId, status: s.status, previous: publishedStatus });
     publishedStatus = s.status;
     upsertSearchAttributes([
       { key: IntegrationStatus, value: s.status },

@@ -1,3 +1,4 @@
+import { log } from '@temporalio/workflow';
 import { workflowNow } from '../clock';
 import { productMetrics } from '../metric-sinks';
 import type { IntegrationRun } from './integration';
@@ -17,6 +18,10 @@ export async function refreshTokens(run: IntegrationRun): Promise<boolean> {
     const grant = await refreshActivities.refreshWebexToken({ refreshToken: tokens.refreshToken });
     run.s.tokens = tokensFrom(grant, workflowNow(), tokens.refreshToken);
     run.retryAt = null;
+    log.info('Webex token refreshed', {
+      accountId: run.accountId,
+      expiresAt: new Date(run.s.tokens.expiresAt).toISOString(),
+    });
     return true;
   } catch (err) {
     if (isFailure(err, 'Webex.invalid_grant', 'Webex.unauthorized', 'Webex.bad_request')) {
