@@ -87,7 +87,8 @@ export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]):
   for (;;) {
     let next: { child: StartedDelivery; batch: QueuedRef[] } | undefined;
     let lookAheadFailed = false;
-    if (mayLookAhead(run)) {
+    // A batch that already ended (e.g. a pipelined one that gave up waiting) needs no successor.
+    if (!current.done && mayLookAhead(run)) {
       const afterSeq = currentBatch[currentBatch.length - 1]!.seq;
       const ahead = await nextBatch(run, afterSeq);
       if (ahead.events.length > 0 && mayLookAhead(run)) {
