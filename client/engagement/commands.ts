@@ -22,6 +22,7 @@ import {
   summaryTable,
   unavailableSignals,
 } from './output';
+import { engagementSummary } from '../../workflows/summaries';
 
 export interface Output {
   write(text: string): unknown;
@@ -79,6 +80,7 @@ export async function runEngagement(
     taskQueue: args.taskQueue ?? BILL_TASK_QUEUE,
     workflowId,
     args: [input],
+    staticSummary: engagementSummary(input.maxOrgs, input.asOf),
   });
   args.out.write(`Started ${workflowId}\n`);
 
@@ -135,6 +137,7 @@ export async function scheduleEngagement(
     // Temporal appends the scheduled time, so each run gets its own `bill-engagement-…` id.
     workflowId: 'bill-engagement-scheduled',
     args: [input],
+    staticSummary: engagementSummary(input.maxOrgs, undefined),
   };
   const spec = { intervals: [{ every: options.every }] };
   const handle = args.client.schedule.getHandle(scheduleId);

@@ -27,6 +27,7 @@ import {
 import { AppendBatcher } from './append-batcher';
 import { composeState, newStateNonce, parseState } from './oauth-state';
 import type { WebhookSecretStore } from './webhook-secrets';
+import { integrationSummary } from '../../workflows/summaries';
 import { WorkflowWaker, type WakerOptions } from './workflow-waker';
 import { isDeadlineExceeded } from './deadline';
 
@@ -140,6 +141,8 @@ export class IntegrationService {
         { key: BillsbyAccountId, value: accountId },
         { key: IntegrationStatus, value: 'awaiting_authorization' },
       ],
+      // The Web UI's line for it; its current details (set by the workflow) say the status.
+      staticSummary: integrationSummary(accountId),
     });
     try {
       // The update needs a worker; without one, say so rather than hold the browser forever.

@@ -31,6 +31,7 @@ import { billEngagementOrganization } from './organization';
 import { finishReport } from './finish';
 import { resolveOptions } from './options';
 import { BillSessions } from './sessions';
+import { organizationSummary } from '../summaries';
 
 /**
  * `bill-engagement`: partner login → organizations (newest first, page by page) → one child per
@@ -129,6 +130,7 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
           },
         ],
         typedSearchAttributes: [{ key: BillOrganizationId, value: org.id }],
+        staticSummary: organizationSummary(org.id),
       });
       if (outcome.renewedPartnerSessionId) sessions.partnerSessionId = outcome.renewedPartnerSessionId;
       state.requests += outcome.requests ?? 0;

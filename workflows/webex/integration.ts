@@ -4,6 +4,7 @@ import {
   continueAsNew,
   log,
   patched,
+  setCurrentDetails,
   setHandler,
   allHandlersFinished,
   upsertSearchAttributes,
@@ -27,6 +28,7 @@ import { deliverNextBatch, nextBatch } from './batches';
 import { refreshTokens } from './tokens';
 import { handleRedelivery } from './redeliver';
 import { initialState, tokensFrom, viewOf, type IntegrationState } from './state';
+import { formatDuration } from '../summaries';
 
 export interface IntegrationInput {
   accountId: string;
@@ -105,6 +107,8 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   let publishedStatus: string | undefined;
 
   const publishStatus = () => {
+    // The Web UI's "current details" (dynamic, unlike the start's summary): status and last error.
+    setCurrentDetails(currentDetails(accountId, s));
     if (publishedStatus === s.status) return;
     if (publishedStatus !== undefined)
       log.info('integration status', { accountId, status: s.status, previous: publishedStatus });
@@ -244,6 +248,15 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   }
 
   const canDeliver = () => s.status === 'connected' && s.tokens !== null && s.room !== null;
+  /** What the loop's timer waits for, in the Web UI's words. */
+  const waitSummary = (wakeAt: number, waitMs: number) =>
+    `Wait ${formatDuration(waitMs)}, then ${
+      wakeAt === run.retryAt
+        ? 'try again (the last Webex call failed)'
+        : canDeliver() && wakeAt === s.tokens!.refreshAt
+          ? 'refresh the Webex token (before it expires)'
+          : 'look at the event log (unless a webhook wakes us first)'
+    }`;
   const waiting = () => run.retryAt !== null && run.retryAt > workflowNow();
   const refreshDue = () => canDeliver() && s.tokens!.refreshAt <= workflowNow();
   const continueAsNewDue = () =>
@@ -290,10 +303,12 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
       authJobs.length > 0 ||
       (!waiting() && canDeliver() && mayHaveEvents) ||
       continueAsNewDue();
+    setCurrentDetails(currentDetails(accountId, s));
+    const waitMs = Math.max(1, wakeAt - workflowNow());
     const woken =
       wakeAt === Infinity
         ? await condition(ready).then(() => true)
-        : await condition(ready, Math.max(1, wakeAt - workflowNow()));
+        : await condition(ready, waitMs, { summary: waitSummary(wakeAt, waitMs) });
     if (!woken && pollAt <= workflowNow()) mayHaveEvents = true;
   }
 
@@ -305,4 +320,11 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
   run.setStatus('uninstalled');
   await condition(allHandlersFinished);
   return { view: viewOf(accountId, s), state: s };
+}
+
+/** One line for the Web UI's current details: status, space, and what went wrong last. */
+function currentDetails(accountId: string, s: IntegrationState): string {
+  const room = s.room ? 'posting to the "Billsby Data" space' : 'no space yet';
+  const error = s.lastError ? ` Last error: ${s.lastError}` : '';
+  return `Billsby account **${accountId}**: ${s.status.replace(/_/g, ' ')}, ${room}.${error}`;
 }

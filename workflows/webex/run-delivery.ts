@@ -9,6 +9,7 @@ import {
 import type { QueuedRef } from '../../eventlog/types';
 import { BillsbyAccountId, BillsbyEventIds } from '../../temporal/search-attributes';
 import { deliveryWorkflowId } from './definitions';
+import { deliveryDetails, deliverySummary } from '../summaries';
 import { webexDelivery, type DeliveryInput, type DeliveryResult } from './delivery';
 
 /**
@@ -46,6 +47,9 @@ export async function startDeliveryChild(input: DeliveryInput, batch: QueuedRef[
       { key: BillsbyAccountId, value: input.accountId },
       { key: BillsbyEventIds, value: batch.map((event) => event.eventId) },
     ],
+    // The Web UI's lines for it: what it delivers (types and counts, never a payload).
+    staticSummary: deliverySummary(batch),
+    staticDetails: deliveryDetails(input.accountId, batch),
   });
   const started: StartedDelivery = {
     workflowId: child.workflowId,

@@ -1,0 +1,83 @@
+/**
+ * What the Temporal Web UI shows for each workflow, activity and timer (user metadata): one line
+ * saying what it does, in words an operator reads at a glance. Only ids and counts (accounts,
+ * events, sequence numbers, organizations) ever go in: never a name, an email, a token or a
+ * message text. Summaries are metadata on the commands a workflow already sends: adding or
+ * changing them changes no command, so running workflows replay as before.
+ */
+
+/** "60 s", "5 min", "2 h 5 min". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+}
+
+/** "Wait 60 s (Webex Retry-After)" */
+export const waitSummary = (ms: number, why: string) => `Wait ${formatDuration(ms)} (${why})`;
+
+export const integrationSummary = (accountId: string) => `Webex integration of Billsby account ${accountId}`;
+
+/** "Deliver 12 events (CustomerCreated, PaymentSucceeded …) to Billsby Data" */
+export function deliverySummary(batch: readonly { type: string }[]): string {
+  const types = [...new Set(batch.map((event) => event.type))];
+  const shown = types.slice(0, 2).join(', ') + (types.length > 2 ? ' …' : '');
+  const n = batch.length;
+  return `Deliver ${n} event${n === 1 ? '' : 's'} (${shown}) to Billsby Data`;
+}
+
+/** The batch's event ids (the search attribute BillsbyEventIds holds them too), for the details pane. */
+export function deliveryDetails(
+  accountId: string,
+  batch: readonly { seq: number; eventId: string; type: string }[],
+): string {
+  const first = batch[0];
+  const last = batch[batch.length - 1];
+  const lines = batch.slice(0, 20).map((event) => `- #${event.seq} ${event.type} \`${event.eventId}\``);
+  if (batch.length > 20) lines.push(`- … and ${batch.length - 20} more`);
+  return [
+    `Billsby account **${accountId}**, queued events #${first?.seq ?? '?'}–#${last?.seq ?? '?'}, posted in order:`,
+    ...lines,
+  ].join('\n');
+}
+
+export const engagementSummary = (maxOrgs: number | undefined, asOf: string | undefined) =>
+  `BILL customer engagement report (${
+    maxOrgs === undefined || maxOrgs >= Number.MAX_SAFE_INTEGER
+      ? 'every organization'
+      : `up to ${maxOrgs} organizations`
+  }${asOf ? `, as of ${asOf}` : ''})`;
+
+export const organizationSummary = (organizationId: string) => `Classify organization ${organizationId}`;
+
+export type Summarizers<S> = {
+  [K in keyof S]?: S[K] extends (...args: infer P) => unknown ? (...args: P) => string : never;
+};
+
+type Stub = ((...args: unknown[]) => Promise<unknown>) & {
+  executeWithOptions(options: object, args: unknown[]): Promise<unknown>;
+};
+
+/**
+ * The same activity stubs (of proxyActivities or proxyLocalActivities), each call carrying the
+ * summary its summarizer makes from the call's arguments (`executeWithOptions({ summary })` wins).
+ */
+export function withSummaries<S extends object>(stubs: S, summarizers: Summarizers<S>): S {
+  return new Proxy(stubs, {
+    get(target, name, receiver) {
+      const stub = Reflect.get(target, name, receiver) as Stub;
+      const summarize = (summarizers as Record<PropertyKey, ((...args: unknown[]) => string) | undefined>)[
+        name
+      ];
+      if (!summarize) return stub;
+      const withSummary = (...args: unknown[]) =>
+        stub.executeWithOptions({ summary: summarize(...args) }, args);
+      withSummary.executeWithOptions = (options: object, args: unknown[]) =>
+        stub.executeWithOptions({ summary: summarize(...args), ...options }, args);
+      return withSummary;
+    },
+  });
+}
