@@ -18,6 +18,7 @@ import {
   type SummaryRow,
 } from './rows';
 import { POSTGRES_MIGRATIONS } from './sql/postgres-migrations';
+import { productLogger } from '../logging';
 import { POOL_TYPES } from './sql/postgres-types';
 import { APPEND_WRITE, FINISH, LOCK_ACCOUNTS, LOGGED_IDS } from './sql/postgres-statements';
 import type { EncryptionKey } from '../temporal/codec';
@@ -93,7 +94,7 @@ export class PostgresEventLog implements EventLog {
     // An idle connection dropped by the server must not crash the process: the pool discards it
     // and the next query opens a new one. (After close() a server shutdown is expected.)
     this.pool.on('error', (err) => {
-      if (!this.closing) console.warn(`[event log] idle PostgreSQL connection lost: ${err.message}`);
+      if (!this.closing) productLogger('event-log').warn({ err }, 'idle PostgreSQL connection lost');
     });
   }
 
