@@ -1,6 +1,7 @@
 # One image for both product processes; docker-compose.yml runs it twice with different commands:
 #   worker:  npm run worker     gateway: npm run gateway
-# The app runs its TypeScript through tsx (a runtime dependency), so there is no build step.
+# The app runs its TypeScript through tsx (a runtime dependency); the one build step is the workflow
+# bundles (npm run build, below). No simulators, samples, tests, benchmarks or dev scripts.
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -25,12 +26,15 @@ COPY domain ./domain
 COPY eventlog ./eventlog
 COPY logging ./logging
 COPY metrics ./metrics
-COPY samples ./samples
-COPY scripts ./scripts
-COPY simulators ./simulators
 COPY temporal ./temporal
 COPY workers ./workers
 COPY workflows ./workflows
+
+# Each task queue's workflow bundle, built now so the worker starts without bundling (see
+# workers/workflow-bundles.ts: with NODE_ENV=production a bundle that no longer matches the
+# sources stops the worker instead of running stale code).
+COPY scripts/build-workflow-bundles.ts ./scripts/
+RUN npm run build
 
 # Run as the image's unprivileged `node` user; it owns only the data folder.
 RUN mkdir -p /data && chown node:node /data

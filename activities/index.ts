@@ -34,12 +34,11 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
   };
 }
 
-/** Every activity the worker registers. */
+/** Each task queue's activities: its own, and the diagnostics every queue answers. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...diagnostics,
-    ...createWebexActivities(deps.webex),
-    ...createBillActivities(deps.bill),
+    webex: { ...diagnostics, ...createWebexActivities(deps.webex) },
+    bill: { ...diagnostics, ...createBillActivities(deps.bill) },
   };
 }
 

@@ -4,10 +4,15 @@ import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import { productLogger } from '../logging';
 import { productMetricSinks } from '../metrics/worker-metrics';
 import type { TaskQueues } from '../temporal/task-queues';
+import { loadWorkflowBundle, QUEUE_NAMES, type QueueName } from './workflow-bundles';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-/** What every workflow bundle is built with: the workflows and the failure converter they encode with. */
+/**
+ * A bundle of every workflow type, with the failure converter they encode with: what tests, the
+ * demo and the benchmarks build once for both queues. Production workers bundle each queue's own
+ * (workers/workflow-bundles.ts).
+ */
 export const WORKFLOW_BUNDLE_OPTIONS = {
   workflowsPath: WORKFLOWS_PATH,
   failureConverterPath: FAILURE_CONVERTER_PATH,
@@ -18,9 +23,15 @@ export interface ProductWorkerOptions {
   namespace: string;
   dataConverter: DataConverter;
   taskQueues: TaskQueues;
-  activities: object;
-  /** Prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
+  /** Each queue's activities (activities/index.ts createActivities). */
+  activities: Record<QueueName, object>;
+  /**
+   * One bundle for both queues (tests and the demo build one of every workflow); otherwise each
+   * queue's own: prebuilt by `npm run build` when it matches the sources, else bundled at start.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** false: bundle at start-up even when a prebuilt bundle matches (measurements). Default true. */
+  prebuiltBundles?: boolean;
   tuning?: Partial<WorkerOptions>;
   /** The workflows' metric sinks (metrics/worker-metrics.ts); default: registered, counting nothing. */
   sinks?: WorkerOptions['sinks'];
@@ -35,18 +46,19 @@ export const PRODUCT_WORKER_DEFAULTS: Partial<WorkerOptions> = {
   defaultHeartbeatThrottleInterval: '1 second',
 };
 
-/** One worker per task queue, sharing the bundle, converter and activities. */
+/** One worker per task queue, each registering its own workflows and activities. */
 export async function createProductWorkers(opts: ProductWorkerOptions): Promise<Worker[]> {
-  const code = opts.workflowBundle ?? { code: (await bundle()).code };
+  const log = (level: 'info' | 'warn', message: string) => productLogger('worker')[level](message);
   return Promise.all(
-    [opts.taskQueues.webex, opts.taskQueues.bill].map((taskQueue) =>
+    QUEUE_NAMES.map(async (queue) =>
       Worker.create({
         connection: opts.connection,
         namespace: opts.namespace,
-        taskQueue,
+        taskQueue: opts.taskQueues[queue],
         dataConverter: opts.dataConverter,
-        activities: opts.activities,
-        workflowBundle: code,
+        activities: opts.activities[queue],
+        workflowBundle:
+          opts.workflowBundle ?? (await loadWorkflowBundle(queue, log, { prebuilt: opts.prebuiltBundles })),
         sinks: opts.sinks ?? productMetricSinks(),
         ...PRODUCT_WORKER_DEFAULTS,
         ...opts.tuning,
@@ -54,21 +66,3 @@ export async function createProductWorkers(opts: ProductWorkerOptions): Promise<
     ),
   );
 }
-
-async function bundle() {
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  return bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietBundlerLogger });
-}
-
-const quietBundlerLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn(message: string) {
-    productLogger('bundler').warn(message);
-  },
-  error(message: string) {
-    productLogger('bundler').error(message);
-  },
-};

@@ -567,6 +567,25 @@ describe('Dockerfile', () => {
     expect([...needed].filter((dir) => ignored.includes(dir))).toEqual([]);
   });
 
+  test('builds the workflow bundles after copying the sources, and carries no simulators, samples, tests or benchmarks', () => {
+    const build = instructions.indexOf('RUN npm run build');
+    expect(build).toBeGreaterThan(-1);
+    const copies = instructions.filter((line) => /^COPY\s/i.test(line));
+    expect(copies.every((line) => instructions.indexOf(line) < build)).toBe(true);
+    const sources = copies
+      .flatMap((line) => line.split(/\s+/).slice(1, -1))
+      .map((src) => src.replace(/^\.\//, ''));
+    for (const dir of ['simulators', 'samples', 'test', 'bench', 'scripts', '.'])
+      expect(sources).not.toContain(dir);
+    expect(sources.filter((src) => src.startsWith('scripts/'))).toEqual([
+      'scripts/build-workflow-bundles.ts',
+    ]);
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['simulators', 'samples', 'test', 'bench']));
+  });
+
   test('everything the worker and gateway load at run time is a production dependency', () => {
     // The image installs with --omit=dev when the Dockerfile says so; tsx must be there either way.
     const omitsDev = instructions.some((line) => /^RUN\s.*\bnpm (ci|install)\b.*--omit[= ]dev/.test(line));
