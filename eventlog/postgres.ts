@@ -1,4 +1,10 @@
-import { SECRET_COLUMNS, toStoredSecret, UPSERT_SECRET_POSTGRES, type SecretRow } from './secret-rows';
+import {
+  SECRET_COLUMNS,
+  secretValues,
+  toStoredSecret,
+  UPSERT_SECRET_POSTGRES,
+  type SecretRow,
+} from './secret-rows';
 import { Pool, type PoolClient } from 'pg';
 import { planAppend, eventKey, type AccountState } from './append-plan';
 import { PayloadCipher } from './payload-cipher';
@@ -327,15 +333,7 @@ export class PostgresEventLog implements EventLog {
   }
 
   async putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
-    await this.pool.query(UPSERT_SECRET_POSTGRES, [
-      accountId,
-      secret.currentHash,
-      secret.currentSealed,
-      secret.currentKeyId,
-      secret.previousHash,
-      secret.previousValidUntil,
-      secret.updatedAt,
-    ]);
+    await this.pool.query(UPSERT_SECRET_POSTGRES, secretValues(accountId, secret));
   }
 
   async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {

@@ -24,6 +24,19 @@ const UPSERT = (p: (n: number) => string) => `
 export const UPSERT_SECRET_SQLITE = UPSERT(() => '?');
 export const UPSERT_SECRET_POSTGRES = UPSERT((n) => `$${n}`);
 
+/** The values of UPSERT_SECRET_*, in their placeholders' order. */
+export function secretValues(accountId: string, secret: StoredWebhookSecret): unknown[] {
+  return [
+    accountId,
+    secret.currentHash,
+    secret.currentSealed,
+    secret.currentKeyId,
+    secret.previousHash,
+    secret.previousValidUntil,
+    secret.updatedAt,
+  ];
+}
+
 export function toStoredSecret(row: SecretRow): StoredWebhookSecret {
   return {
     currentHash: row.current_hash,

@@ -1,4 +1,10 @@
-import { SECRET_COLUMNS, toStoredSecret, UPSERT_SECRET_SQLITE, type SecretRow } from './secret-rows';
+import {
+  SECRET_COLUMNS,
+  secretValues,
+  toStoredSecret,
+  UPSERT_SECRET_SQLITE,
+  type SecretRow,
+} from './secret-rows';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -50,6 +56,16 @@ export interface SqliteEventLogOptions {
   keys: EncryptionKey[];
   busyTimeoutMs?: number;
 }
+
+/** finish()'s arguments: the event, its final state and when, and the other columns to set. */
+type FinishArgs = [
+  accountId: string,
+  seq: number,
+  state: 'delivered' | 'failed',
+  at: string,
+  set: string,
+  values: unknown[],
+];
 
 /**
  * The embedded engine: one SQLite file in the data folder, opened at once by the gateway, the
@@ -276,17 +292,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
-    this.write(() =>
-      this.q(UPSERT_SECRET_SQLITE).run(
-        accountId,
-        secret.currentHash,
-        secret.currentSealed,
-        secret.currentKeyId,
-        secret.previousHash,
-        secret.previousValidUntil,
-        secret.updatedAt,
-      ),
-    );
+    this.write(() => this.q(UPSERT_SECRET_SQLITE).run(...secretValues(accountId, secret)));
   }
 
   async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
@@ -433,26 +439,12 @@ export class SqliteEventLog implements EventLog {
   }
 
   /** queued → a final state, with the account's counters, in one write transaction. */
-  private finish(
-    accountId: string,
-    seq: number,
-    state: 'delivered' | 'failed',
-    at: string,
-    set: string,
-    values: unknown[],
-  ): void {
-    this.write(() => this.finishIn(accountId, seq, state, at, set, values));
+  private finish(...args: FinishArgs): void {
+    this.write(() => this.finishIn(...args));
   }
 
   /** finish()'s statements, inside the caller's write transaction. */
-  private finishIn(
-    accountId: string,
-    seq: number,
-    state: 'delivered' | 'failed',
-    at: string,
-    set: string,
-    values: unknown[],
-  ): void {
+  private finishIn(...[accountId, seq, state, at, set, values]: FinishArgs): void {
     const { changes } = this.q(
       `UPDATE events SET state = ?, updated_at = ?, ${set} WHERE account_id = ? AND seq = ? AND state = 'queued'`,
     ).run(state, at, ...values, accountId, seq);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { childEnv } from './child-env';
 import { setNamespaceRetention } from './retention';
+import { waitForTemporal } from './wait-for-server';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from './search-attributes';
 
 /**
@@ -72,26 +72,18 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 }
 
 async function waitUntilReady(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `temporal dev server exited during start-up (code ${child.exitCode ?? child.signalCode})`,
-      );
-    }
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      // A namespace answer means the frontend, persistence and namespace registry are all up.
-      await connection.workflowService.describeNamespace({ namespace });
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const { ready, lastError } = await waitForTemporal(address, {
+    timeoutMs,
+    running: () => !exited(),
+    // A namespace answer means the frontend, persistence and namespace registry are all up.
+    probe: (connection) => connection.workflowService.describeNamespace({ namespace }),
+  });
+  if (ready) return;
+  if (exited()) {
+    throw new Error(
+      `temporal dev server exited during start-up (code ${child.exitCode ?? child.signalCode})`,
+    );
   }
   throw new Error(
     `temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${(lastError as Error)?.message}`,

@@ -22,6 +22,7 @@ import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../paths';
 import { TEMPORAL_RETENTION_HOURS } from '../retention';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../search-attributes';
+import { waitForTemporal } from '../wait-for-server';
 import { ensurePostgresInstalled, postgresMajorVersion, postgresUser } from './postgres-install';
 
 /**
@@ -481,23 +482,15 @@ async function waitForFrontend(
   logFile: string,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (!alive(pid)) break;
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ address, connectTimeout: 2_000 });
+  const { ready, lastError } = await waitForTemporal(address, {
+    timeoutMs,
+    running: () => alive(pid),
+    probe: async (connection) => {
       await connection.workflowService.getSystemInfo({});
       await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
-  }
+    },
+  });
+  if (ready) return;
   const tail = existsSync(logFile)
     ? readFileSync(logFile, 'utf8')
         .split('\n')
