@@ -55,7 +55,7 @@ describe('connector error → Webex.<kind>', () => {
     ['invalid_grant', false, undefined, true, undefined, false],
     ['invalid_response', false, undefined, true, undefined, false],
   ] as const)(
-    '%s → nonRetryable %s, delay %s, benign %s',
+    '%s (retryable %s, Retry-After %s) → nonRetryable %s, delay %s, benign %s',
     (kind, retryable, retryAfter, nonRetryable, delay, benign) => {
       const err = webexError(kind, retryable, retryAfter);
       const failure = toWebexFailure(err, 1, BACKOFF);
