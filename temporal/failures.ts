@@ -29,6 +29,13 @@ export type BillFailure = `Bill.${BillErrorKind | BillOwnKind}`;
 export type BillsbyFailure = `Billsby.${BillsbyErrorKind}`;
 export type FailureType = WebexFailure | BillFailure | BillsbyFailure;
 
+/** Webex refusing a refresh token for good: the integration needs the user to connect again. */
+export const REFRESH_REFUSED: readonly WebexFailure[] = [
+  'Webex.invalid_grant',
+  'Webex.unauthorized',
+  'Webex.bad_request',
+];
+
 /**
  * Expected throttling: the remote asked us to slow down and the retry waits as long as it said.
  * Failures of these kinds are marked BENIGN, so they are not logged or counted as errors.

@@ -18,7 +18,7 @@ import {
 import type { WebexActivityDeps } from './deps';
 import { observeCall, observeClient } from '../observe-calls';
 import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
-import type { WebexFailure } from '../../temporal/failures';
+import { isFailure, REFRESH_REFUSED, type WebexFailure } from '../../temporal/failures';
 
 export interface TokenGrant {
   accessToken: string;
@@ -105,9 +105,7 @@ export function createWebexActivities(deps: WebexActivityDeps) {
         return grant(tokens);
       } catch (err) {
         // The kinds the integration workflow treats as "reauthorize" (workflows/webex/tokens.ts).
-        const refused =
-          err instanceof ApplicationFailure &&
-          ['Webex.invalid_grant', 'Webex.unauthorized', 'Webex.bad_request'].includes(err.type ?? '');
+        const refused = isFailure(err, ...REFRESH_REFUSED);
         metrics.tokenRefresh?.(refused ? 'refused' : 'error');
         throw err;
       }

@@ -3,6 +3,7 @@ import { workflowNow } from '../clock';
 import { productMetrics } from '../metric-sinks';
 import type { IntegrationRun } from './integration';
 import { tokensFrom } from './state';
+import { REFRESH_REFUSED } from '../../temporal/failures';
 import { failureMessage, failureType, isFailure, refreshActivities } from './webex-api';
 
 /**
@@ -24,7 +25,7 @@ export async function refreshTokens(run: IntegrationRun): Promise<boolean> {
     });
     return true;
   } catch (err) {
-    if (isFailure(err, 'Webex.invalid_grant', 'Webex.unauthorized', 'Webex.bad_request')) {
+    if (isFailure(err, ...REFRESH_REFUSED)) {
       const type = failureType(err);
       return reauthorize(run, `Webex refused the refresh token (${type}). Connect again to resume delivery.`);
     }
