@@ -56,6 +56,12 @@ export function devServerArgs(opts: DevServerOptions): string[] {
     // same worker polls that queue: one round trip less per batch delivery (off by default <1.32).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    // The history service picks up new transfer tasks (start a child, dispatch a workflow task
+    // after a signal) at most 20 times a second per shard by default, and the dev server has one
+    // shard: every sequential hop of a delivery then waits ~50 ms. 1000 makes a hop ~10 ms
+    // (measured: 100 chained activities 41–50 → 10 ms a step, child workflows 251 → 40 ms).
+    '--dynamic-config-value',
+    'history.transferProcessorMaxPollRPS=1000',
   );
   if (opts.dbFilename) {
     args.push('--db-filename', opts.dbFilename);
