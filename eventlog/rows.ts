@@ -131,3 +131,6 @@ export function toDeliverySummary(row: SummaryRow | undefined): DeliverySummary 
     oldestQueuedAt: row?.oldest ?? null,
   };
 }
+
+/** The time every write stores (ISO text on SQLite, timestamptz on PostgreSQL). */
+export const now = (): string => new Date().toISOString();

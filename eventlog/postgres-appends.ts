@@ -1,0 +1,99 @@
+import type { Pool } from 'pg';
+import { planAppend, eventKey, type AccountState } from './append-plan';
+import type { PayloadCipher } from './payload-cipher';
+import { checkCount, now } from './rows';
+import { inTransaction } from './postgres-connection';
+import { APPEND_WRITE, LOCK_ACCOUNTS, LOGGED_IDS } from './sql/postgres-statements';
+import type { AppendOptions, AppendOutcome, AppendRequest } from './types';
+
+/**
+ * The PostgreSQL engine's writes that let events in: an account's activation and closing, and
+ * append. Each takes the account rows' locks first, so sequence numbers follow commit order.
+ */
+
+export async function activateAccount(pool: Pool, accountId: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO accounts (account_id, active, created_at, updated_at) VALUES ($1, true, $2, $2)
+     ON CONFLICT (account_id) DO UPDATE SET active = true, updated_at = excluded.updated_at`,
+    [accountId, now()],
+  );
+}
+
+export async function closeAccount(pool: Pool, accountId: string): Promise<number> {
+  return inTransaction(pool, async (c) => {
+    const at = now();
+    const locked = await c.query(
+      'UPDATE accounts SET active = false, updated_at = $2 WHERE account_id = $1 RETURNING 1',
+      [accountId, at],
+    );
+    if (locked.rowCount === 0) return 0;
+    const { rows } = await c.query<{ n: number }>(
+      `WITH gone AS (
+         UPDATE events SET state = 'dropped', updated_at = $2 WHERE account_id = $1 AND state = 'queued' RETURNING 1
+       ), n AS (SELECT count(*)::bigint AS n FROM gone)
+       UPDATE accounts SET queued = queued - n.n, dropped = dropped + n.n FROM n WHERE account_id = $1 RETURNING n.n`,
+      [accountId, at],
+    );
+    return rows[0]?.n ?? 0;
+  });
+}
+
+export async function isAccountActive(pool: Pool, accountId: string): Promise<boolean> {
+  const { rows } = await pool.query<{ active: boolean }>(
+    'SELECT active FROM accounts WHERE account_id = $1',
+    [accountId],
+  );
+  return rows[0]?.active === true;
+}
+
+export async function append(
+  pool: Pool,
+  cipher: PayloadCipher,
+  requests: AppendRequest[],
+  options: AppendOptions,
+): Promise<AppendOutcome[]> {
+  checkCount('maxUndelivered', options.maxUndelivered, 0);
+  if (requests.length === 0) return [];
+  // Encrypt before the transaction, so account locks are held as briefly as possible.
+  const sealed = requests.map((r) => cipher.sealEvent(r.accountId, r.event));
+  const accountIds = [...new Set(requests.map((r) => r.accountId))];
+  return inTransaction(pool, async (c) => {
+    const locked = await c.query<{ account_id: string; active: boolean; next_seq: number; queued: number }>(
+      LOCK_ACCOUNTS,
+      [accountIds],
+    );
+    const accounts = new Map<string, AccountState>(
+      locked.rows.map((r) => [r.account_id, { active: r.active, nextSeq: r.next_seq, queued: r.queued }]),
+    );
+    // Read after the locks are held: this statement's snapshot includes every earlier writer.
+    const candidates = requests.filter((r) => accounts.get(r.accountId)?.active);
+    const logged = new Set<string>();
+    if (candidates.length > 0) {
+      const { rows } = await c.query<{ account_id: string; event_id: string }>(LOGGED_IDS, [
+        candidates.map((r) => r.accountId),
+        candidates.map((r) => r.event.Id),
+      ]);
+      for (const row of rows) logged.add(eventKey(row.account_id, row.event_id));
+    }
+    const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
+    if (plan.deltas.length > 0) {
+      const { rows, deltas } = plan;
+      await c.query(APPEND_WRITE, [
+        rows.map((r) => r.accountId),
+        rows.map((r) => r.seq),
+        rows.map((r) => r.eventId),
+        rows.map((r) => r.type),
+        rows.map((r) => r.sealed.payload),
+        rows.map((r) => r.sealed.keyId),
+        now(),
+        deltas.map((d) => d.accountId),
+        deltas.map((d) => d.nextSeq),
+        deltas.map((d) => d.received),
+        deltas.map((d) => d.duplicates),
+        deltas.map((d) => d.queued),
+        rows.map((r) => r.sealed.customerTag),
+      ]);
+    }
+    return plan.outcomes;
+  });
+}

@@ -1,0 +1,79 @@
+import type { Pool } from 'pg';
+import type { PayloadCipher } from './payload-cipher';
+import { customerOf, isoOrEmpty } from './privacy';
+import { ERASED_KEY_ID, checkCount } from './rows';
+import { inTransaction, lockAccount } from './postgres-connection';
+import { ERASED_ON_REQUEST, type ForgetOutcome } from './types';
+
+/**
+ * The PostgreSQL engine's retention and erasure (DESIGN.md §6): delivered payloads erased after
+ * the retention period, and one customer's events forgotten on request.
+ */
+
+export async function erasePayloads(
+  pool: Pool,
+  deliveredBefore: string,
+  at: string,
+  limit: number,
+): Promise<number> {
+  checkCount('limit', limit);
+  const { rowCount } = await pool.query(
+    `WITH due AS (
+       SELECT account_id, seq FROM events
+       WHERE state = 'delivered' AND payload_erased_at IS NULL AND delivered_at < $1
+       ORDER BY delivered_at LIMIT $3 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE events e SET payload = ''::bytea, payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+       payload_erased_at = $2
+     FROM due WHERE e.account_id = due.account_id AND e.seq = due.seq
+       AND e.state = 'delivered' AND e.payload_erased_at IS NULL`,
+    [isoOrEmpty(deliveredBefore), at, limit],
+  );
+  return rowCount ?? 0;
+}
+
+export async function forgetCustomer(
+  pool: Pool,
+  cipher: PayloadCipher,
+  accountId: string,
+  customerUniqueId: string,
+  at: string,
+): Promise<ForgetOutcome | null> {
+  const tags = cipher.customerTags(accountId, customerUniqueId);
+  // Rows appended before customer tags existed are found by decrypting them (outside the lock).
+  const { rows } = await pool.query<{ event_id: string; payload: Buffer; payload_key_id: string }>(
+    `SELECT event_id, payload, payload_key_id FROM events
+     WHERE account_id = $1 AND customer_tag IS NULL AND payload_erased_at IS NULL`,
+    [accountId],
+  );
+  const untagged = rows
+    .filter((row) => customerOf(cipher, accountId, row) === customerUniqueId)
+    .map((row) => row.event_id);
+  const match = `account_id = $1 AND payload_erased_at IS NULL
+    AND (customer_tag = ANY($2::text[]) OR event_id = ANY($3::text[]))`;
+  return inTransaction(pool, async (c) => {
+    if (!(await lockAccount(c, accountId))) return null;
+    const dropped =
+      (
+        await c.query(
+          `UPDATE events SET state = 'dropped', last_error = $4, updated_at = $5 WHERE state = 'queued' AND ${match}`,
+          [accountId, tags, untagged, ERASED_ON_REQUEST, at],
+        )
+      ).rowCount ?? 0;
+    const erased =
+      (
+        await c.query(
+          `UPDATE events SET payload = ''::bytea, payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+             payload_erased_at = $4 WHERE ${match}`,
+          [accountId, tags, untagged, at],
+        )
+      ).rowCount ?? 0;
+    if (dropped > 0) {
+      await c.query(
+        'UPDATE accounts SET queued = queued - $2, dropped = dropped + $2, updated_at = $3 WHERE account_id = $1',
+        [accountId, dropped, at],
+      );
+    }
+    return { erased, dropped };
+  });
+}

@@ -1,0 +1,105 @@
+import type { Pool } from 'pg';
+import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import type { PayloadCipher } from './payload-cipher';
+import { isoOrEmpty } from './privacy';
+import {
+  RECORD_COLUMNS,
+  checkCount,
+  deliverySummarySql,
+  toCounts,
+  toDeliverySummary,
+  toRecord,
+  type CountsRow,
+  type EventRow,
+  type SummaryRow,
+} from './rows';
+import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
+
+/**
+ * The PostgreSQL engine's reads for the CLI, the Web UI, metrics and redelivery: one event, an
+ * account's events by state, its counters, the summary over every account, and stored payloads.
+ */
+
+export async function get(pool: Pool, accountId: string, eventId: string): Promise<EventRecord | null> {
+  const { rows } = await pool.query<EventRow>(
+    `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND event_id = $2`,
+    [accountId, eventId],
+  );
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export async function list(
+  pool: Pool,
+  accountId: string,
+  options: { state?: DeliveryState; limit: number },
+): Promise<EventRecord[]> {
+  checkCount('limit', options.limit);
+  const { rows } = options.state
+    ? await pool.query<EventRow>(
+        `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND state = $2
+         ORDER BY seq ${options.state === 'queued' ? 'ASC' : 'DESC'} LIMIT $3`,
+        [accountId, options.state, options.limit],
+      )
+    : await pool.query<EventRow>(
+        `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2`,
+        [accountId, options.limit],
+      );
+  return rows.map(toRecord);
+}
+
+export async function counts(pool: Pool, accountId: string): Promise<LogCounts> {
+  const { rows } = await pool.query<CountsRow>(
+    'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = $1',
+    [accountId],
+  );
+  return toCounts(rows[0]);
+}
+
+export async function deliverySummary(pool: Pool): Promise<DeliverySummary> {
+  const { rows } = await pool.query<SummaryRow>(deliverySummarySql('postgres'));
+  return toDeliverySummary(rows[0]);
+}
+
+export async function accountsWithQueued(pool: Pool, limit: number): Promise<string[]> {
+  checkCount('limit', limit);
+  const { rows } = await pool.query<{ account_id: string }>(
+    'SELECT account_id FROM accounts WHERE active AND queued > 0 ORDER BY account_id LIMIT $1',
+    [limit],
+  );
+  return rows.map((r) => r.account_id);
+}
+
+export async function select(
+  pool: Pool,
+  accountId: string,
+  options: { state: DeliveryState; since?: string; limit: number },
+): Promise<EventRecord[]> {
+  checkCount('limit', options.limit);
+  const since = isoOrEmpty(options.since);
+  const { rows } = await pool.query<EventRow>(
+    `SELECT ${RECORD_COLUMNS} FROM events
+     WHERE account_id = $1 AND state = $2 AND ($3::timestamptz IS NULL OR updated_at >= $3)
+     ORDER BY seq LIMIT $4`,
+    [accountId, options.state, since === '' ? null : since, options.limit],
+  );
+  return rows.map(toRecord);
+}
+
+export async function readPayloads(
+  pool: Pool,
+  cipher: PayloadCipher,
+  accountId: string,
+  eventIds: string[],
+): Promise<Map<string, BillsbyEvent>> {
+  const { rows } = await pool.query<{ event_id: string; payload: Buffer; payload_key_id: string }>(
+    `SELECT event_id, payload, payload_key_id FROM events
+     WHERE account_id = $1 AND event_id = ANY($2::text[]) AND payload_erased_at IS NULL`,
+    [accountId, [...new Set(eventIds)]],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.event_id,
+      cipher.open(accountId, row.event_id, { payload: row.payload, keyId: row.payload_key_id }),
+    ]),
+  );
+}
