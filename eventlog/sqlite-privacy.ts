@@ -1,0 +1,71 @@
+import type { PayloadCipher } from './payload-cipher';
+import { customerOf, isoOrEmpty } from './privacy';
+import { ERASED_KEY_ID, checkCount } from './rows';
+import type { SqliteConnection } from './sqlite-connection';
+import { ERASED_ON_REQUEST, type ForgetOutcome } from './types';
+
+/**
+ * The SQLite engine's retention and erasure (DESIGN.md §6): delivered payloads erased after the
+ * retention period, and one customer's events forgotten on request.
+ */
+
+export function erasePayloads(
+  db: SqliteConnection,
+  deliveredBefore: string,
+  at: string,
+  limit: number,
+): number {
+  checkCount('limit', limit);
+  return db.write(
+    () =>
+      db
+        .q(
+          `UPDATE events SET payload = X'', payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = ?
+           WHERE rowid IN (SELECT rowid FROM events WHERE state = 'delivered' AND payload_erased_at IS NULL
+             AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
+        )
+        .run(at, isoOrEmpty(deliveredBefore), limit).changes,
+  );
+}
+
+export function forgetCustomer(
+  db: SqliteConnection,
+  cipher: PayloadCipher,
+  accountId: string,
+  customerUniqueId: string,
+  at: string,
+): ForgetOutcome | null {
+  const tags = cipher.customerTags(accountId, customerUniqueId);
+  // Rows appended before customer tags existed are found by decrypting them (outside the lock).
+  const untagged = db
+    .q<[string], { event_id: string; payload: Buffer; payload_key_id: string }>(
+      `SELECT event_id, payload, payload_key_id FROM events
+       WHERE account_id = ? AND customer_tag IS NULL AND payload_erased_at IS NULL`,
+    )
+    .all(accountId)
+    .filter((row) => customerOf(cipher, accountId, row) === customerUniqueId)
+    .map((row) => row.event_id);
+  const match = `account_id = ? AND payload_erased_at IS NULL
+    AND (customer_tag IN (${tags.map(() => '?').join(', ')}) OR event_id IN (SELECT value FROM json_each(?)))`;
+  const args = [accountId, ...tags, JSON.stringify(untagged)];
+  return db.write(() => {
+    if (db.q('SELECT 1 FROM accounts WHERE account_id = ?').get(accountId) === undefined) return null;
+    const dropped = db
+      .q(
+        `UPDATE events SET state = 'dropped', last_error = ?, updated_at = ? WHERE state = 'queued' AND ${match}`,
+      )
+      .run(ERASED_ON_REQUEST, at, ...args).changes;
+    const erased = db
+      .q(
+        `UPDATE events SET payload = X'', payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+           payload_erased_at = ? WHERE ${match}`,
+      )
+      .run(at, ...args).changes;
+    if (dropped > 0) {
+      db.q(
+        'UPDATE accounts SET queued = queued - ?, dropped = dropped + ?, updated_at = ? WHERE account_id = ?',
+      ).run(dropped, dropped, at, accountId);
+    }
+    return { erased, dropped };
+  });
+}

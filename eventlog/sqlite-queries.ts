@@ -1,0 +1,110 @@
+import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import type { PayloadCipher } from './payload-cipher';
+import { isoOrEmpty } from './privacy';
+import {
+  RECORD_COLUMNS,
+  checkCount,
+  deliverySummarySql,
+  toCounts,
+  toDeliverySummary,
+  toRecord,
+  type CountsRow,
+  type EventRow,
+  type SummaryRow,
+} from './rows';
+import type { SqliteConnection } from './sqlite-connection';
+import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
+
+/**
+ * The SQLite engine's reads for the CLI, the Web UI, metrics and redelivery: one event, an
+ * account's events by state, its counters, the summary over every account, and stored payloads.
+ */
+
+export function get(db: SqliteConnection, accountId: string, eventId: string): EventRecord | null {
+  const row = db
+    .q<[string, string], EventRow>(
+      `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND event_id = ?`,
+    )
+    .get(accountId, eventId);
+  return row ? toRecord(row) : null;
+}
+
+export function list(
+  db: SqliteConnection,
+  accountId: string,
+  options: { state?: DeliveryState; limit: number },
+): EventRecord[] {
+  checkCount('limit', options.limit);
+  const rows = options.state
+    ? db
+        .q<[string, string, number], EventRow>(
+          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND state = ?
+             ORDER BY seq ${options.state === 'queued' ? 'ASC' : 'DESC'} LIMIT ?`,
+        )
+        .all(accountId, options.state, options.limit)
+    : db
+        .q<[string, number], EventRow>(
+          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? ORDER BY seq DESC LIMIT ?`,
+        )
+        .all(accountId, options.limit);
+  return rows.map(toRecord);
+}
+
+export function counts(db: SqliteConnection, accountId: string): LogCounts {
+  const row = db
+    .q<[string], CountsRow>(
+      'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = ?',
+    )
+    .get(accountId);
+  return toCounts(row);
+}
+
+export function deliverySummary(db: SqliteConnection): DeliverySummary {
+  return toDeliverySummary(db.q<[], SummaryRow>(deliverySummarySql('sqlite')).get());
+}
+
+export function accountsWithQueued(db: SqliteConnection, limit: number): string[] {
+  checkCount('limit', limit);
+  return db
+    .q<[number], string>(
+      'SELECT account_id FROM accounts WHERE active = 1 AND queued > 0 ORDER BY account_id LIMIT ?',
+    )
+    .pluck()
+    .all(limit);
+}
+
+export function select(
+  db: SqliteConnection,
+  accountId: string,
+  options: { state: DeliveryState; since?: string; limit: number },
+): EventRecord[] {
+  checkCount('limit', options.limit);
+  return db
+    .q<[string, string, string, number], EventRow>(
+      `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND state = ? AND updated_at >= ?
+         ORDER BY seq LIMIT ?`,
+    )
+    .all(accountId, options.state, isoOrEmpty(options.since), options.limit)
+    .map(toRecord);
+}
+
+export function readPayloads(
+  db: SqliteConnection,
+  cipher: PayloadCipher,
+  accountId: string,
+  eventIds: string[],
+): Map<string, BillsbyEvent> {
+  const read = db.q<[string, string], { payload: Buffer; payload_key_id: string }>(
+    'SELECT payload, payload_key_id FROM events WHERE account_id = ? AND event_id = ? AND payload_erased_at IS NULL',
+  );
+  const payloads = new Map<string, BillsbyEvent>();
+  for (const eventId of new Set(eventIds)) {
+    const row = read.get(accountId, eventId);
+    if (row)
+      payloads.set(
+        eventId,
+        cipher.open(accountId, eventId, { payload: row.payload, keyId: row.payload_key_id }),
+      );
+  }
+  return payloads;
+}
