@@ -1,35 +1,39 @@
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { buildAuthorizeUrl, createPkcePair } from '../../connectors/webex/oauth';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { buildAuthorizeUrl } from '../../connectors/webex/oauth';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
-import type { IntegrationView, IntegrationWorkflowView } from '../../domain/integration/status';
+import type { IntegrationWorkflowView } from '../../domain/integration/status';
 import type { AppendOutcome, DeliveryState, EventLog, EventRecord } from '../../eventlog/types';
-import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
+import { IntegrationStatus } from '../../temporal/search-attributes';
 import {
-  ALREADY_CONNECTED,
-  beginAuthorization,
   completeAuthorization,
   getStatus,
   integrationWorkflowId,
   uninstall,
 } from '../../workflows/webex/definitions';
-import type {
-  IntegrationOptions,
-  IntegrationResult,
-  webexIntegration,
-} from '../../workflows/webex/integration';
-import {
-  DEFAULT_UNDELIVERED_ALERT_SECONDS,
-  integrationAlerts,
-  undeliveredAgeSeconds,
-  type IntegrationAlert,
-} from './alerts';
+import type { IntegrationOptions, IntegrationResult } from '../../workflows/webex/integration';
+import { DEFAULT_UNDELIVERED_ALERT_SECONDS } from './alerts';
 import { AppendBatcher } from './append-batcher';
-import { composeState, newStateNonce, parseState } from './oauth-state';
+import { openAuthorizationAttempt } from './authorization-attempt';
+import {
+  EventLogUnavailableError,
+  InvalidStateError,
+  NotConfiguredError,
+  StatusUnavailableError,
+} from './errors';
+import { composeState, parseState } from './oauth-state';
+import { withLogFacts, type StatusResult } from './status-view';
 import type { WebhookSecretStore } from './webhook-secrets';
-import { integrationSummary } from '../../workflows/summaries';
 import { WorkflowWaker, type WakerOptions } from './workflow-waker';
-import { isDeadlineExceeded } from './deadline';
+
+export {
+  AlreadyConnectedError,
+  EventLogUnavailableError,
+  InvalidStateError,
+  NotConfiguredError,
+  StatusUnavailableError,
+} from './errors';
+export type { StatusResult } from './status-view';
 
 export interface IntegrationServiceConfig {
   publicBaseUrl: string;
@@ -49,28 +53,6 @@ export interface IntegrationServiceConfig {
   waker?: WakerOptions;
 }
 
-/** How many of the newest failed events the status shows. */
-const RECENT_FAILURES = 20;
-
-/** Connecting cannot work right now (not configured, or no worker): the gateway answers 503. */
-export class NotConfiguredError extends Error {}
-
-export class InvalidStateError extends Error {}
-/** Connect on a connected integration without `replace`: the gateway answers 409, nothing changed. */
-export class AlreadyConnectedError extends Error {}
-/** The event log could not store the event (its database is down): nothing was stored. */
-export class EventLogUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('the event log is unavailable; nothing was stored, send again later', { cause });
-  }
-}
-/** The integration exists but no worker answered its status query (e.g. the worker is down). */
-export class StatusUnavailableError extends Error {
-  constructor(readonly lastKnownStatus: string | undefined) {
-    super('no worker answered the status query; events are still accepted and will be delivered');
-  }
-}
-
 export interface ConnectResult {
   /** Webex's authorize URL (the gateway hands the browser its own start link instead). */
   authorizeUrl: string;
@@ -81,16 +63,10 @@ export interface ConnectResult {
   webhookSecret: string;
 }
 
-export type StatusResult = IntegrationView & {
-  webhookUrl: string;
-  /** Seconds the oldest undelivered (queued) event has waited; null when none is queued. */
-  oldestUndeliveredAgeSeconds: number | null;
-  /** What needs an operator (client/integration/alerts.ts); empty when all is well. */
-  alerts: IntegrationAlert[];
-};
-
 /**
  * What the gateway and CLI do with integrations, in Temporal terms. One instance per process.
+ * Connect's update-with-start lives in authorization-attempt.ts, the status's event-log facts in
+ * status-view.ts, and the errors the gateway maps to HTTP answers in errors.ts.
  */
 export class IntegrationService {
   private readonly batcher: AppendBatcher;
@@ -127,46 +103,12 @@ export class IntegrationService {
     const clientId = this.cfg.webexClientId;
     if (!clientId)
       throw new NotConfiguredError('WEBEX_CLIENT_ID is not configured, so Webex cannot be connected');
-    const workflowId = integrationWorkflowId(accountId);
     const previous = await this.finishedState(accountId);
-    const nonce = newStateNonce();
-    const pkce = createPkcePair();
-    const expiresAt = new Date(Date.now() + (this.cfg.authorizationTtlMs ?? 10 * 60_000)).toISOString();
-    const start = new WithStartWorkflowOperation<typeof webexIntegration>('webexIntegration', {
-      workflowId,
-      taskQueue: this.cfg.taskQueue,
-      args: [{ accountId, previous, options: this.cfg.workflowOptions }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: BillsbyAccountId, value: accountId },
-        { key: IntegrationStatus, value: 'awaiting_authorization' },
-      ],
-      // The Web UI's line for it; its current details (set by the workflow) say the status.
-      staticSummary: integrationSummary(accountId),
+    const attempt = await openAuthorizationAttempt(this.client, this.cfg, {
+      accountId,
+      previous,
+      replace: opts.replace === true,
     });
-    try {
-      // The update needs a worker; without one, say so rather than hold the browser forever.
-      await this.client.connection.withDeadline(Date.now() + (this.cfg.connectTimeoutMs ?? 20_000), () =>
-        this.client.workflow.executeUpdateWithStart(beginAuthorization, {
-          args: [
-            { stateNonce: nonce, codeVerifier: pkce.verifier, expiresAt, replace: opts.replace === true },
-          ],
-          startWorkflowOperation: start,
-        }),
-      );
-    } catch (err) {
-      if (
-        err instanceof WorkflowUpdateFailedError &&
-        err.cause instanceof ApplicationFailure &&
-        err.cause.type === ALREADY_CONNECTED
-      ) {
-        throw new AlreadyConnectedError(err.cause.message);
-      }
-      if (isDeadlineExceeded(err)) {
-        throw new NotConfiguredError('no worker answered in time; is the worker running? Try again shortly');
-      }
-      throw err;
-    }
     // From now on webhooks for this account are accepted into its log. The first connect, and a
     // re-integration after an uninstall, issue a new webhook secret; a reconnect keeps it.
     const wasActive = await this.eventLog.isAccountActive(accountId);
@@ -179,11 +121,11 @@ export class IntegrationService {
         clientId,
         redirectUri: this.redirectUri,
         scopes: this.cfg.webexScopes,
-        state: composeState(accountId, nonce),
-        codeChallenge: pkce.challenge,
+        state: composeState(accountId, attempt.stateNonce),
+        codeChallenge: attempt.codeChallenge,
       }),
-      attempt: { stateNonce: nonce, expiresAt },
-      workflowId,
+      attempt: { stateNonce: attempt.stateNonce, expiresAt: attempt.expiresAt },
+      workflowId: attempt.workflowId,
       webhookUrl: this.webhookUrl(accountId),
       webhookSecret,
     };
@@ -232,31 +174,11 @@ export class IntegrationService {
   }
 
   /** The workflow's view plus the exact counts and newest failures from the event log. */
-  private async withLogFacts(view: IntegrationWorkflowView): Promise<StatusResult> {
-    const [counts, failed, [head]] = await Promise.all([
-      this.eventLog.counts(view.accountId),
-      this.eventLog.list(view.accountId, { state: 'failed', limit: RECENT_FAILURES }),
-      // The queue head: the next to deliver, queued longest (updatedAt: accepted, or re-queued).
-      this.eventLog.list(view.accountId, { state: 'queued', limit: 1 }),
-    ]);
-    const oldestUndeliveredAgeSeconds = undeliveredAgeSeconds(head?.updatedAt);
-    return {
-      ...view,
-      oldestUndeliveredAgeSeconds,
-      alerts: integrationAlerts(
-        view.status,
-        oldestUndeliveredAgeSeconds,
-        this.cfg.undeliveredAlertSeconds ?? DEFAULT_UNDELIVERED_ALERT_SECONDS,
-      ),
-      counts,
-      recentFailures: failed.map((e) => ({
-        eventId: e.eventId,
-        eventType: e.type,
-        reason: e.lastError ?? '',
-        at: e.updatedAt,
-      })),
+  private withLogFacts(view: IntegrationWorkflowView): Promise<StatusResult> {
+    return withLogFacts(this.eventLog, view, {
       webhookUrl: this.webhookUrl(view.accountId),
-    };
+      undeliveredAlertSeconds: this.cfg.undeliveredAlertSeconds ?? DEFAULT_UNDELIVERED_ALERT_SECONDS,
+    });
   }
 
   async uninstall(accountId: string): Promise<StatusResult | null> {
