@@ -1,54 +1,20 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { InjectedSinks } from '@temporalio/worker';
-import type { CallObserver, ObservedCall } from '../activities/observe-calls';
+import type { CallObserver } from '../activities/observe-calls';
 import type { WebexActivityMetrics } from '../activities/webex/deps';
-import { INTEGRATION_STATUSES, type IntegrationStatusValue } from '../domain/integration/status';
 import { DELIVERY_STATES, type DeliverySummary, type EventLog } from '../eventlog/types';
 import type { ProductMetricSinks } from '../workflows/metric-sinks';
+import { billAnswerCode, webexAnswerClass } from './answer-labels';
+import { countRunning, RUNNING_INTEGRATION_STATUSES, type VisibilitySource } from './integration-counts';
 import { METRIC } from './names';
+
+export { billAnswerCode, webexAnswerClass } from './answer-labels';
+export { RUNNING_INTEGRATION_STATUSES, type VisibilitySource } from './integration-counts';
 
 /** Seconds from queued to posted: sub-second when all is well, hours when Webex or a token is down. */
 const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600];
 /** Webex asks for seconds to minutes; the policy caps at an hour. */
 const RETRY_AFTER_BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
-
-/** A Webex answer's class: the statuses that steer delivery, then the rest by family. */
-export function webexAnswerClass(call: ObservedCall): string {
-  if (call.outcome === 'ok') return '2xx';
-  if (call.outcome !== 'error') return call.outcome;
-  const s = call.status;
-  if (s === undefined) return 'other';
-  if (s >= 200 && s < 300) return '2xx'; // an answer the connector could not accept (invalid_response)
-  if (s === 401 || s === 404 || s === 429) return String(s);
-  if (s >= 500) return '5xx';
-  if (s >= 400) return '4xx';
-  return 'other';
-}
-
-/** A BILL answer as a label: OK, BILL's own code shape, HTTP_nnn, timeout, network or other. */
-export function billAnswerCode(call: ObservedCall): string {
-  if (call.outcome === 'ok') return 'OK';
-  if (call.outcome !== 'error') return call.outcome;
-  // Only BILL's code shape becomes a label: a remote cannot invent unbounded label values.
-  if (call.code && /^BDC_\d{1,6}$/.test(call.code)) return call.code;
-  return call.status !== undefined ? `HTTP_${call.status}` : 'other';
-}
-
-/** Integration statuses a running integration workflow can have (an uninstalled one has ended). */
-export const RUNNING_INTEGRATION_STATUSES = INTEGRATION_STATUSES.filter((s) => s !== 'uninstalled');
-
-/** What visibility counts run against: the gateway's Client and the worker's NativeConnection both have it. */
-export interface VisibilitySource {
-  workflowService: {
-    countWorkflowExecutions(request: {
-      namespace: string;
-      query: string;
-    }): Promise<{ count?: number | { toNumber(): number } | null }>;
-  };
-  namespace: string;
-  /** Only integrations on this task queue (a deployment's, or a test's own). */
-  taskQueue?: string;
-}
 
 /**
  * The worker's own metrics (prom-client), served by its metrics listener (metrics/server.ts);
@@ -268,21 +234,6 @@ export class WorkerMetrics {
     }
     return this.integrationCounts.value;
   }
-}
-
-async function countRunning(source: VisibilitySource, status: IntegrationStatusValue): Promise<number> {
-  const clauses = [
-    `WorkflowType = 'webexIntegration'`,
-    `ExecutionStatus = 'Running'`,
-    `IntegrationStatus = '${status}'`,
-    ...(source.taskQueue ? [`TaskQueue = ${JSON.stringify(source.taskQueue)}`] : []),
-  ];
-  const answer = await source.workflowService.countWorkflowExecutions({
-    namespace: source.namespace,
-    query: clauses.join(' AND '),
-  });
-  const count = answer.count ?? 0;
-  return typeof count === 'number' ? count : count.toNumber();
 }
 
 /**
