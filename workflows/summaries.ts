@@ -6,6 +6,8 @@
  * changing them changes no command, so running workflows replay as before.
  */
 
+import type { IntegrationState } from './webex/state';
+
 /** "60 s", "5 min", "2 h 5 min". */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -20,6 +22,26 @@ export function formatDuration(ms: number): string {
 export const waitSummary = (ms: number, why: string) => `Wait ${formatDuration(ms)} (${why})`;
 
 export const integrationSummary = (accountId: string) => `Webex integration of Billsby account ${accountId}`;
+
+/** The integration's current details, one line: status, space, and what went wrong last. */
+export function integrationDetails(
+  accountId: string,
+  s: Pick<IntegrationState, 'status' | 'room' | 'lastError'>,
+): string {
+  const room = s.room ? 'posting to the "Billsby Data" space' : 'no space yet';
+  const error = s.lastError ? ` Last error: ${s.lastError}` : '';
+  return `Billsby account **${accountId}**: ${s.status.replace(/_/g, ' ')}, ${room}.${error}`;
+}
+
+/** What the integration loop's timer waits for. */
+export function integrationWaitSummary(waitMs: number, then: 'retry' | 'refresh' | 'poll'): string {
+  const what = {
+    retry: 'try again (the last Webex call failed)',
+    refresh: 'refresh the Webex token (before it expires)',
+    poll: 'look at the event log (unless a webhook wakes us first)',
+  }[then];
+  return `Wait ${formatDuration(waitMs)}, then ${what}`;
+}
 
 /** "Deliver 12 events (CustomerCreated, PaymentSucceeded …) to Billsby Data" */
 export function deliverySummary(batch: readonly { type: string }[]): string {

@@ -104,7 +104,7 @@ export function createWebexActivities(deps: WebexActivityDeps) {
         metrics.tokenRefresh?.('ok');
         return grant(tokens);
       } catch (err) {
-        // The kinds the integration workflow treats as "reauthorize" (workflows/webex/tokens.ts).
+        // The kinds the integration workflow treats as "reauthorize" (IntegrationEntity.refreshTokens, workflows/webex/integration-entity.ts).
         const refused = isFailure(err, ...REFRESH_REFUSED);
         metrics.tokenRefresh?.(refused ? 'refused' : 'error');
         throw err;

@@ -1,7 +1,8 @@
 import { isCancellation, patched } from '@temporalio/workflow';
 import type { QueuedRef } from '../../eventlog/types';
 import { workflowNow } from '../clock';
-import { roomNote, type IntegrationRun } from './integration';
+import type { IntegrationEntity } from './integration-entity';
+import { roomNote } from './state';
 import { type DeliveryInput, type DeliveryResult } from './delivery';
 import {
   awaitDeliveryChild,
@@ -10,7 +11,6 @@ import {
   startDeliveryChild,
   type StartedDelivery,
 } from './run-delivery';
-import { reauthorize, refreshTokens } from './tokens';
 import { failureMessage, peekActivities, setupActivities } from './webex-api';
 
 export const DEFAULT_BATCH_SIZE = 100;
@@ -36,7 +36,7 @@ export interface NextBatch {
  * The next batch's ids, oldest first: at most `batchSize`, and few enough to list in the Web UI.
  * With `afterSeq` (a look-ahead while the batch ending there is delivered), only events after it.
  */
-export async function nextBatch(run: IntegrationRun, afterSeq?: number): Promise<NextBatch> {
+export async function nextBatch(run: IntegrationEntity, afterSeq?: number): Promise<NextBatch> {
   const limit = run.options.batchSize ?? DEFAULT_BATCH_SIZE;
   // A look-ahead reads past what the running batch has not delivered yet (at most a batch).
   const peeked = await peekActivities.peekQueuedEvents({
@@ -73,9 +73,11 @@ export async function nextBatch(run: IntegrationRun, afterSeq?: number): Promise
  * queue (DeliverBatchInput.pipelinedAfter). It becomes the running batch when this one ran to its
  * end; otherwise (or when interrupted) it is cancelled before it could post, and this returns.
  */
-export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]): Promise<boolean> {
+export async function deliverNextBatch(run: IntegrationEntity, batch: QueuedRef[]): Promise<boolean> {
   if (batch.length < 2 || !patched(PIPELINE_PATCH)) {
-    return settleBatch(run, () => runDeliveryChild(deliveryInput(run, batch), batch, run.interrupted));
+    return settleBatch(run, () =>
+      runDeliveryChild(deliveryInput(run, batch), batch, () => run.interrupted()),
+    );
   }
   let current: StartedDelivery;
   try {
@@ -101,7 +103,7 @@ export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]):
       }
     }
     const running = current;
-    const finished = await settleBatch(run, () => awaitDeliveryChild(running, run.interrupted));
+    const finished = await settleBatch(run, () => awaitDeliveryChild(running, () => run.interrupted()));
     if (!next) return finished && !lookAheadFailed;
     if (!finished || run.interrupted()) {
       await cancelDeliveryChild(next.child);
@@ -113,7 +115,7 @@ export async function deliverNextBatch(run: IntegrationRun, batch: QueuedRef[]):
 }
 
 /** The look-ahead runs only while nothing else needs the loop: no interruption, refresh or wait. */
-function mayLookAhead(run: IntegrationRun): boolean {
+function mayLookAhead(run: IntegrationEntity): boolean {
   const { s } = run;
   const now = workflowNow();
   return (
@@ -125,7 +127,7 @@ function mayLookAhead(run: IntegrationRun): boolean {
   );
 }
 
-function deliveryInput(run: IntegrationRun, batch: QueuedRef[], pipelinedAfter?: number): DeliveryInput {
+function deliveryInput(run: IntegrationEntity, batch: QueuedRef[], pipelinedAfter?: number): DeliveryInput {
   const { s } = run;
   return {
     accountId: run.accountId,
@@ -142,7 +144,7 @@ function deliveryInput(run: IntegrationRun, batch: QueuedRef[], pipelinedAfter?:
 
 /** Acts on how one batch's delivery ended (see deliverNextBatch). */
 async function settleBatch(
-  run: IntegrationRun,
+  run: IntegrationEntity,
   deliver: () => Promise<DeliveryResult | undefined>,
 ): Promise<boolean> {
   const { s } = run;
@@ -158,8 +160,8 @@ async function settleBatch(
     }
     if (result.stopped === 'unauthorized') {
       // One refresh; if Webex still says 401 right after, the grant is gone for good.
-      if (run.refreshedFor401) reauthorize(run, 'Webex rejected a freshly refreshed token. Connect again.');
-      else if (await refreshTokens(run)) run.refreshedFor401 = true;
+      if (run.refreshedFor401) run.reauthorize('Webex rejected a freshly refreshed token. Connect again.');
+      else if (await run.refreshTokens()) run.refreshedFor401 = true;
       return false;
     }
     if (result.stopped === 'room_not_found') {
@@ -173,10 +175,7 @@ async function settleBatch(
     }
     return result.stopped === null;
   } catch (err) {
-    if (!isCancellation(err)) {
-      s.lastError = `Delivery failed, will retry: ${failureMessage(err)}`;
-      run.retryAt = workflowNow() + (run.options.retryLaterMs ?? 60_000);
-    }
+    if (!isCancellation(err)) run.retryLater(`Delivery failed, will retry: ${failureMessage(err)}`);
     return false;
   }
 }

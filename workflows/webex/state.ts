@@ -80,3 +80,10 @@ export function tokensFrom(
     refreshAt: refreshTimeFor(now, grant.expiresIn),
   };
 }
+
+/** Said in the status when the user owns several candidate spaces (one is used; the others are not). */
+export function roomNote(candidates: number): string | null {
+  return candidates > 1
+    ? `You created ${candidates} spaces titled "Billsby Data"; events go to the one shown here.`
+    : null;
+}
