@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/levels';
+import { httpUrl, metricsPort, optionalNonEmpty } from './fields';
+
+export { GATEWAY_ONLY_VARIABLES, WORKER_ONLY_VARIABLES } from './process-variables';
 
 /**
  * The product's configuration: every environment variable of DESIGN.md §4.1, parsed once.
@@ -11,36 +14,6 @@ export const DEFAULT_WEB_UI_ORIGINS = ['http://localhost:8233', 'http://127.0.0.
 
 const DEFAULT_WEBEX_SCOPES =
   'spark:rooms_read spark:rooms_write spark:messages_read spark:messages_write spark:people_read';
-
-const optionalNonEmpty = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty when set')
-  .optional()
-  .or(z.literal('').transform(() => undefined));
-
-const httpUrl = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL')
-    .transform((value) => value.replace(/\/+$/, ''));
-
-const metricsPort = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be a port number')
-    .min(0, 'must be a port number (0 picks a free one)')
-    .max(65_535, 'must be at most 65535')
-    .default(fallback);
 
 export const envSchema = z.object({
   TEMPORAL_ADDRESS: z
@@ -220,39 +193,6 @@ export class ConfigError extends Error {
 
 /** Names of every variable the product reads; docker-compose and .env.example are checked against it. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof AppConfig)[];
-
-/**
- * Which process reads which variable, so a deployment hands each only its own (least privilege:
- * the internet-facing gateway never holds the BILL password or the Webex client secret).
- * Everything else is read by both.
- */
-export const WORKER_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
-  'WEBEX_CLIENT_SECRET',
-  'BILL_API_BASE_URL',
-  'BILL_USERNAME',
-  'BILL_PASSWORD',
-  'BILL_APP_KEY',
-  'BILL_DEV_KEY',
-  'BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR',
-  'BILLSBY_API_BASE_URL',
-  'BILLSBY_API_KEY',
-  'EVENT_PAYLOAD_RETENTION_DAYS',
-  'WORKER_METRICS_PORT',
-  'TEMPORAL_METRICS_PORT',
-];
-export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
-  'GATEWAY_PORT',
-  'WEBEX_SCOPES',
-  'WEB_UI_ORIGINS',
-  'EVENT_LOG_MAX_UNDELIVERED',
-  'CODEC_HOST',
-  'CODEC_PORT',
-  'CODEC_AUTH_TOKEN',
-  'METRICS_PORT',
-  'ALERT_UNDELIVERED_AGE_SECONDS',
-  // The CLI reads it too (not part of any deployment's services).
-  'GATEWAY_API_KEYS',
-];
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const input: Record<string, string | undefined> = {};
