@@ -39,13 +39,6 @@ export async function billEngagementOrganization(input: OrganizationInput): Prom
     billApi.billListUsers({ sessionId, organizationId: org.id, pageSize: input.pageSize }),
   );
   const active = users.filter((u) => !u.archived);
-  const contacts: EngagementUser[] = active.map((u) => ({
-    id: u.id,
-    email: u.email,
-    firstName: u.firstName,
-    lastName: u.lastName,
-    role: u.role,
-  }));
 
   // The recipe signs in as the first user; archived ones are skipped and a refusal moves on to the next.
   let signedIn = false;
@@ -85,10 +78,7 @@ export async function billEngagementOrganization(input: OrganizationInput): Prom
   const reason = classifyOrganization({ signedIn, ...facts }, input.asOf);
   return {
     entry: {
-      organizationId: org.id,
-      name: org.name,
-      createdTime: org.createdTime,
-      users: contacts,
+      ...entryBase(org, active),
       reasons: [reason],
       lastPaymentAt: facts.lastPaymentAt,
       bankAccounts: facts.bankAccounts,
@@ -96,5 +86,21 @@ export async function billEngagementOrganization(input: OrganizationInput): Prom
     },
     requests,
     ...(sessions.partnerRenewed ? { renewedPartnerSessionId: sessions.partnerSessionId } : {}),
+  };
+}
+
+/** The entry's identity and contacts (the organization's active users). */
+function entryBase(org: RankedOrganization, active: EngagementUser[]) {
+  return {
+    organizationId: org.id,
+    name: org.name,
+    createdTime: org.createdTime,
+    users: active.map((u) => ({
+      id: u.id,
+      email: u.email,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      role: u.role,
+    })),
   };
 }
