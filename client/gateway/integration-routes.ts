@@ -34,6 +34,11 @@ export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayCont
   app.post('/api/accounts/:accountId/webex/ui-link', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
+    // DESIGN.md §4.2: 404 for an account that never integrated (connect starts an integration,
+    // awaiting authorization, and its page then offers Integrate).
+    if (!(await ctx.integrations.everIntegrated(accountId))) {
+      return reply.code(404).send({ error: `account ${accountId} has never integrated Webex` });
+    }
     return reply
       .header('cache-control', 'no-store')
       .send(mintUiLink(ctx.security, ctx.config.PUBLIC_BASE_URL, accountId));

@@ -149,6 +149,17 @@ export class IntegrationService {
     }
   }
 
+  /** Whether the account ever integrated Webex (its integration workflow exists, in any state). */
+  async everIntegrated(accountId: string): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(integrationWorkflowId(accountId)).describe();
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
   /** null when the account never integrated. */
   async status(accountId: string): Promise<StatusResult | null> {
     const handle = this.client.workflow.getHandle(integrationWorkflowId(accountId));

@@ -55,8 +55,14 @@ afterAll(async () => {
   await closeTestConnections();
 });
 
-/** Signs the browser in to the account's control page with a fresh ui-link (API key). */
+/**
+ * Signs the browser in to the account's control page with a fresh ui-link (API key). A new
+ * account is first set up through the API (connect: awaiting authorization), as an admin backend
+ * does; ui-link answers 404 for an account that never integrated.
+ */
 async function openWithUiLink(accountId: string) {
+  const setup = await api(app, `/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
+  expect(setup.status).toBe(200);
   const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
   expect(link.status).toBe(200);
   await page.goto((link.body as { url: string }).url);
@@ -78,9 +84,9 @@ describe('control page in headless chromium', () => {
     await expect(page.locator('#integrate').count()).resolves.toBe(0);
 
     await openWithUiLink(accountId);
-    await expect(page.locator('#status').getAttribute('data-status')).resolves.toBe('not_integrated');
-    await expect(page.locator('#status').textContent()).resolves.toBe('Not integrated');
-    await expect(page.locator('#uninstall').count()).resolves.toBe(0);
+    await expect(page.locator('#status').getAttribute('data-status')).resolves.toBe('awaiting_authorization');
+    await expect(page.locator('#status').textContent()).resolves.toBe('Waiting for Webex authorization');
+    await expect(page.locator('#integrate').textContent()).resolves.toBe('+ Integrate');
 
     await clickAndLand('#integrate', /\/ui\/accounts\/[^/]+\/webex\?outcome=connected$/);
     expect(page.url()).toBe(`${pageUrl(accountId)}?outcome=connected`);

@@ -42,8 +42,14 @@ async function workflowExists(accountId: string): Promise<boolean> {
   }
 }
 
-/** Opens a fresh ui-link in `browser`; returns the page's HTML and its CSRF token. */
+/**
+ * Opens a fresh ui-link in `browser`; returns the page's HTML and its CSRF token. An account that
+ * never integrated is set up first (connect: awaiting authorization): ui-link answers 404 for it.
+ */
 async function signIn(browser: ScriptBrowser, accountId: string) {
+  if (!(await app.integrations.everIntegrated(accountId))) {
+    expect((await api(app, `/api/accounts/${accountId}/webex/connect`, { method: 'POST' })).status).toBe(200);
+  }
   const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
   expect(link.status).toBe(200);
   const opened = await browser.request((link.body as { url: string }).url);
@@ -175,7 +181,12 @@ describe('control page behind a single-use link', () => {
       );
       expect(res.status).toBe(401);
     }
+    // 404 for an account that never integrated; once it has, a link that expires within 15 minutes.
+    const unknown = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    await api(app, `/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
     const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
+    expect(link.status).toBe(200);
     const { expiresAt } = link.body as { expiresAt: string };
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
     expect(link.headers.get('cache-control')).toBe('no-store');
@@ -309,7 +320,8 @@ describe('rate limits', () => {
       for (let i = 0; i < 4; i++) {
         statuses.push((await api(limited, `/api/accounts/${a}/webex/ui-link`, { method: 'POST' })).status);
       }
-      expect(statuses).toEqual([200, 200, 200, 429]);
+      // The limit applies before the account is looked at: never integrated → 404, then 429.
+      expect(statuses).toEqual([404, 404, 404, 429]);
       const b = newAccount();
       const perAddress: number[] = [];
       for (const account of [b, b, newAccount()]) {
@@ -317,8 +329,8 @@ describe('rate limits', () => {
           (await api(limited, `/api/accounts/${account}/webex/ui-link`, { method: 'POST' })).status,
         );
       }
-      // 5 per address: the 4th and 5th requests from this address pass, the 6th does not.
-      expect(perAddress).toEqual([200, 429, 429]);
+      // 5 per address: the 5th request from this address passes (404), the 6th and 7th do not.
+      expect(perAddress).toEqual([404, 429, 429]);
       const webhooks = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           http(`${limited.gatewayUrl}/webhooks/billsby/${a}`, {
