@@ -151,11 +151,15 @@ export class IntegrationService {
 
   /** Whether the account ever integrated Webex (its integration workflow exists, in any state). */
   async everIntegrated(accountId: string): Promise<boolean> {
+    return (await this.describeIntegration(accountId)) !== null;
+  }
+
+  /** The integration workflow's description (its latest run), or null when there never was one. */
+  private async describeIntegration(accountId: string) {
     try {
-      await this.client.workflow.getHandle(integrationWorkflowId(accountId)).describe();
-      return true;
+      return await this.client.workflow.getHandle(integrationWorkflowId(accountId)).describe();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
+      if (err instanceof WorkflowNotFoundError) return null;
       throw err;
     }
   }
@@ -163,13 +167,8 @@ export class IntegrationService {
   /** null when the account never integrated. */
   async status(accountId: string): Promise<StatusResult | null> {
     const handle = this.client.workflow.getHandle(integrationWorkflowId(accountId));
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
-      throw err;
-    }
+    const description = await this.describeIntegration(accountId);
+    if (!description) return null;
     let view: IntegrationWorkflowView | undefined;
     if (description.status.name === 'RUNNING') {
       try {
@@ -248,13 +247,7 @@ export class IntegrationService {
 
   /** The state an uninstalled integration ended with, carried into a re-integration. */
   private async finishedState(accountId: string) {
-    try {
-      const description = await this.client.workflow.getHandle(integrationWorkflowId(accountId)).describe();
-      if (description.status.name !== 'COMPLETED') return undefined;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    if ((await this.describeIntegration(accountId))?.status.name !== 'COMPLETED') return undefined;
     const result = await this.finishedResult(accountId);
     if (!result) return undefined;
     return { room: result.state.room };
