@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { AppConfig } from '../../config/env';
 import type { EncryptionKey } from '../../temporal/codec';
 import { ApiKeyVerifier, loadGatewayApiKeys } from '../auth/api-keys';
 import { TokenSealer } from '../auth/sealed-token';
+import { registerSecurityHeaders } from './security-headers';
 
 /** Requests per minute on the routes that start or finish an authorization (per gateway process). */
 export interface RateLimits {
@@ -58,7 +58,7 @@ declare module 'fastify' {
  */
 export async function registerSecurity(app: FastifyInstance, security: GatewaySecurity, webexOrigin: string) {
   await app.register(cookie);
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -96,9 +96,10 @@ export async function registerSecurity(app: FastifyInstance, security: GatewaySe
 }
 
 function needsApiKey(request: FastifyRequest): boolean {
-  const path = request.url.split('?')[0]!.toLowerCase();
+  // The path's first five characters, whatever the case (a query starts after them if at all).
+  const head = request.url.slice(0, 5).toLowerCase();
   const route = request.routeOptions.url ?? '';
-  return path.startsWith('/api/') || route.startsWith('/api/');
+  return head === '/api/' || route.startsWith('/api/');
 }
 
 /**

@@ -11,6 +11,7 @@ import { registerIntegrationRoutes } from './integration-routes';
 import { registerOAuthRoutes } from './oauth-routes';
 import { registerRedeliverRoutes } from './redeliver-routes';
 import { gatewayLogger, registerRequestLog } from './request-log';
+import { lazyChild, type Logger } from '../../logging';
 import { registerSecurity } from './security';
 import { registerUiRoutes } from './ui-routes';
 import { registerWebhookRoutes } from './webhook-routes';
@@ -24,6 +25,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   const app = Fastify({
     loggerInstance: gatewayLogger() as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
   });
   registerRequestLog(app);
