@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { planAppend, eventKey, type AccountState } from './append-plan';
 import type { PayloadCipher } from './payload-cipher';
 import { checkCount, now } from './rows';
-import { inTransaction } from './postgres-connection';
+import { inTransaction, pipelinedTransaction, type Statement } from './postgres-connection';
 import { APPEND_WRITE, LOCK_ACCOUNTS, LOGGED_IDS } from './sql/postgres-statements';
 import type { AppendOptions, AppendOutcome, AppendRequest } from './types';
 
@@ -46,6 +46,12 @@ export async function isAccountActive(pool: Pool, accountId: string): Promise<bo
   return rows[0]?.active === true;
 }
 
+/**
+ * Appends a batch in one transaction and two round trips (pipelinedTransaction): the account locks
+ * and the read of ids already logged go out with BEGIN; the rows, the counters and COMMIT go out
+ * together. `pool` must be pipelined. Five sequential round trips made a batch take 20-50 ms on
+ * a busy two-core machine, and webhooks wait for the batch before theirs as well as their own.
+ */
 export async function append(
   pool: Pool,
   cipher: PayloadCipher,
@@ -57,28 +63,28 @@ export async function append(
   // Encrypt before the transaction, so account locks are held as briefly as possible.
   const sealed = requests.map((r) => cipher.sealEvent(r.accountId, r.event));
   const accountIds = [...new Set(requests.map((r) => r.accountId))];
-  return inTransaction(pool, async (c) => {
-    const locked = await c.query<{ account_id: string; active: boolean; next_seq: number; queued: number }>(
-      LOCK_ACCOUNTS,
-      [accountIds],
-    );
+  const reads: Statement[] = [
+    [LOCK_ACCOUNTS, [accountIds]],
+    // Runs after the locks are held: its snapshot includes every earlier writer's events.
+    [LOGGED_IDS, [requests.map((r) => r.accountId), requests.map((r) => r.event.Id)]],
+  ];
+  return pipelinedTransaction(pool, reads, ([locked, loggedRows]) => {
     const accounts = new Map<string, AccountState>(
-      locked.rows.map((r) => [r.account_id, { active: r.active, nextSeq: r.next_seq, queued: r.queued }]),
+      (locked!.rows as { account_id: string; active: boolean; next_seq: number; queued: number }[]).map(
+        (r) => [r.account_id, { active: r.active, nextSeq: r.next_seq, queued: r.queued }],
+      ),
     );
-    // Read after the locks are held: this statement's snapshot includes every earlier writer.
-    const candidates = requests.filter((r) => accounts.get(r.accountId)?.active);
-    const logged = new Set<string>();
-    if (candidates.length > 0) {
-      const { rows } = await c.query<{ account_id: string; event_id: string }>(LOGGED_IDS, [
-        candidates.map((r) => r.accountId),
-        candidates.map((r) => r.event.Id),
-      ]);
-      for (const row of rows) logged.add(eventKey(row.account_id, row.event_id));
-    }
+    const logged = new Set<string>(
+      (loggedRows!.rows as { account_id: string; event_id: string }[]).map((row) =>
+        eventKey(row.account_id, row.event_id),
+      ),
+    );
     const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
-    if (plan.deltas.length > 0) {
-      const { rows, deltas } = plan;
-      await c.query(APPEND_WRITE, [
+    if (plan.deltas.length === 0) return { writes: [], answer: plan.outcomes };
+    const { rows, deltas } = plan;
+    const write: Statement = [
+      APPEND_WRITE,
+      [
         rows.map((r) => r.accountId),
         rows.map((r) => r.seq),
         rows.map((r) => r.eventId),
@@ -92,8 +98,8 @@ export async function append(
         deltas.map((d) => d.duplicates),
         deltas.map((d) => d.queued),
         rows.map((r) => r.sealed.customerTag),
-      ]);
-    }
-    return plan.outcomes;
+      ],
+    ];
+    return { writes: [write], answer: plan.outcomes };
   });
 }

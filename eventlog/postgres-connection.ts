@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { productLogger } from '../logging';
 import { POSTGRES_MIGRATIONS } from './sql/postgres-migrations';
 import { POOL_TYPES } from './sql/postgres-types';
@@ -21,10 +21,20 @@ const WARM_UP = `SELECT
   (SELECT count(*) FROM events WHERE account_id = '' AND state = 'queued' AND seq > 0) +
   (SELECT count(*) FROM webhook_secrets WHERE account_id = '') AS n`;
 
-/** A pool of `size` connections; `closing()` tells a lost idle connection from a shutdown. */
-export function openPool(connectionString: string, size: number, closing: () => boolean): Pool {
+/**
+ * A pool of `size` connections; `closing()` tells a lost idle connection from a shutdown.
+ * `pipeline`: its connections send statements without waiting for the answers before (for
+ * pipelinedTransaction; nothing that reads through a cursor may use such a pool).
+ */
+export function openPool(
+  connectionString: string,
+  size: number,
+  closing: () => boolean,
+  opts: { pipeline?: boolean } = {},
+): Pool {
   const pool = new Pool({
     connectionString,
+    pipeline: opts.pipeline ?? false,
     max: size,
     // Connections once opened stay open (idle ones are not closed after 10 s): a burst of
     // webhooks after a quiet minute must not wait for new connections. See warmPool().
@@ -59,6 +69,49 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
   } finally {
     client.release(broken);
   }
+}
+
+export type Statement = [sql: string, params: unknown[]];
+
+/**
+ * One transaction in two round trips, on a connection of a pipelined pool: BEGIN and `reads` are
+ * sent together; `plan` turns their results into the writes and the answer; the writes and COMMIT
+ * are sent together. The server still runs them one after another, so a read placed after a
+ * locking read takes its snapshot once the locks are held. If a write fails, the COMMIT sent behind
+ * it ends the aborted transaction as a rollback, and the write's error is thrown.
+ */
+export async function pipelinedTransaction<T>(
+  pool: Pool,
+  reads: Statement[],
+  plan: (results: QueryResult[]) => { writes: Statement[]; answer: T },
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const [, ...results] = await allOrFirstError([
+      client.query('BEGIN'),
+      ...reads.map(([sql, params]) => client.query(sql, params)),
+    ]);
+    const { writes, answer } = plan(results);
+    await allOrFirstError([
+      ...writes.map(([sql, params]) => client.query(sql, params)),
+      client.query('COMMIT'),
+    ]);
+    return answer;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Waits for every statement sent (none is left unobserved), then throws the first error. */
+async function allOrFirstError(queries: Promise<QueryResult>[]): Promise<QueryResult[]> {
+  const settled = await Promise.allSettled(queries);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<QueryResult>).value);
 }
 
 /** Applies the migrations not yet recorded in schema_migrations, one process at a time. */

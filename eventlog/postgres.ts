@@ -28,6 +28,9 @@ import type {
 
 export { DEFAULT_POOL_SIZE } from './postgres-connection';
 
+/** One for the gateway's batcher (one batch at a time), one spare for appends from elsewhere (tools, tests). */
+const APPEND_POOL_SIZE = 2;
+
 export interface PostgresEventLogOptions {
   connectionString: string;
   keys: EncryptionKey[];
@@ -47,6 +50,8 @@ export interface PostgresEventLogOptions {
 export class PostgresEventLog implements EventLog {
   readonly engine = 'postgres' as const;
   private readonly pool: Pool;
+  /** Pipelined connections for append (webhooks are group-committed, one batch at a time). */
+  private readonly appendPool: Pool;
   private readonly poolSize: number;
   private readonly cipher: PayloadCipher;
   private closing: Promise<void> | undefined;
@@ -55,6 +60,9 @@ export class PostgresEventLog implements EventLog {
     this.cipher = new PayloadCipher(opts.keys);
     this.poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
     this.pool = openPool(opts.connectionString, this.poolSize, () => this.closing !== undefined);
+    this.appendPool = openPool(opts.connectionString, APPEND_POOL_SIZE, () => this.closing !== undefined, {
+      pipeline: true,
+    });
   }
 
   migrate(): Promise<void> {
@@ -62,8 +70,8 @@ export class PostgresEventLog implements EventLog {
   }
 
   /** Opens every pooled connection before the first webhook needs one (see warmPool). */
-  warm(): Promise<void> {
-    return warmPool(this.pool, this.poolSize);
+  async warm(): Promise<void> {
+    await Promise.all([warmPool(this.pool, this.poolSize), warmPool(this.appendPool, APPEND_POOL_SIZE)]);
   }
 
   activateAccount(accountId: string): Promise<void> {
@@ -79,7 +87,7 @@ export class PostgresEventLog implements EventLog {
   }
 
   append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
-    return appends.append(this.pool, this.cipher, requests, options);
+    return appends.append(this.appendPool, this.cipher, requests, options);
   }
 
   peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
@@ -174,7 +182,7 @@ export class PostgresEventLog implements EventLog {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.pool.end();
+    this.closing ??= Promise.all([this.pool.end(), this.appendPool.end()]).then(() => undefined);
     return this.closing;
   }
 }
