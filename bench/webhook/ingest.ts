@@ -3,29 +3,47 @@
  * with its event log on one engine; accounts are connected with the worker running, then the
  * worker is stopped, so the number is the gateway and the log alone (webhook → validate → group
  * commit → 202, plus the coalesced wake-up signals to Temporal), not shared with deliveries.
+ *
+ * After a warm-up that is not timed (a new process compiles its hot code and opens its sockets in
+ * its first second), two phases on the same gateway: the peak (as fast as C requests in flight allow: the most it
+ * accepts, with the queueing latency that saturation brings), then the target rate held open loop
+ * (R requests a second, each timed from when it was due): the latency a sender sees at that rate.
  */
 import { checkLog, logOk, type LogCheck } from './checks';
 import { addAccounts } from './delivery';
 import type { BenchEnv } from './env';
 import { log } from './env';
-import { planEvents, sendEvents } from './load';
+import { planEvents, sendEvents, type Sent } from './load';
 import { startProduct, type Engine } from './product';
 import { maxOf, perSecond, percentiles, type Percentiles } from './stats';
 
-export interface IngestRun {
-  engine: Engine;
+export interface IngestPhase {
   events: number;
-  accounts: number;
-  concurrency: number;
   accepted: number;
   rejected: number;
   acceptedPerS: number;
   latency: Percentiles;
   /** When the requests slower than p99 started, seconds after the first request (stalls show as clusters). */
   slowAt: number[];
+}
+
+export interface IngestRun {
+  engine: Engine;
+  accounts: number;
+  concurrency: number;
+  /** Requests sent first, not timed. */
+  warmup: number;
+  /** Requests not answered 202, all phases. */
+  rejected: number;
+  peak: IngestPhase;
+  /** Open loop at `rate`/s. */
+  atRate: IngestPhase & { rate: number; seconds: number };
   check: LogCheck;
   ok: boolean;
 }
+
+/** Enough senders that the paced phase never runs out of them, even through a stall of a second. */
+const PACED_SENDERS_PER_RATE = 0.5;
 
 export async function runIngest(
   env: BenchEnv,
@@ -36,6 +54,9 @@ export async function runIngest(
     events: number;
     accounts: number;
     concurrency: number;
+    rate: number;
+    rateSeconds: number;
+    warmup: number;
   },
 ): Promise<IngestRun> {
   const product = await startProduct(env, {
@@ -49,35 +70,67 @@ export async function runIngest(
     const accounts = await addAccounts(product, prefix, opts.accounts);
     await product.stopWorker();
     log(
-      `ingest (${opts.engine}): ${opts.accounts} accounts connected; worker stopped; sending ${opts.events}`,
+      `ingest (${opts.engine}): ${opts.accounts} accounts connected; worker stopped; sending ${opts.warmup} (warm-up), ${opts.events}, then ${opts.rate}/s for ${opts.rateSeconds} s`,
     );
-    const events = planEvents(accounts, opts.events, prefix);
-    const sent = await sendEvents(accounts, events, {
+    const warmup = planEvents(accounts, opts.warmup, `${prefix}-warmup`);
+    const warm = await sendEvents(accounts, warmup, {
       concurrency: opts.concurrency,
       rate: 0,
       deadline: env.deadline,
       signal: env.signal,
     });
-    const lastAccept = maxOf(sent.accepted.map((s) => s.acceptedAt!));
-    const check = await checkLog(product.eventLog, accounts, events);
-    const latency = percentiles(events.filter((s) => s.durationMs !== undefined).map((s) => s.durationMs!));
-    const slowAt = events
-      .filter((s) => s.durationMs !== undefined && s.durationMs > latency.p99)
-      .map((s) => (s.startedAt - sent.sendStarted) / 1000);
+    const events = planEvents(accounts, opts.events, `${prefix}-peak`);
+    const peak = phase(
+      events,
+      await sendEvents(accounts, events, {
+        concurrency: opts.concurrency,
+        rate: 0,
+        deadline: env.deadline,
+        signal: env.signal,
+      }),
+    );
+    const paced = planEvents(accounts, opts.rate * opts.rateSeconds, `${prefix}-paced`);
+    const atRate = phase(
+      paced,
+      await sendEvents(accounts, paced, {
+        concurrency: Math.max(64, Math.ceil(opts.rate * PACED_SENDERS_PER_RATE)),
+        rate: opts.rate,
+        deadline: env.deadline,
+        signal: env.signal,
+      }),
+    );
+    const check = await checkLog(product.eventLog, accounts, [...warmup, ...events, ...paced]);
     return {
       engine: opts.engine,
-      events: opts.events,
       accounts: opts.accounts,
       concurrency: opts.concurrency,
-      accepted: sent.accepted.length,
-      rejected: sent.rejected.length,
-      acceptedPerS: perSecond(sent.accepted.length, lastAccept - sent.sendStarted),
-      latency,
-      slowAt,
+      peak,
+      atRate: { ...atRate, rate: opts.rate, seconds: opts.rateSeconds },
       check,
-      ok: sent.rejected.length === 0 && logOk(check),
+      warmup: warmup.length,
+      rejected: warm.rejected.length + peak.rejected + atRate.rejected,
+      ok: warm.rejected.length + peak.rejected + atRate.rejected === 0 && logOk(check),
     };
   } finally {
     await product.close();
   }
+}
+
+function phase(
+  events: Sent[],
+  sent: { sendStarted: number; accepted: Sent[]; rejected: Sent[] },
+): IngestPhase {
+  const lastAccept = maxOf(sent.accepted.map((s) => s.acceptedAt!));
+  const timed = events.filter((s) => s.durationMs !== undefined);
+  const latency = percentiles(timed.map((s) => s.durationMs!));
+  return {
+    events: events.length,
+    accepted: sent.accepted.length,
+    rejected: sent.rejected.length,
+    acceptedPerS: perSecond(sent.accepted.length, lastAccept - sent.sendStarted),
+    latency,
+    slowAt: timed
+      .filter((s) => s.durationMs! > latency.p99)
+      .map((s) => (s.startedAt - sent.sendStarted) / 1000),
+  };
 }

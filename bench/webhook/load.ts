@@ -14,7 +14,7 @@ export interface Sent {
   /** Webhook request start and answer, ms since epoch (comparable with the simulator's `created`). */
   startedAt: number;
   acceptedAt?: number;
-  /** Request start → answer, fractional ms. */
+  /** Request start (paced: when it was due) → answer, fractional ms. */
   durationMs?: number;
   /** HTTP status; 0 for a network error. */
   status?: number;
@@ -52,15 +52,19 @@ export async function sendEvents(
   let next = 0;
   let errorsShown = 0;
   const sendStarted = Date.now();
+  const perfStarted = performance.now();
   const sender = async () => {
     while (next < events.length && Date.now() < opts.deadline && !opts.signal?.aborted) {
       const index = next++;
       const s = events[index]!;
-      if (opts.rate > 0) await sleep(sendStarted + (index * 1000) / opts.rate - Date.now());
+      const due = opts.rate > 0 ? perfStarted + (index * 1000) / opts.rate : 0;
+      if (opts.rate > 0) await sleep(due - performance.now());
       const account = accounts[s.account]!;
       const body = JSON.stringify({ Id: s.eventId, Type: 'CustomerCreated', CustomerUniqueId: s.eventId });
       s.startedAt = Date.now();
-      const t0 = performance.now();
+      // Paced: timed from when the request was due, so a stall that holds senders back counts
+      // against the server, not for it (no coordinated omission).
+      const t0 = opts.rate > 0 ? Math.min(due, performance.now()) : performance.now();
       s.status = await post(agent, account.webhookUrl, account.headers, body).catch(() => 0);
       s.durationMs = performance.now() - t0;
       s.acceptedAt = Date.now();

@@ -23,7 +23,16 @@ export interface Options {
   /** The product's event log in delivery, paced and backlog. */
   engine: Engine;
   ingestEngines: Engine[];
-  ingest: { events: number; accounts: number; concurrency: number };
+  /** Peak: `events` as fast as `concurrency` allows; then `rate`/s for `rateSeconds`, open loop. */
+  ingest: {
+    events: number;
+    accounts: number;
+    concurrency: number;
+    rate: number;
+    rateSeconds: number;
+    /** Sent first and not timed: a new process's code is not compiled yet, nor its sockets open. */
+    warmup: number;
+  };
   paced: { rate: number; seconds: number; accounts: number; minimal: boolean };
   backlog: { events: number };
   /** An existing PostgreSQL database; otherwise a throwaway cluster is started. */
@@ -37,7 +46,7 @@ const FULL = {
   a: { accounts: 10, perAccount: 1000 },
   b: 2000,
   c: { events: 300, latency: 100 },
-  ingest: { events: 20_000, accounts: 10 },
+  ingest: { events: 20_000, accounts: 10, rate: 1_000, rateSeconds: 20, warmup: 2_000 },
   paced: { rate: 10, seconds: 60, accounts: 10 },
   backlog: 20_000,
 };
@@ -45,7 +54,7 @@ const QUICK = {
   a: { accounts: 3, perAccount: 50 },
   b: 200,
   c: { events: 30, latency: 100 },
-  ingest: { events: 1_000, accounts: 5 },
+  ingest: { events: 1_000, accounts: 5, rate: 200, rateSeconds: 3, warmup: 100 },
   paced: { rate: 10, seconds: 10, accounts: 5 },
   backlog: 500,
 };
@@ -60,7 +69,9 @@ export const USAGE = `npm run bench:webhook -- [flags]
   --concurrency C                         webhooks in flight, delivery and backlog (64)
   --engine sqlite|postgres                the product's event log in delivery, paced, backlog (sqlite)
   --ingest-engines postgres,sqlite        (both) --ingest-events N (20000) --ingest-accounts M (10)
-  --ingest-concurrency C                  (64)
+  --ingest-concurrency C                  (64)  peak: as fast as C in flight allow
+  --ingest-rate R --ingest-rate-seconds S then R/s for S s, open loop (1000/s, 20 s)
+  --ingest-warmup N                       sent first, not timed (2000)
   --paced-rate R --paced-seconds S --paced-accounts M   (10/s, 60 s, 10)  --paced-no-minimal
   --backlog-events N                      (20000)
   --database-url URL                      an existing PostgreSQL; default: a throwaway cluster
@@ -85,6 +96,9 @@ export function parseOptions(argv: string[]): Options {
       'ingest-events': { type: 'string' },
       'ingest-accounts': { type: 'string' },
       'ingest-concurrency': { type: 'string', default: '64' },
+      'ingest-rate': { type: 'string' },
+      'ingest-rate-seconds': { type: 'string' },
+      'ingest-warmup': { type: 'string' },
       'paced-rate': { type: 'string' },
       'paced-seconds': { type: 'string' },
       'paced-accounts': { type: 'string' },
@@ -150,6 +164,9 @@ export function parseOptions(argv: string[]): Options {
       events: int('ingest-events', values['ingest-events'], d.ingest.events),
       accounts: int('ingest-accounts', values['ingest-accounts'], d.ingest.accounts),
       concurrency: int('ingest-concurrency', values['ingest-concurrency'], 64),
+      rate: int('ingest-rate', values['ingest-rate'], d.ingest.rate),
+      rateSeconds: int('ingest-rate-seconds', values['ingest-rate-seconds'], d.ingest.rateSeconds),
+      warmup: int('ingest-warmup', values['ingest-warmup'], d.ingest.warmup, 0),
     },
     paced: {
       rate: int('paced-rate', values['paced-rate'], d.paced.rate),

@@ -202,7 +202,13 @@ async function startGatewayProcess(
 ): Promise<void> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'gateway-process.ts')],
+    // BENCH_GATEWAY_NODE_ARGS: extra Node flags for the gateway, e.g. "--cpu-prof --trace-gc".
+    [
+      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      path.join(__dirname, 'gateway-process.ts'),
+    ],
     {
       env: { ...process.env, BENCH_GATEWAY: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

@@ -69,12 +69,26 @@ export function logCheckText(c: LogCheck, rejected: number) {
 }
 
 export function printIngestRun(run: IngestRun) {
+  const { peak, atRate } = run;
   console.log(`
-── ingest, ${engineLabel(run.engine)}: one gateway process, worker stopped
-accepted      ${fmtInt(run.accepted)}/${fmtInt(run.events)} over ${run.accounts} accounts, ${run.concurrency} in flight → ${fmtRate(run.acceptedPerS)} accepted/s
-latency       webhook request → 202: ${fmtPct(run.latency)}
-above p99     ${run.slowAt.length} requests, started at ${slowRanges(run.slowAt)} after the first request
+── ingest, ${engineLabel(run.engine)}: one gateway process, worker stopped, ${run.accounts} accounts, after ${fmtInt(run.warmup)} untimed
+peak          ${fmtInt(peak.accepted)}/${fmtInt(peak.events)} accepted, ${run.concurrency} in flight → ${fmtRate(peak.acceptedPerS)} accepted/s
+  latency     webhook request → 202: ${fmtPct(peak.latency)}
+  above p99   ${peak.slowAt.length} requests, started at ${slowRanges(peak.slowAt)} after the first request
+at ${fmtInt(atRate.rate)}/s     ${fmtInt(atRate.accepted)}/${fmtInt(atRate.events)} accepted over ${atRate.seconds} s, open loop → ${fmtRate(atRate.acceptedPerS)} accepted/s
+  latency     due → 202: ${fmtPct(atRate.latency)}
+  above p99   ${atRate.slowAt.length} requests, started at ${slowRanges(atRate.slowAt)} after the first request
 checks        ${logCheckText(run.check, run.rejected)}`);
+}
+
+/** The ingest target: the peak reaches the rate, and at that rate p99 stays within the bound. */
+export function ingestTargetMet(run: IngestRun): boolean {
+  return (
+    run.peak.acceptedPerS >= TARGETS.ingestRate &&
+    run.atRate.rate >= TARGETS.ingestRate &&
+    run.atRate.acceptedPerS >= TARGETS.ingestRate * 0.98 &&
+    run.atRate.latency.p99 <= TARGETS.ingestP99Ms
+  );
 }
 
 /** `0.0–0.4 s, 12.1 s` : where the slowest requests started, as clusters. */
@@ -150,12 +164,11 @@ export function printSummary(r: Results, header: string[]): boolean {
         continue;
       }
       ok &&= run.ok;
-      const met = run.acceptedPerS >= TARGETS.ingestRate && run.latency.p99 <= TARGETS.ingestP99Ms;
       lines.push(
-        `  ${pad(engineLabel(run.engine), 28)}${num(fmtRate(run.acceptedPerS), 8)} accepted/s   p50 ${fmtMs(run.latency.p50)} · p99 ${fmtMs(run.latency.p99)}   ` +
-          `checks ${okText(run.ok)}` +
+        `  ${pad(engineLabel(run.engine), 28)}peak ${num(fmtRate(run.peak.acceptedPerS), 6)} accepted/s (p50 ${fmtMs(run.peak.latency.p50)} · p99 ${fmtMs(run.peak.latency.p99)}); ` +
+          `at ${fmtInt(run.atRate.rate)}/s: p50 ${fmtMs(run.atRate.latency.p50)} · p99 ${fmtMs(run.atRate.latency.p99)}   checks ${okText(run.ok)}` +
           (run.engine === 'postgres'
-            ? `   target ≥ ${fmtInt(TARGETS.ingestRate)}/s with p99 ≤ ${TARGETS.ingestP99Ms} ms: ${verdict(met)}`
+            ? `   target ≥ ${fmtInt(TARGETS.ingestRate)}/s with p99 ≤ ${TARGETS.ingestP99Ms} ms: ${verdict(ingestTargetMet(run))}`
             : ''),
       );
     }
