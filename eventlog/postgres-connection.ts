@@ -55,15 +55,21 @@ export function openPool(
 
 /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
+  return rollingBackOnError(pool, async (client) => {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
+  });
+}
+
+/** `body` on one pooled connection; if it throws, ROLLBACK (a connection that cannot is discarded). */
+async function rollingBackOnError<T>(pool: Pool, body: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await body(client);
   } catch (err) {
-    // A connection that cannot even roll back is not returned to the pool.
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw err;
   } finally {
@@ -85,9 +91,7 @@ export async function pipelinedTransaction<T>(
   reads: Statement[],
   plan: (results: QueryResult[]) => { writes: Statement[]; answer: T },
 ): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
+  return rollingBackOnError(pool, async (client) => {
     const [, ...results] = await allOrFirstError([
       client.query('BEGIN'),
       ...reads.map(([sql, params]) => client.query(sql, params)),
@@ -98,12 +102,7 @@ export async function pipelinedTransaction<T>(
       client.query('COMMIT'),
     ]);
     return answer;
-  } catch (err) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw err;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** Waits for every statement sent (none is left unobserved), then throws the first error. */

@@ -14,6 +14,7 @@ import { addAccounts } from './delivery';
 import type { BenchEnv } from './env';
 import { log } from './env';
 import { planEvents, sendEvents, type Sent } from './load';
+import type { Options } from './options';
 import { startProduct, type Engine } from './product';
 import { maxOf, perSecond, percentiles, type Percentiles } from './stats';
 
@@ -47,17 +48,7 @@ const PACED_SENDERS_PER_RATE = 0.5;
 
 export async function runIngest(
   env: BenchEnv,
-  opts: {
-    engine: Engine;
-    databaseUrl?: string;
-    bundleCode: string;
-    events: number;
-    accounts: number;
-    concurrency: number;
-    rate: number;
-    rateSeconds: number;
-    warmup: number;
-  },
+  opts: Options['ingest'] & { engine: Engine; databaseUrl?: string; bundleCode: string },
 ): Promise<IngestRun> {
   const product = await startProduct(env, {
     engine: opts.engine,
