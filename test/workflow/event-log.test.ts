@@ -51,6 +51,10 @@ async function sendMany(
   return statuses;
 }
 
+// The file's shared Temporal connections, closed once whichever describes ran (a run filtered to
+// one test must exit too).
+afterAll(() => closeTestConnections());
+
 describe('the event log behind the webhook', () => {
   let app: WebexApp;
   beforeAll(async () => {
@@ -206,7 +210,6 @@ describe('with Temporal stopped', () => {
   afterAll(async () => {
     await app?.close();
     await server?.stop();
-    await closeTestConnections();
   });
 
   it('webhooks still answer 202, and the events are delivered once Temporal is back', async () => {

@@ -31,6 +31,10 @@ async function sendAll(app: WebexApp, accountId: string, prefix: string, from: n
   }
 }
 
+// The file's shared Temporal connections, closed once whichever describes ran (a run filtered to
+// one test must exit too).
+afterAll(() => closeTestConnections());
+
 describe('delivery under Webex faults and worker restarts', () => {
   let app: WebexApp;
   beforeAll(async () => {
@@ -131,7 +135,7 @@ describe('delivery under Webex faults and worker restarts', () => {
   it('a worker stopped mid-run and started again loses nothing and duplicates nothing', async () => {
     const accountId = `acct-restart-${Date.now().toString(36)}`;
     const { roomId } = await connectAsOwnUser(app, accountId);
-    app.sim.control.setLatency(40); // keeps posts in flight when the worker stops
+    app.sim.control.setLatency(80); // keeps posts in flight when the worker stops (40 left ≈ 3 s)
     try {
       await sendAll(app, accountId, 'rs', 1, 40);
       await eventually(
@@ -167,7 +171,6 @@ describe('continue-as-new', () => {
   });
   afterAll(async () => {
     await app.close();
-    await closeTestConnections();
   });
 
   it('carries state, queued events and an open authorization across runs', async () => {
