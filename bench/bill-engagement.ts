@@ -23,11 +23,10 @@ import {
 import { ensureTemporalCli } from '../temporal/cli';
 import { parseEncryptionKeys } from '../temporal/codec';
 import { createDataConverter } from '../temporal/data-converter';
-import { startDevServer } from '../temporal/dev-server';
+import { startTestDevServer } from '../test/harness/dev-server';
 import { WORKFLOWS_PATH } from '../workers/create-workers';
 import { billEngagement } from '../workflows';
 import { loadReport } from '../client/engagement';
-import { freePort } from '../test/harness/free-port';
 import { productMetricSinks } from '../metrics/worker-metrics';
 
 const HOUR = 3_600_000;
@@ -47,7 +46,7 @@ async function main() {
 
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const cli = ensureTemporalCli();
-  const server = await startDevServer({ cliPath: cli.path, port: await freePort(), readyTimeoutMs: 120_000 });
+  const server = await startTestDevServer({ cliPath: cli.path });
   const dataConverter = createDataConverter(parseEncryptionKeys(randomBytes(32).toString('base64')));
   const dataset = generateBillDataset({ organizations: orgs, seed: 1 });
   const clock = createSimulatedClock(Date.parse('2026-11-02T09:00:00.000Z'));

@@ -21,6 +21,7 @@ import { startWebexSimulator, type WebexSimulator } from '../simulators/webex';
 import { ensureTemporalCli } from '../temporal/cli';
 import { clusterDown, clusterUp, restartTemporalServer } from '../temporal/cluster/cluster';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { startTestDevServer } from '../test/harness/dev-server';
 import { freePort } from '../test/harness/free-port';
 import type { ProductProcess } from '../test/harness/processes';
 import {
@@ -86,15 +87,11 @@ async function clusterTarget(): Promise<Temporal> {
 }
 
 async function devTarget(dataDir: string): Promise<Temporal> {
-  const port = await freePort();
-  const start = () =>
-    startDevServer({
-      cliPath: ensureTemporalCli(log).path,
-      port,
-      dbFilename: path.join(dataDir, 'temporal.sqlite'),
-      readyTimeoutMs: 120_000,
-    });
-  let server: DevServer = await start();
+  const cliPath = ensureTemporalCli(log).path;
+  const dbFilename = path.join(dataDir, 'temporal.sqlite');
+  let server: DevServer = await startTestDevServer({ cliPath, dbFilename });
+  const port = server.port;
+  const start = () => startDevServer({ cliPath, port, dbFilename, readyTimeoutMs: 120_000 });
   return {
     address: server.address,
     restart: async () => {

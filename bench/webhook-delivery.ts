@@ -13,8 +13,7 @@ import { startWebexSimulator } from '../simulators/webex';
 import { ensureTemporalCli } from '../temporal/cli';
 import { parseEncryptionKeys } from '../temporal/codec';
 import { createDataConverter } from '../temporal/data-converter';
-import { startDevServer } from '../temporal/dev-server';
-import { freePort } from '../test/harness/free-port';
+import { startTestDevServer } from '../test/harness/dev-server';
 import { bundleMinimalWorkflows, startMinimal } from './minimal/program';
 import { runBacklog } from './webhook/backlog';
 import { runDelivery, runShape } from './webhook/delivery';
@@ -93,12 +92,7 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
     teardown.add('Temporal database folder', () => rmSync(dir, { recursive: true, force: true }));
     dbFilename = path.join(dir, 'temporal.sqlite');
   }
-  const server = await startDevServer({
-    cliPath: cli.path,
-    port: await freePort(),
-    dbFilename,
-    readyTimeoutMs: 120_000,
-  });
+  const server = await startTestDevServer({ cliPath: cli.path, dbFilename });
   teardown.add('Temporal dev server', () => server.stop());
   const temporalText = opts.temporalDb === 'sqlite' ? 'SQLite file (WAL)' : 'in memory';
   log(`Temporal dev server ${server.address} (${temporalText})`);

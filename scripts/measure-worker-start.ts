@@ -17,11 +17,10 @@ import { createActivities } from '../activities';
 import type { EventLog } from '../eventlog/types';
 import { ensureTemporalCli } from '../temporal/cli';
 import { createDataConverter } from '../temporal/data-converter';
-import { startDevServer } from '../temporal/dev-server';
+import { startTestDevServer } from '../test/harness/dev-server';
 import { PROJECT_ROOT } from '../temporal/paths';
 import { createProductWorkers } from '../workers/create-workers';
 import { QUEUE_NAMES, readManifest, staleSource } from '../workers/workflow-bundles';
-import { freePort } from '../test/harness/free-port';
 
 type Way = 'prebuilt' | 'startup';
 interface Timing {
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
   }
 
   const cli = ensureTemporalCli((line) => console.log(line));
-  const server = await startDevServer({ cliPath: cli.path, port: await freePort(), readyTimeoutMs: 120_000 });
+  const server = await startTestDevServer({ cliPath: cli.path });
   const results: Record<Way, Timing[]> = { prebuilt: [], startup: [] };
   const loads: number[] = [];
   try {

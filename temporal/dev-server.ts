@@ -34,6 +34,7 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string;
+  port: number;
   uiUrl?: string;
   process: ChildProcess;
   stop(): Promise<void>;
@@ -77,7 +78,30 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   return args;
 }
 
-async function waitUntilReady(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
+/** The server process ended before it answered; `output` is its last lines (the reason, usually). */
+export class DevServerExitedError extends Error {
+  constructor(
+    readonly exitCode: number | string,
+    readonly output: string[],
+  ) {
+    super(
+      `temporal dev server exited during start-up (code ${exitCode})` +
+        (output.length ? `; its last output:\n${output.join('\n')}` : '; it printed nothing'),
+    );
+    this.name = 'DevServerExitedError';
+  }
+}
+
+/** How many of the server's last output lines a start-up failure reports. */
+const STARTUP_OUTPUT_LINES = 30;
+
+async function waitUntilReady(
+  address: string,
+  namespace: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  lastOutput: () => string[],
+) {
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   const { ready, lastError } = await waitForTemporal(address, {
     timeoutMs,
@@ -87,9 +111,9 @@ async function waitUntilReady(address: string, namespace: string, child: ChildPr
   });
   if (ready) return;
   if (exited()) {
-    throw new Error(
-      `temporal dev server exited during start-up (code ${child.exitCode ?? child.signalCode})`,
-    );
+    // Its last words arrive on pipes that may still hold data after the exit event.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    throw new DevServerExitedError(child.exitCode ?? child.signalCode ?? 'unknown', lastOutput());
   }
   throw new Error(
     `temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${(lastError as Error)?.message}`,
@@ -111,10 +135,17 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     env: childEnv(),
   });
   let stopping = false;
+  let starting = true;
+  const startupOutput: string[] = [];
   const forward = (chunk: Buffer) => {
     // Its own shutdown chatter (pollers closing) is expected and only alarms people.
     if (stopping) return;
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`[temporal] ${line}`);
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      log(`[temporal] ${line}`);
+      if (starting) startupOutput.push(line.slice(0, 500));
+      if (startupOutput.length > STARTUP_OUTPUT_LINES) startupOutput.shift();
+    }
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
@@ -135,7 +166,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
 
   try {
-    await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
+    await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000, () => [...startupOutput]);
+    starting = false;
+    startupOutput.length = 0;
     if (opts.retentionHours !== undefined)
       await setNamespaceRetention(address, namespace, opts.retentionHours);
   } catch (err) {
@@ -144,6 +177,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   }
   return {
     address,
+    port: opts.port,
     uiUrl:
       opts.uiPort !== undefined ? `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${opts.uiPort}` : undefined,
     process: child,

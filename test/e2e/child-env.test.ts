@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ensureTemporalCli } from '../../temporal/cli';
 import { childEnv } from '../../temporal/child-env';
-import { startDevServer } from '../../temporal/dev-server';
-import { freePort } from '../harness/free-port';
+import { startTestDevServer } from '../harness/dev-server';
 
 jest.setTimeout(180_000);
 
@@ -36,7 +34,7 @@ describe('helper programs get an explicit environment, without the product’s s
   });
 
   it('the embedded dev server process does not see them', async () => {
-    const server = await startDevServer({ cliPath: ensureTemporalCli().path, port: await freePort() });
+    const server = await startTestDevServer();
     try {
       const environ = readFileSync(`/proc/${server.process.pid}/environ`, 'utf8');
       expect(environ).toContain('PATH=');

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startWebexSimulator, type WebexSimulator } from '../../simulators/webex';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { startTestDevServer } from '../harness/dev-server';
 import { freePort } from '../harness/free-port';
 import { createTestDatabase } from '../harness/postgres';
 import type { ProductProcess } from '../harness/processes';
@@ -33,17 +34,18 @@ const EVENTS_PER_ACCOUNT = 150;
 
 async function runScenario(engine: 'sqlite' | 'postgres') {
   const dataDir = mkdtempSync(path.join(tmpdir(), `crash-${engine}-`));
-  const temporalPort = await freePort();
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const startServer = () =>
+  const dbFilename = path.join(dataDir, 'temporal.sqlite');
+  let server: DevServer = await startTestDevServer({ dbFilename });
+  const temporalPort = server.port;
+  const restartServer = () =>
     startDevServer({
       cliPath: ensureTemporalCli().path,
       port: temporalPort,
-      dbFilename: path.join(dataDir, 'temporal.sqlite'),
+      dbFilename,
       readyTimeoutMs: 120_000,
     });
-  let server: DevServer = await startServer();
   const sim: WebexSimulator = await startWebexSimulator({ port: 0 });
   sim.control.setLatency(15); // keeps posts in flight when the worker dies
   const env = productEnv({
@@ -86,7 +88,7 @@ async function runScenario(engine: 'sqlite' | 'postgres') {
     await waitForMore(delivered() + 20);
     await server.stop();
     await sleep(2_000);
-    server = await startServer();
+    server = await restartServer();
     await sending.done;
 
     await waitForDelivered(sim, accounts, total, total, 300_000);

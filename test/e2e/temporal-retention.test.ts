@@ -1,8 +1,6 @@
-import { ensureTemporalCli } from '../../temporal/cli';
 import { NAMESPACE_RETENTION_HOURS } from '../../temporal/cluster/cluster';
-import { startDevServer } from '../../temporal/dev-server';
 import { namespaceRetentionHours, TEMPORAL_RETENTION_HOURS } from '../../temporal/retention';
-import { freePort } from '../harness/free-port';
+import { startTestDevServer } from '../harness/dev-server';
 
 jest.setTimeout(180_000);
 
@@ -18,13 +16,9 @@ describe('Temporal namespace retention', () => {
   });
 
   it('a dev server started with retentionHours serves its namespace with that retention', async () => {
-    const port = await freePort();
-    const server = await startDevServer({
-      cliPath: ensureTemporalCli().path,
-      port,
+    const server = await startTestDevServer({
       namespace: 'retention-check',
       retentionHours: TEMPORAL_RETENTION_HOURS,
-      readyTimeoutMs: 120_000,
     });
     try {
       expect(await namespaceRetentionHours(server.address, 'retention-check')).toBe(TEMPORAL_RETENTION_HOURS);

@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startCodecServer, type RunningCodecServer } from '../../client/codec/server';
-import { ensureTemporalCli } from '../../temporal/cli';
-import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { type DevServer } from '../../temporal/dev-server';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
+import { startTestDevServer } from '../harness/dev-server';
 import { freePort } from '../harness/free-port';
 import { closeTestConnections, testCodec } from '../harness/temporal';
 import {
@@ -44,7 +44,7 @@ beforeAll(async () => {
       `${CHROMIUM} not found: run scripts/install-browser.sh (as root) to install Debian's chromium`,
     );
   }
-  const [port, uiPort] = [await freePort(), await freePort()];
+  const uiPort = await freePort();
   uiUrl = `http://127.0.0.1:${uiPort}`;
   codec = await startCodecServer({
     codec: testCodec(),
@@ -52,13 +52,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
   });
-  server = await startDevServer({
-    cliPath: ensureTemporalCli().path,
-    port,
-    uiPort,
-    codecEndpoint: codec.url,
-    readyTimeoutMs: 120_000,
-  });
+  server = await startTestDevServer({ uiPort, codecEndpoint: codec.url });
   app = await startWebexApp({ temporalAddress: server.address });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -4,11 +4,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../../temporal/cli';
-import { startDevServer } from '../../temporal/dev-server';
 import { DATA_DIR } from '../../temporal/paths';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { LOG_CAPTURE_DIR_ENV } from '../../logging/logger';
-import { freePort } from './free-port';
+import { startTestDevServer } from './dev-server';
 import { ensurePostgresInstalled, startTestPostgres } from './postgres';
 
 /**
@@ -28,8 +27,7 @@ export default async function globalSetup() {
   });
   postgres.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const cli = ensureTemporalCli(log);
-  const port = await freePort();
-  const server = await startDevServer({ cliPath: cli.path, port, readyTimeoutMs: 120_000 });
+  const server = await startTestDevServer({ cliPath: cli.path });
   (globalThis as Record<string, unknown>).__temporalTestServer = server;
 
   const runDir = path.join(DATA_DIR, 'test-runs', String(process.pid));

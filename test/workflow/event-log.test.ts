@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
-import { freePort } from '../harness/free-port';
+import { startTestDevServer } from '../harness/dev-server';
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
 import {
@@ -198,13 +198,11 @@ describe('with Temporal stopped', () => {
   let server: DevServer;
   let app: WebexApp;
   const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'temporal-down-')), 'temporal.sqlite');
-  let port: number;
-  const startServer = async () =>
+  const restartServer = async (port: number) =>
     startDevServer({ cliPath: ensureTemporalCli().path, port, dbFilename: dbFile, readyTimeoutMs: 120_000 });
 
   beforeAll(async () => {
-    port = await freePort();
-    server = await startServer();
+    server = await startTestDevServer({ dbFilename: dbFile });
     app = await startWebexApp({ temporalAddress: server.address });
   });
   afterAll(async () => {
@@ -230,7 +228,7 @@ describe('with Temporal stopped', () => {
       });
     }
     expect((await eventOf(app, accountId, 'down-6')).body).toMatchObject({ state: 'queued' });
-    server = await startServer();
+    server = await restartServer(server.port);
     await eventually(
       () => eventOf(app, accountId, 'down-6'),
       (r) => (r.body as { state?: string }).state === 'delivered',

@@ -1,0 +1,34 @@
+import {
+  DevServerExitedError,
+  startDevServer,
+  type DevServer,
+  type DevServerOptions,
+} from '../../temporal/dev-server';
+import { ensureTemporalCli } from '../../temporal/cli';
+import { freePort } from './free-port';
+
+/** Start-ups tried before a test gives up; each on a fresh port. */
+const ATTEMPTS = 3;
+
+/**
+ * A dev server for a test or benchmark, on a free loopback port. When the server dies during
+ * start-up (a port it chose for itself taken in the meantime, the likeliest cause when many
+ * servers start on one machine), it is started again on a new port, saying why: one lost race
+ * must not fail a whole CI run. Any other failure (not ready in time, a bad flag that fails every
+ * time) surfaces at once or after the attempts, with the server's own last words.
+ */
+export async function startTestDevServer(
+  opts: Omit<DevServerOptions, 'port' | 'cliPath'> & { cliPath?: string } = {},
+): Promise<DevServer> {
+  const cliPath = opts.cliPath ?? ensureTemporalCli().path;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer({ readyTimeoutMs: 120_000, ...opts, cliPath, port: await freePort() });
+    } catch (err) {
+      if (!(err instanceof DevServerExitedError) || attempt >= ATTEMPTS) throw err;
+      console.warn(
+        `[test harness] dev server start-up ${attempt} of ${ATTEMPTS} failed, trying a new port: ${err.message}`,
+      );
+    }
+  }
+}
