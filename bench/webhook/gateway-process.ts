@@ -14,6 +14,7 @@ import { parseConfig } from '../../config/env';
 import { BENCH_API_KEY } from './env';
 import { createDataConverter } from '../../temporal/data-converter';
 import { openEventLog } from '../../eventlog/open';
+import { tuneGatewayHeap } from '../../client/gateway/heap-tuning';
 
 export interface GatewayProcessSettings {
   temporalAddress: string;
@@ -28,6 +29,7 @@ export interface GatewayProcessSettings {
 }
 
 async function main() {
+  tuneGatewayHeap(); // as client/gateway/main.ts does
   const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '') as GatewayProcessSettings;
   const keys = parseEncryptionKeys(settings.keyBase64);
   const url = `http://127.0.0.1:${settings.port}`;

@@ -34,6 +34,11 @@ export interface SendOptions {
   rate: number;
   deadline: number;
   signal?: AbortSignal;
+  /**
+   * Keep-alive connections to reuse (and leave open) across calls, as a sender that keeps
+   * posting does; without it each call opens its own and closes them at the end.
+   */
+  agent?: http.Agent;
 }
 
 export interface SendResult {
@@ -48,7 +53,7 @@ export async function sendEvents(
   events: Sent[],
   opts: SendOptions,
 ): Promise<SendResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const agent = opts.agent ?? new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
   let next = 0;
   let errorsShown = 0;
   const sendStarted = Date.now();
@@ -76,7 +81,7 @@ export async function sendEvents(
   try {
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, events.length) }, sender));
   } finally {
-    agent.destroy();
+    if (!opts.agent) agent.destroy();
   }
   return {
     sendStarted,

@@ -32,6 +32,8 @@ export interface Options {
     rateSeconds: number;
     /** Sent first and not timed: a new process's code is not compiled yet, nor its sockets open. */
     warmup: number;
+    /** Pause between the peak and the at-rate phase, so the second does not inherit the first's tail. */
+    settleSeconds: number;
   };
   paced: { rate: number; seconds: number; accounts: number; minimal: boolean };
   backlog: { events: number };
@@ -46,7 +48,7 @@ const FULL = {
   a: { accounts: 10, perAccount: 1000 },
   b: 2000,
   c: { events: 300, latency: 100 },
-  ingest: { events: 20_000, accounts: 10, rate: 1_000, rateSeconds: 20, warmup: 2_000 },
+  ingest: { events: 20_000, accounts: 10, rate: 1_000, rateSeconds: 20, warmup: 2_000, settleSeconds: 3 },
   paced: { rate: 10, seconds: 60, accounts: 10 },
   backlog: 20_000,
 };
@@ -54,7 +56,7 @@ const QUICK = {
   a: { accounts: 3, perAccount: 50 },
   b: 200,
   c: { events: 30, latency: 100 },
-  ingest: { events: 1_000, accounts: 5, rate: 200, rateSeconds: 3, warmup: 100 },
+  ingest: { events: 1_000, accounts: 5, rate: 200, rateSeconds: 3, warmup: 100, settleSeconds: 0 },
   paced: { rate: 10, seconds: 10, accounts: 5 },
   backlog: 500,
 };
@@ -72,6 +74,7 @@ export const USAGE = `npm run bench:webhook -- [flags]
   --ingest-concurrency C                  (64)  peak: as fast as C in flight allow
   --ingest-rate R --ingest-rate-seconds S then R/s for S s, open loop (1000/s, 20 s)
   --ingest-warmup N                       sent first, not timed (2000)
+  --ingest-settle-seconds S               pause between the peak and the at-rate phase (3)
   --paced-rate R --paced-seconds S --paced-accounts M   (10/s, 60 s, 10)  --paced-no-minimal
   --backlog-events N                      (20000)
   --database-url URL                      an existing PostgreSQL; default: a throwaway cluster
@@ -99,6 +102,7 @@ export function parseOptions(argv: string[]): Options {
       'ingest-rate': { type: 'string' },
       'ingest-rate-seconds': { type: 'string' },
       'ingest-warmup': { type: 'string' },
+      'ingest-settle-seconds': { type: 'string' },
       'paced-rate': { type: 'string' },
       'paced-seconds': { type: 'string' },
       'paced-accounts': { type: 'string' },
@@ -167,6 +171,12 @@ export function parseOptions(argv: string[]): Options {
       rate: int('ingest-rate', values['ingest-rate'], d.ingest.rate),
       rateSeconds: int('ingest-rate-seconds', values['ingest-rate-seconds'], d.ingest.rateSeconds),
       warmup: int('ingest-warmup', values['ingest-warmup'], d.ingest.warmup, 0),
+      settleSeconds: int(
+        'ingest-settle-seconds',
+        values['ingest-settle-seconds'],
+        d.ingest.settleSeconds,
+        0,
+      ),
     },
     paced: {
       rate: int('paced-rate', values['paced-rate'], d.paced.rate),

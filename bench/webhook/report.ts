@@ -75,7 +75,7 @@ export function printIngestRun(run: IngestRun) {
 peak          ${fmtInt(peak.accepted)}/${fmtInt(peak.events)} accepted, ${run.concurrency} in flight → ${fmtRate(peak.acceptedPerS)} accepted/s
   latency     webhook request → 202: ${fmtPct(peak.latency)}
   above p99   ${peak.slowAt.length} requests, started at ${slowRanges(peak.slowAt)} after the first request
-at ${fmtInt(atRate.rate)}/s     ${fmtInt(atRate.accepted)}/${fmtInt(atRate.events)} accepted over ${atRate.seconds} s, open loop → ${fmtRate(atRate.acceptedPerS)} accepted/s
+at ${fmtInt(atRate.rate)}/s     ${fmtInt(atRate.accepted)}/${fmtInt(atRate.events)} accepted over ${atRate.seconds} s, open loop, ${atRate.settleSeconds} s after the peak → ${fmtRate(atRate.acceptedPerS)} accepted/s
   latency     due → 202: ${fmtPct(atRate.latency)}
   above p99   ${atRate.slowAt.length} requests, started at ${slowRanges(atRate.slowAt)} after the first request
 checks        ${logCheckText(run.check, run.rejected)}`);

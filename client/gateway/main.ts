@@ -1,9 +1,11 @@
 import { loadConfig } from '../../config/env';
 import { configureLogging, productLogger } from '../../logging';
+import { tuneGatewayHeap } from './heap-tuning';
 import { startGateway } from './start';
 
 // `npm run gateway`: the gateway alone, against TEMPORAL_ADDRESS (or the embedded server's address).
 async function main() {
+  tuneGatewayHeap();
   const config = loadConfig();
   configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const log = productLogger('gateway');
