@@ -171,12 +171,7 @@ export function parseOptions(argv: string[]): Options {
       rate: int('ingest-rate', values['ingest-rate'], d.ingest.rate),
       rateSeconds: int('ingest-rate-seconds', values['ingest-rate-seconds'], d.ingest.rateSeconds),
       warmup: int('ingest-warmup', values['ingest-warmup'], d.ingest.warmup, 0),
-      settleSeconds: int(
-        'ingest-settle-seconds',
-        values['ingest-settle-seconds'],
-        d.ingest.settleSeconds,
-        0,
-      ),
+      settleSeconds: int('ingest-settle-seconds', values['ingest-settle-seconds'], d.ingest.settleSeconds, 0),
     },
     paced: {
       rate: int('paced-rate', values['paced-rate'], d.paced.rate),
