@@ -4,14 +4,14 @@ import v8 from 'node:v8';
  * How far V8 lets the old generation grow past what the last full collection kept, in percent,
  * before it starts the next one (V8 picks 10–300% itself from how fast it has been collecting).
  *
- * Why the gateway sets it: a webhook allocates about 40 KB, and what is in flight when a young
- * collection runs is promoted, about 2 MB/s at 1,000 webhooks/s, all of it dead soon after. With a
+ * Why the gateway sets it: a webhook allocates about 45 KB, and what is in flight when a young
+ * collection runs is promoted (about 2 MB/s at 1,000 webhooks/s), all of it dead soon after. With a
  * live heap near 50 MB, V8 then ran a full collection every 2–5 s, and each one (about 100 ms of
- * concurrent marking competing for the cores, then a 10–25 ms pause) was where every request of
- * the slowest 1% waited: p99 at 1,000/s was 60–87 ms, with the slow requests clustered on the
- * full collections (bench/webhook, --trace-gc). At 400% the old generation may reach about five
- * times the live heap (about 250 MB) between full collections, which came once in 20 s or less,
- * and p99 fell to about 30 ms. The memory is bounded by V8's own heap limit as before.
+ * concurrent marking competing for the cores, then a 10–25 ms pause) held 100–200 requests at
+ * 60–130 ms: three of them in 20 s were the whole slowest 1% (bench/webhook with --trace-gc). At
+ * 400% the old generation may reach about five times the live heap (about 250 MB) between full
+ * collections, and there was one in those 20 s instead of three. V8's own heap limit still bounds
+ * the memory. bench/README.md has the runs.
  */
 export const GATEWAY_HEAP_GROWING_PERCENT = 400;
 
