@@ -78,7 +78,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   return args;
 }
 
-/** The server process ended before it answered; `output` is its last lines (the reason, usually). */
+/** The server process ended before it answered; `output` is what it printed (the reason, usually). */
 export class DevServerExitedError extends Error {
   constructor(
     readonly exitCode: number | string,
@@ -86,14 +86,37 @@ export class DevServerExitedError extends Error {
   ) {
     super(
       `temporal dev server exited during start-up (code ${exitCode})` +
-        (output.length ? `; its last output:\n${output.join('\n')}` : '; it printed nothing'),
+        (output.length ? `; its output:\n${output.join('\n')}` : '; it printed nothing'),
     );
     this.name = 'DevServerExitedError';
   }
 }
 
-/** How many of the server's last output lines a start-up failure reports. */
-const STARTUP_OUTPUT_LINES = 30;
+/**
+ * What a start-up failure reports of the server's output: its first lines (a Go panic's message
+ * comes first, its goroutine stacks after) and its last ones (a fatal log line comes last).
+ */
+export class StartupOutput {
+  private readonly head: string[] = [];
+  private readonly tail: string[] = [];
+  private skipped = 0;
+
+  constructor(private readonly keep = 15) {}
+
+  add(line: string): void {
+    const clipped = line.slice(0, 500);
+    if (this.head.length < this.keep) return void this.head.push(clipped);
+    this.tail.push(clipped);
+    if (this.tail.length > this.keep) {
+      this.tail.shift();
+      this.skipped++;
+    }
+  }
+
+  lines(): string[] {
+    return [...this.head, ...(this.skipped ? [`… ${this.skipped} lines …`] : []), ...this.tail];
+  }
+}
 
 async function waitUntilReady(
   address: string,
@@ -135,16 +158,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     env: childEnv(),
   });
   let stopping = false;
-  let starting = true;
-  const startupOutput: string[] = [];
+  let startupOutput: StartupOutput | undefined = new StartupOutput();
   const forward = (chunk: Buffer) => {
     // Its own shutdown chatter (pollers closing) is expected and only alarms people.
     if (stopping) return;
     for (const line of chunk.toString('utf8').split('\n')) {
       if (!line.trim()) continue;
       log(`[temporal] ${line}`);
-      if (starting) startupOutput.push(line.slice(0, 500));
-      if (startupOutput.length > STARTUP_OUTPUT_LINES) startupOutput.shift();
+      startupOutput?.add(line);
     }
   };
   child.stdout?.on('data', forward);
@@ -166,9 +187,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
 
   try {
-    await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000, () => [...startupOutput]);
-    starting = false;
-    startupOutput.length = 0;
+    await waitUntilReady(
+      address,
+      namespace,
+      child,
+      opts.readyTimeoutMs ?? 60_000,
+      () => startupOutput?.lines() ?? [],
+    );
+    startupOutput = undefined;
     if (opts.retentionHours !== undefined)
       await setNamespaceRetention(address, namespace, opts.retentionHours);
   } catch (err) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { ensureTemporalCli } from '../../temporal/cli';
-import { DevServerExitedError, startDevServer } from '../../temporal/dev-server';
+import { DevServerExitedError, startDevServer, StartupOutput } from '../../temporal/dev-server';
 import { freePort } from '../harness/free-port';
 
 jest.setTimeout(120_000);
@@ -26,7 +26,7 @@ async function anyPort(): Promise<number> {
 }
 
 describe('starting Temporal dev servers side by side', () => {
-  it('a server that dies during start-up is reported with its own last words', async () => {
+  it('a server that dies during start-up is reported with what it printed', async () => {
     // 192.0.2.1 (TEST-NET-1) is never an address of this machine, so the listen fails at once.
     const err = await startDevServer({ cliPath: ensureTemporalCli().path, ip: '192.0.2.1', port: 7999 }).then(
       () => undefined,
@@ -35,9 +35,26 @@ describe('starting Temporal dev servers side by side', () => {
     expect(err).toBeInstanceOf(DevServerExitedError);
     const exited = err as DevServerExitedError;
     expect(exited.exitCode).toBe(1);
-    expect(exited.message).toMatch(/exited during start-up \(code 1\); its last output:/);
+    expect(exited.message).toMatch(/exited during start-up \(code 1\); its output:/);
     expect(exited.message).toContain('192.0.2.1:7999');
     expect(exited.output.join('\n')).toMatch(/cannot assign requested address/);
+  });
+
+  it("reports a long output's first lines (a panic's message) and its last (a fatal line)", () => {
+    const output = new StartupOutput(3);
+    for (let i = 1; i <= 10; i++) output.add(`line ${i}`);
+    expect(output.lines()).toEqual([
+      'line 1',
+      'line 2',
+      'line 3',
+      '… 4 lines …',
+      'line 8',
+      'line 9',
+      'line 10',
+    ]);
+    const short = new StartupOutput(3);
+    for (let i = 1; i <= 5; i++) short.add(`line ${i}`);
+    expect(short.lines()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
   });
 
   it('freePort parks the port in TIME_WAIT: any-port requests skip it, an explicit listen still gets it', async () => {

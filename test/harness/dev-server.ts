@@ -15,7 +15,7 @@ const ATTEMPTS = 3;
  * start-up (a port it chose for itself taken in the meantime, the likeliest cause when many
  * servers start on one machine), it is started again on a new port, saying why: one lost race
  * must not fail a whole CI run. Any other failure (not ready in time, a bad flag that fails every
- * time) surfaces at once or after the attempts, with the server's own last words.
+ * time) surfaces at once or after the attempts, with what the server printed.
  */
 export async function startTestDevServer(
   opts: Omit<DevServerOptions, 'port' | 'cliPath'> & { cliPath?: string } = {},
