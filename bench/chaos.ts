@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { startWebexSimulator, type WebexSimulator } from '../simulators/webex';
 import { ensureTemporalCli } from '../temporal/cli';
 import { clusterDown, clusterUp, restartTemporalServer } from '../temporal/cluster/cluster';
-import { startDevServer, type DevServer } from '../temporal/dev-server';
+import type { DevServer } from '../temporal/dev-server';
 import { startTestDevServer } from '../test/harness/dev-server';
 import { freePort } from '../test/harness/free-port';
 import type { ProductProcess } from '../test/harness/processes';
@@ -91,7 +91,7 @@ async function devTarget(dataDir: string): Promise<Temporal> {
   const dbFilename = path.join(dataDir, 'temporal.sqlite');
   let server: DevServer = await startTestDevServer({ cliPath, dbFilename });
   const port = server.port;
-  const start = () => startDevServer({ cliPath, port, dbFilename, readyTimeoutMs: 120_000 });
+  const start = () => startTestDevServer({ cliPath, port, dbFilename });
   return {
     address: server.address,
     restart: async () => {

@@ -9,8 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebexSimulator, type WebexSimulator } from '../../simulators/webex';
-import { ensureTemporalCli } from '../../temporal/cli';
-import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import type { DevServer } from '../../temporal/dev-server';
 import { startTestDevServer } from '../harness/dev-server';
 import { freePort } from '../harness/free-port';
 import { createTestDatabase } from '../harness/postgres';
@@ -39,13 +38,7 @@ async function runScenario(engine: 'sqlite' | 'postgres') {
   const dbFilename = path.join(dataDir, 'temporal.sqlite');
   let server: DevServer = await startTestDevServer({ dbFilename });
   const temporalPort = server.port;
-  const restartServer = () =>
-    startDevServer({
-      cliPath: ensureTemporalCli().path,
-      port: temporalPort,
-      dbFilename,
-      readyTimeoutMs: 120_000,
-    });
+  const restartServer = () => startTestDevServer({ port: temporalPort, dbFilename });
   const sim: WebexSimulator = await startWebexSimulator({ port: 0 });
   sim.control.setLatency(15); // keeps posts in flight when the worker dies
   const env = productEnv({

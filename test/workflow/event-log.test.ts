@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureTemporalCli } from '../../temporal/cli';
-import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import type { DevServer } from '../../temporal/dev-server';
 import { startTestDevServer } from '../harness/dev-server';
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';
@@ -198,8 +197,7 @@ describe('with Temporal stopped', () => {
   let server: DevServer;
   let app: WebexApp;
   const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'temporal-down-')), 'temporal.sqlite');
-  const restartServer = async (port: number) =>
-    startDevServer({ cliPath: ensureTemporalCli().path, port, dbFilename: dbFile, readyTimeoutMs: 120_000 });
+  const restartServer = (port: number) => startTestDevServer({ port, dbFilename: dbFile });
 
   beforeAll(async () => {
     server = await startTestDevServer({ dbFilename: dbFile });
