@@ -79,6 +79,16 @@ export const envSchema = z.object({
     .max(36_500, 'must be at most 36500')
     .default(30),
   /**
+   * How long a queued event may wait with no delivery attempt before the worker's wake sweep
+   * signals its account's workflow (the gateway's own wake-up after the append was lost).
+   */
+  DELIVERY_SWEEP_AFTER_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be 1 to 3600')
+    .max(3600, 'must be 1 to 3600')
+    .default(30),
+  /**
    * The engagement run's share of the devKey's 20,000 BILL requests per hour (the partner's
    * production application needs the rest): requests are spread evenly at this rate, per worker.
    */

@@ -6,7 +6,8 @@ import { POOL_TYPES } from './sql/postgres-types';
 /**
  * The PostgreSQL engine's connection: the pool's settings, transactions, schema migrations and
  * the warm-up. Kept apart from the statements so each group of EventLog methods (appends,
- * delivery, queries, redelivery, privacy, secrets) only runs SQL through `pool` and `inTransaction`.
+ * delivery, queries, redelivery, privacy, secrets, leases) only runs SQL through `pool` and
+ * `inTransaction`.
  */
 
 export const DEFAULT_POOL_SIZE = 10;

@@ -5,13 +5,14 @@ import {
   RECORD_COLUMNS,
   checkCount,
   checkMessageIds,
+  finishedByValues,
   toRecord,
   type EventRow,
   type PayloadRow,
 } from './rows';
 import { inTransaction, lockAccount } from './postgres-connection';
 import { FINISH } from './sql/postgres-statements';
-import type { EventRecord, QueuedEvent, QueuedRef } from './types';
+import type { DeliveredBy, EventRecord, QueuedEvent, QueuedRef } from './types';
 
 /**
  * The PostgreSQL engine's side of a delivery: reading an account's queue, claiming an attempt,
@@ -19,7 +20,8 @@ import type { EventRecord, QueuedEvent, QueuedRef } from './types';
  */
 
 /** beginAttempt's claim ($1 account, $2 seq, $3 at): the row as it was before it. */
-const CLAIM = `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $3)
+const CLAIM = `UPDATE events
+  SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $3), last_attempt_at = $3
   WHERE account_id = $1 AND seq = $2 AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`;
 
 export async function peekQueued(pool: Pool, accountId: string, limit: number): Promise<QueuedRef[]> {
@@ -63,13 +65,14 @@ export async function beginAttempt(
 export async function markDeliveredAndBegin(
   pool: Pool,
   accountId: string,
-  delivered: { seq: number; messageIds: string[]; at: string },
+  delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
   next: { seq: number; at: string },
 ): Promise<EventRecord | null> {
   const ids = checkMessageIds(delivered.messageIds);
+  const by = finishedByValues(delivered.by);
   const row = await inTransaction(pool, async (c) => {
     await lockAccount(c, accountId);
-    await c.query(FINISH.delivered, [accountId, delivered.seq, delivered.at, ids]);
+    await c.query(FINISH.delivered, [accountId, delivered.seq, delivered.at, ids, ...by]);
     return (await c.query<EventRow>(CLAIM, [accountId, next.seq, next.at])).rows[0];
   });
   return row ? toRecord(row) : null;
@@ -106,8 +109,10 @@ export async function markDelivered(
   seq: number,
   messageIds: string[],
   at: string,
+  by?: DeliveredBy,
 ): Promise<void> {
-  await finish(pool, FINISH.delivered, [accountId, seq, at, checkMessageIds(messageIds)]);
+  const ids = checkMessageIds(messageIds);
+  await finish(pool, FINISH.delivered, [accountId, seq, at, ids, ...finishedByValues(by)]);
 }
 
 export async function markFailed(
@@ -116,8 +121,9 @@ export async function markFailed(
   seq: number,
   reason: string,
   at: string,
+  by?: DeliveredBy,
 ): Promise<void> {
-  await finish(pool, FINISH.failed, [accountId, seq, at, reason]);
+  await finish(pool, FINISH.failed, [accountId, seq, at, reason, ...finishedByValues(by)]);
 }
 
 /** queued → delivered/failed: the account row is locked first, like closeAccount does. */

@@ -6,6 +6,7 @@ import {
   RECORD_COLUMNS,
   checkCount,
   deliverySummarySql,
+  isoTime,
   toCounts,
   toDeliverySummary,
   toRecord,
@@ -66,6 +67,36 @@ export async function accountsWithQueued(pool: Pool, limit: number): Promise<str
     'SELECT account_id FROM accounts WHERE active AND queued > 0 ORDER BY account_id LIMIT $1',
     [limit],
   );
+  return rows.map((r) => r.account_id);
+}
+
+/**
+ * accountsToWake: each backlogged account's queue head ($1 stalledBefore, $2 limit). Only accounts
+ * whose counter says they have queued events are visited, and each costs one probe of the
+ * (account_id, state, seq) index for its head: the events table is never scanned.
+ */
+const ACCOUNTS_TO_WAKE = `
+  SELECT a.account_id
+  FROM accounts a
+  CROSS JOIN LATERAL (
+    SELECT e.updated_at, e.last_attempt_at FROM events e
+    WHERE e.account_id = a.account_id AND e.state = 'queued'
+    ORDER BY e.seq LIMIT 1
+  ) head
+  WHERE a.active AND a.queued > 0
+    AND head.updated_at < $1 AND (head.last_attempt_at IS NULL OR head.last_attempt_at < $1)
+  ORDER BY head.updated_at, a.account_id
+  LIMIT $2`;
+
+export async function accountsToWake(
+  pool: Pool,
+  options: { stalledBefore: string; limit: number },
+): Promise<string[]> {
+  checkCount('limit', options.limit);
+  const { rows } = await pool.query<{ account_id: string }>(ACCOUNTS_TO_WAKE, [
+    isoTime('stalledBefore', options.stalledBefore),
+    options.limit,
+  ]);
   return rows.map((r) => r.account_id);
 }
 

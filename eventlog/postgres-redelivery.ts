@@ -36,13 +36,15 @@ export async function redeliver(
       const ids = checkMessageIds(messageIds);
       if (to === 'queued') {
         await c.query(
-          `UPDATE events SET seq = $3, state = 'queued', attempts = 0, first_attempt_at = NULL, delivered_at = NULL,
+          `UPDATE events SET seq = $3, state = 'queued', attempts = 0, first_attempt_at = NULL, last_attempt_at = NULL,
+             delivered_at = NULL, finished_by_workflow_id = NULL, finished_by_run_id = NULL,
              last_error = NULL, message_ids = $4, updated_at = $5 WHERE account_id = $1 AND event_id = $2`,
           [accountId, eventId, nextSeq++, ids, at],
         );
       } else {
         await c.query(
-          `UPDATE events SET state = 'delivered', delivered_at = $4, message_ids = $3, last_error = NULL, updated_at = $4
+          `UPDATE events SET state = 'delivered', delivered_at = $4, message_ids = $3, last_error = NULL, updated_at = $4,
+             finished_by_workflow_id = NULL, finished_by_run_id = NULL
            WHERE account_id = $1 AND event_id = $2`,
           [accountId, eventId, ids, at],
         );

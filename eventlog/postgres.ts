@@ -9,10 +9,12 @@ import * as queries from './postgres-queries';
 import * as redelivery from './postgres-redelivery';
 import * as privacy from './postgres-privacy';
 import * as secrets from './postgres-secrets';
+import * as leases from './postgres-leases';
 import type {
   AppendOptions,
   AppendOutcome,
   AppendRequest,
+  DeliveredBy,
   DeliveryState,
   DeliverySummary,
   EventLog,
@@ -45,7 +47,7 @@ export interface PostgresEventLogOptions {
  *
  * This class holds the pool and the payload cipher and answers the EventLog interface; the SQL
  * lives in one module per group of methods (postgres-appends, -delivery, -queries, -redelivery,
- * -privacy, -secrets), and the pool, transactions and migrations in postgres-connection.
+ * -privacy, -secrets, -leases), and the pool, transactions and migrations in postgres-connection.
  */
 export class PostgresEventLog implements EventLog {
   readonly engine = 'postgres' as const;
@@ -104,7 +106,7 @@ export class PostgresEventLog implements EventLog {
 
   markDeliveredAndBegin(
     accountId: string,
-    delivered: { seq: number; messageIds: string[]; at: string },
+    delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
     next: { seq: number; at: string },
   ): Promise<EventRecord | null> {
     return delivery.markDeliveredAndBegin(this.pool, accountId, delivered, next);
@@ -118,12 +120,18 @@ export class PostgresEventLog implements EventLog {
     return delivery.recordParts(this.pool, accountId, seq, messageIds);
   }
 
-  markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void> {
-    return delivery.markDelivered(this.pool, accountId, seq, messageIds, at);
+  markDelivered(
+    accountId: string,
+    seq: number,
+    messageIds: string[],
+    at: string,
+    by?: DeliveredBy,
+  ): Promise<void> {
+    return delivery.markDelivered(this.pool, accountId, seq, messageIds, at, by);
   }
 
-  markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void> {
-    return delivery.markFailed(this.pool, accountId, seq, reason, at);
+  markFailed(accountId: string, seq: number, reason: string, at: string, by?: DeliveredBy): Promise<void> {
+    return delivery.markFailed(this.pool, accountId, seq, reason, at, by);
   }
 
   get(accountId: string, eventId: string): Promise<EventRecord | null> {
@@ -144,6 +152,18 @@ export class PostgresEventLog implements EventLog {
 
   accountsWithQueued(limit: number): Promise<string[]> {
     return queries.accountsWithQueued(this.pool, limit);
+  }
+
+  accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]> {
+    return queries.accountsToWake(this.pool, options);
+  }
+
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date = new Date()): Promise<boolean> {
+    return leases.acquireLease(this.pool, name, holder, ttlMs, now);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return leases.releaseLease(this.pool, name, holder);
   }
 
   select(

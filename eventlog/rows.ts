@@ -1,4 +1,4 @@
-import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
+import type { DeliveredBy, DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
 
 /**
  * Row shapes shared by both engines. Each engine hands back numbers as numbers and times as ISO
@@ -7,7 +7,8 @@ import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './t
 
 /** The columns of an EventRecord, in the order both engines select them. */
 export const RECORD_COLUMNS =
-  'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts, first_attempt_at, last_error, updated_at, payload_erased_at';
+  'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts, first_attempt_at, last_error, updated_at, ' +
+  'payload_erased_at, finished_by_workflow_id, finished_by_run_id';
 
 export interface EventRow {
   event_id: string;
@@ -22,6 +23,8 @@ export interface EventRow {
   last_error: string | null;
   updated_at: string;
   payload_erased_at: string | null;
+  finished_by_workflow_id: string | null;
+  finished_by_run_id: string | null;
 }
 
 export interface PayloadRow extends EventRow {
@@ -52,6 +55,10 @@ export function toRecord(row: EventRow): EventRecord {
     lastError: row.last_error,
     updatedAt: row.updated_at,
     payloadErasedAt: row.payload_erased_at ?? null,
+    deliveredBy:
+      row.finished_by_workflow_id && row.finished_by_run_id
+        ? { workflowId: row.finished_by_workflow_id, runId: row.finished_by_run_id }
+        : null,
   };
 }
 
@@ -73,6 +80,19 @@ export function checkCount(name: string, value: number, min = 1): void {
   }
 }
 
+/**
+ * The finished_by_workflow_id and finished_by_run_id values of a finish: both ids, or both null
+ * when the caller did not say which run finished the event or knows only half of it (a half-known
+ * run would be misleading). An unknown run never fails the finish: the delivery matters more.
+ */
+export function finishedByValues(by: DeliveredBy | undefined): [string | null, string | null] {
+  if (by === undefined) return [null, null];
+  if (typeof by?.workflowId !== 'string' || typeof by?.runId !== 'string') {
+    throw new TypeError('by must be { workflowId, runId } (two strings)');
+  }
+  return by.workflowId && by.runId ? [by.workflowId, by.runId] : [null, null];
+}
+
 export function checkMessageIds(messageIds: string[]): string {
   if (!Array.isArray(messageIds) || messageIds.some((id) => typeof id !== 'string')) {
     throw new TypeError('messageIds must be an array of strings');
@@ -88,7 +108,7 @@ export function checkMessageIds(messageIds: string[]): string {
 export const BEFORE_ATTEMPT_COLUMNS =
   'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts - 1 AS attempts, ' +
   'CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END AS first_attempt_at, last_error, updated_at, ' +
-  'payload_erased_at';
+  'payload_erased_at, finished_by_workflow_id, finished_by_run_id';
 
 /** payload_key_id of a row whose payload was erased (the payload itself is then empty). */
 export const ERASED_KEY_ID = 'erased';
@@ -130,6 +150,16 @@ export function toDeliverySummary(row: SummaryRow | undefined): DeliverySummary 
     accountsWithQueued: Number(row?.accounts ?? 0),
     oldestQueuedAt: row?.oldest ?? null,
   };
+}
+
+/**
+ * A caller's time as both engines compare it (`toISOString()`, which sorts as text on SQLite).
+ * Throws on a value that is not a time, rather than compare against garbage.
+ */
+export function isoTime(name: string, value: string): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new RangeError(`${name} must be a date-time (ISO 8601)`);
+  return new Date(ms).toISOString();
 }
 
 /** The time every write stores (ISO text on SQLite, timestamptz on PostgreSQL). */

@@ -8,8 +8,8 @@ import { CREATE_MIGRATIONS_TABLE } from './sql/sqlite-statements';
 /**
  * The SQLite engine's connection: the file's permissions and pragmas, write transactions,
  * prepared statements and schema migrations. Kept apart from the statements so each group of
- * EventLog methods (appends, delivery, queries, redelivery, privacy, secrets) only runs SQL
- * through `q` and `write`.
+ * EventLog methods (appends, delivery, queries, redelivery, privacy, secrets, leases) only runs
+ * SQL through `q` and `write`.
  */
 
 /** How long a writer waits for another process's write transaction before failing (SQLITE_BUSY). */

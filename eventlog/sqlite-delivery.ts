@@ -4,19 +4,23 @@ import {
   RECORD_COLUMNS,
   checkCount,
   checkMessageIds,
+  finishedByValues,
   toRecord,
   type EventRow,
   type PayloadRow,
 } from './rows';
 import type { SqliteConnection } from './sqlite-connection';
-import type { EventRecord, QueuedEvent, QueuedRef } from './types';
+import type { DeliveredBy, EventRecord, QueuedEvent, QueuedRef } from './types';
 
 /**
  * The SQLite engine's side of a delivery: reading an account's queue, claiming an attempt,
  * recording posted parts, and finishing an event as delivered or failed with its counters.
  */
 
-/** finish()'s arguments: the event, its final state and when, and the other columns to set. */
+/**
+ * finishIn()'s arguments: the event, its final state and when, the state's own columns to set, and
+ * the run that finished it.
+ */
 type FinishArgs = [
   accountId: string,
   seq: number,
@@ -24,6 +28,7 @@ type FinishArgs = [
   at: string,
   set: string,
   values: unknown[],
+  by: DeliveredBy | undefined,
 ];
 
 export function peekQueued(db: SqliteConnection, accountId: string, limit: number): QueuedRef[] {
@@ -68,15 +73,13 @@ export function beginAttempt(
 export function markDeliveredAndBegin(
   db: SqliteConnection,
   accountId: string,
-  delivered: { seq: number; messageIds: string[]; at: string },
+  delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
   next: { seq: number; at: string },
 ): EventRecord | null {
   const ids = checkMessageIds(delivered.messageIds);
+  const { seq, at, by } = delivered;
   const row = db.write(() => {
-    finishIn(db, accountId, delivered.seq, 'delivered', delivered.at, 'message_ids = ?, delivered_at = ?', [
-      ids,
-      delivered.at,
-    ]);
+    finishIn(db, accountId, seq, 'delivered', at, 'message_ids = ?, delivered_at = ?', [ids, at], by);
     return claim(db, accountId, next.seq, next.at);
   });
   return row ? toRecord(row) : null;
@@ -113,10 +116,11 @@ export function markDelivered(
   seq: number,
   messageIds: string[],
   at: string,
+  by?: DeliveredBy,
 ): void {
   const ids = checkMessageIds(messageIds);
   db.write(() =>
-    finishIn(db, accountId, seq, 'delivered', at, 'message_ids = ?, delivered_at = ?', [ids, at]),
+    finishIn(db, accountId, seq, 'delivered', at, 'message_ids = ?, delivered_at = ?', [ids, at], by),
   );
 }
 
@@ -126,17 +130,19 @@ export function markFailed(
   seq: number,
   reason: string,
   at: string,
+  by?: DeliveredBy,
 ): void {
-  db.write(() => finishIn(db, accountId, seq, 'failed', at, 'last_error = ?', [reason]));
+  db.write(() => finishIn(db, accountId, seq, 'failed', at, 'last_error = ?', [reason], by));
 }
 
 /** queued → a final state, with the account's counters, inside the caller's write transaction. */
-function finishIn(db: SqliteConnection, ...[accountId, seq, state, at, set, values]: FinishArgs): void {
+function finishIn(db: SqliteConnection, ...[accountId, seq, state, at, set, values, by]: FinishArgs): void {
   const { changes } = db
     .q(
-      `UPDATE events SET state = ?, updated_at = ?, ${set} WHERE account_id = ? AND seq = ? AND state = 'queued'`,
+      `UPDATE events SET state = ?, updated_at = ?, ${set}, finished_by_workflow_id = ?, finished_by_run_id = ?
+       WHERE account_id = ? AND seq = ? AND state = 'queued'`,
     )
-    .run(state, at, ...values, accountId, seq);
+    .run(state, at, ...values, ...finishedByValues(by), accountId, seq);
   if (changes === 0) return;
   db.q(
     `UPDATE accounts SET queued = queued - 1, ${state} = ${state} + 1, updated_at = ? WHERE account_id = ?`,
@@ -146,9 +152,10 @@ function finishIn(db: SqliteConnection, ...[accountId, seq, state, at, set, valu
 /** beginAttempt's claim, inside the caller's write transaction: the row as it was before it. */
 function claim(db: SqliteConnection, accountId: string, seq: number, at: string): EventRow | undefined {
   return db
-    .q<[string, string, number], EventRow>(
-      `UPDATE events SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?)
-       WHERE account_id = ? AND seq = ? AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
+    .q<[{ at: string; accountId: string; seq: number }], EventRow>(
+      `UPDATE events
+       SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at
+       WHERE account_id = @accountId AND seq = @seq AND state = 'queued' RETURNING ${BEFORE_ATTEMPT_COLUMNS}`,
     )
-    .get(at, accountId, seq);
+    .get({ at, accountId, seq });
 }

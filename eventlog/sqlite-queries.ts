@@ -5,6 +5,7 @@ import {
   RECORD_COLUMNS,
   checkCount,
   deliverySummarySql,
+  isoTime,
   toCounts,
   toDeliverySummary,
   toRecord,
@@ -71,6 +72,33 @@ export function accountsWithQueued(db: SqliteConnection, limit: number): string[
     )
     .pluck()
     .all(limit);
+}
+
+/**
+ * accountsToWake: each backlogged account's queue head. Only accounts whose counter says they have
+ * queued events are visited, and each costs one probe of the (account_id, state, seq) index for
+ * its head's seq, then one of the primary key: the events table is never scanned. (SQLite has no
+ * LATERAL join; PostgreSQL's statement is the same query written with one.)
+ */
+const ACCOUNTS_TO_WAKE = `
+  SELECT a.account_id
+  FROM accounts a
+  JOIN events head ON head.account_id = a.account_id AND head.seq = (
+    SELECT e.seq FROM events e WHERE e.account_id = a.account_id AND e.state = 'queued' ORDER BY e.seq LIMIT 1)
+  WHERE a.active = 1 AND a.queued > 0
+    AND head.updated_at < @before AND (head.last_attempt_at IS NULL OR head.last_attempt_at < @before)
+  ORDER BY head.updated_at, a.account_id
+  LIMIT @limit`;
+
+export function accountsToWake(
+  db: SqliteConnection,
+  options: { stalledBefore: string; limit: number },
+): string[] {
+  checkCount('limit', options.limit);
+  return db
+    .q<[{ before: string; limit: number }], string>(ACCOUNTS_TO_WAKE)
+    .pluck()
+    .all({ before: isoTime('stalledBefore', options.stalledBefore), limit: options.limit });
 }
 
 export function select(

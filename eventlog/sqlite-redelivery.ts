@@ -23,11 +23,13 @@ export function redeliver(
       .q<[string, string], string>('SELECT state FROM events WHERE account_id = ? AND event_id = ?')
       .pluck();
     const requeue = db.q(
-      `UPDATE events SET seq = ?, state = 'queued', attempts = 0, first_attempt_at = NULL, delivered_at = NULL,
+      `UPDATE events SET seq = ?, state = 'queued', attempts = 0, first_attempt_at = NULL, last_attempt_at = NULL,
+         delivered_at = NULL, finished_by_workflow_id = NULL, finished_by_run_id = NULL,
          last_error = NULL, message_ids = ?, updated_at = ? WHERE account_id = ? AND event_id = ?`,
     );
     const deliver = db.q(
-      `UPDATE events SET state = 'delivered', delivered_at = ?, message_ids = ?, last_error = NULL, updated_at = ?
+      `UPDATE events SET state = 'delivered', delivered_at = ?, message_ids = ?, last_error = NULL, updated_at = ?,
+         finished_by_workflow_id = NULL, finished_by_run_id = NULL
        WHERE account_id = ? AND event_id = ?`,
     );
     let nextSeq = account?.next_seq ?? 0;

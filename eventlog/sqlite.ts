@@ -8,10 +8,12 @@ import * as queries from './sqlite-queries';
 import * as redelivery from './sqlite-redelivery';
 import * as privacy from './sqlite-privacy';
 import * as secrets from './sqlite-secrets';
+import * as leases from './sqlite-leases';
 import type {
   AppendOptions,
   AppendOutcome,
   AppendRequest,
+  DeliveredBy,
   DeliveryState,
   DeliverySummary,
   EventLog,
@@ -44,7 +46,7 @@ export interface SqliteEventLogOptions {
  *
  * This class holds the connection and the payload cipher and answers the EventLog interface; the
  * SQL lives in one module per group of methods (sqlite-appends, -delivery, -queries, -redelivery,
- * -privacy, -secrets), and the file, pragmas, transactions and migrations in sqlite-connection.
+ * -privacy, -secrets, -leases), and the file, pragmas, transactions and migrations in sqlite-connection.
  */
 export class SqliteEventLog implements EventLog {
   readonly engine = 'sqlite' as const;
@@ -90,7 +92,7 @@ export class SqliteEventLog implements EventLog {
 
   async markDeliveredAndBegin(
     accountId: string,
-    delivered: { seq: number; messageIds: string[]; at: string },
+    delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
     next: { seq: number; at: string },
   ): Promise<EventRecord | null> {
     return delivery.markDeliveredAndBegin(this.db, accountId, delivered, next);
@@ -104,12 +106,24 @@ export class SqliteEventLog implements EventLog {
     delivery.recordParts(this.db, accountId, seq, messageIds);
   }
 
-  async markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void> {
-    delivery.markDelivered(this.db, accountId, seq, messageIds, at);
+  async markDelivered(
+    accountId: string,
+    seq: number,
+    messageIds: string[],
+    at: string,
+    by?: DeliveredBy,
+  ): Promise<void> {
+    delivery.markDelivered(this.db, accountId, seq, messageIds, at, by);
   }
 
-  async markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void> {
-    delivery.markFailed(this.db, accountId, seq, reason, at);
+  async markFailed(
+    accountId: string,
+    seq: number,
+    reason: string,
+    at: string,
+    by?: DeliveredBy,
+  ): Promise<void> {
+    delivery.markFailed(this.db, accountId, seq, reason, at, by);
   }
 
   async get(accountId: string, eventId: string): Promise<EventRecord | null> {
@@ -130,6 +144,18 @@ export class SqliteEventLog implements EventLog {
 
   async accountsWithQueued(limit: number): Promise<string[]> {
     return queries.accountsWithQueued(this.db, limit);
+  }
+
+  async accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]> {
+    return queries.accountsToWake(this.db, options);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number, now: Date = new Date()): Promise<boolean> {
+    return leases.acquireLease(this.db, name, holder, ttlMs, now);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    leases.releaseLease(this.db, name, holder);
   }
 
   async select(

@@ -25,6 +25,15 @@ export type AppendOutcome =
   /** The account's undelivered events reached the cap. Nothing stored. */
   | { status: 'backlog_full'; undelivered: number };
 
+/**
+ * The workflow run that finished an event (delivered or failed it): which run to open in the Web
+ * UI when asking why. Ids only, no personal data.
+ */
+export interface DeliveredBy {
+  workflowId: string;
+  runId: string;
+}
+
 /** One event's delivery record, without its payload (what the API and CLI show). */
 export interface EventRecord {
   eventId: string;
@@ -47,6 +56,11 @@ export interface EventRecord {
    * request); null while the payload is stored. The record itself stays.
    */
   payloadErasedAt: string | null;
+  /**
+   * The run that delivered or failed it; null while queued, when dropped, when the caller did not
+   * say (tools), and for events finished before the log recorded it.
+   */
+  deliveredBy: DeliveredBy | null;
 }
 
 /** A queued event with its decrypted payload, for the delivery activity only. */
@@ -157,7 +171,8 @@ export interface EventLog {
   readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]>;
 
   /**
-   * Claims one delivery attempt of a queued event: attempts + 1, firstAttemptAt set on the first.
+   * Claims one delivery attempt of a queued event: attempts + 1, firstAttemptAt set on the first,
+   * and the claim's time kept as its last attempt (so accountsToWake sees the delivery is alive).
    * Answers the record as it was before this claim, or null when the event is no longer queued
    * (dropped by an uninstall, or finished by someone else): the caller must not post it.
    */
@@ -166,8 +181,14 @@ export interface EventLog {
   /** Progress inside a split message: the parts posted so far (the event stays queued). */
   recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void>;
 
-  /** queued → delivered with its message ids. No effect unless queued. */
-  markDelivered(accountId: string, seq: number, messageIds: string[], at: string): Promise<void>;
+  /** queued → delivered with its message ids, and the run that delivered it. No effect unless queued. */
+  markDelivered(
+    accountId: string,
+    seq: number,
+    messageIds: string[],
+    at: string,
+    by?: DeliveredBy,
+  ): Promise<void>;
 
   /**
    * markDelivered(seq) then beginAttempt(nextSeq), in ONE write transaction: a batch records one
@@ -176,7 +197,7 @@ export interface EventLog {
    */
   markDeliveredAndBegin(
     accountId: string,
-    delivered: { seq: number; messageIds: string[]; at: string },
+    delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
     next: { seq: number; at: string },
   ): Promise<EventRecord | null>;
 
@@ -187,8 +208,11 @@ export interface EventLog {
    */
   lastMessageIdBefore(accountId: string, seq: number): Promise<string | null>;
 
-  /** queued → failed with the reason (no personal data in it). No effect unless queued. */
-  markFailed(accountId: string, seq: number, reason: string, at: string): Promise<void>;
+  /**
+   * queued → failed with the reason (no personal data in it), and the run that gave up on it. No
+   * effect unless queued.
+   */
+  markFailed(accountId: string, seq: number, reason: string, at: string, by?: DeliveredBy): Promise<void>;
 
   /** null for an unknown id. */
   get(accountId: string, eventId: string): Promise<EventRecord | null>;
@@ -214,8 +238,26 @@ export interface EventLog {
   /** Totals over every account and the oldest queued event's time (metrics, on scrape). */
   deliverySummary(): Promise<DeliverySummary>;
 
-  /** Active accounts that have queued events (the sweep wakes their workflows). */
+  /** Active accounts that have queued events (the gateway wakes their workflows when it starts). */
   accountsWithQueued(limit: number): Promise<string[]>;
+
+  /**
+   * Active accounts whose delivery looks stalled, for the wake sweep (workers/wake-sweep.ts): the
+   * oldest queued event entered the queue (its updatedAt) before `stalledBefore` and no delivery
+   * attempt has claimed it since then. An account whose head is being delivered or retried right
+   * now is not listed. Longest-waiting first, at most `limit`.
+   */
+  accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]>;
+
+  /**
+   * Takes or renews the lease `name` for `holder` until now + ttlMs: true when `holder` holds it
+   * now (it was free, expired, or already its own), false while another holder's is unexpired.
+   * Atomic across every process of the deployment. Times come from the callers' clocks.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, now?: Date): Promise<boolean>;
+
+  /** Gives the lease up if `holder` holds it (another holder can take it at once). */
+  releaseLease(name: string, holder: string): Promise<void>;
 
   /**
    * Events in one state, oldest first (seq order), at most `limit`; with `since`, only those that
@@ -232,9 +274,10 @@ export interface EventLog {
   /**
    * Redelivery, in ONE transaction on an active account: each change applies only while its event
    * is still in `from`. `queued`: to the end of the queue (a new seq after every queued event, in
-   * the order given), attempts reset, messageIds kept as given (parts already in the room);
-   * `delivered`: its whole message was found in the room. Counters follow. An inactive account
-   * (uninstalled) changes nothing: every outcome is not applied.
+   * the order given), attempts and deliveredBy reset, messageIds kept as given (parts already in
+   * the room); `delivered`: its whole message was found in the room (deliveredBy null: which run
+   * posted it is not known). Counters follow. An inactive account (uninstalled) changes nothing:
+   * every outcome is not applied.
    */
   redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]>;
 

@@ -1,7 +1,8 @@
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
 import { activityDepsFromConfig, createActivities } from '../activities';
-import { connectWorker, temporalAddress } from '../temporal/connection';
+import { connectClient, connectWorker, temporalAddress } from '../temporal/connection';
 import { temporalSecurity } from '../temporal/security';
 import { createDataConverter } from '../temporal/data-converter';
 import { loadEncryptionKeys } from '../temporal/keys';
@@ -9,6 +10,7 @@ import { DEFAULT_TASK_QUEUES, type TaskQueues } from '../temporal/task-queues';
 import { createProductWorkers } from './create-workers';
 import { openEventLog } from '../eventlog/open';
 import { PayloadRetention } from './payload-retention';
+import { signalEventsAvailable, WakeSweep } from './wake-sweep';
 import { installWorkerRuntime } from './runtime';
 import { productLogger, runtimeLoggingOptions } from '../logging';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -21,6 +23,8 @@ export interface RunningWorkers {
   metricsUrl: string;
   /** The Temporal SDK's Prometheus exporter (TEMPORAL_METRICS_PORT), or why it is not running. */
   sdkMetrics: { address?: string; note?: string };
+  /** The deployment-wide wake sweep (wake-sweep.ts), running on its timer. */
+  wakeSweep: WakeSweep;
   /** Resolves when every worker has stopped. */
   done: Promise<void>;
   shutdown(): Promise<void>;
@@ -33,6 +37,8 @@ export async function startWorkers(
     /** Override WORKER_METRICS_PORT / TEMPORAL_METRICS_PORT (tests: 0). */
     metricsPort?: number;
     sdkMetricsPort?: number;
+    /** The wake sweep's tick and stall threshold (tests: short); default 10 s and DELIVERY_SWEEP_AFTER_SECONDS. */
+    wakeSweep?: { intervalMs?: number; stalledAfterMs?: number };
   } = {},
 ): Promise<RunningWorkers> {
   // Before any connection: the runtime can be installed once per process.
@@ -42,7 +48,8 @@ export async function startWorkers(
     runtimeLoggingOptions(),
   );
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
-  const connection = await connectWorker({ address, security: temporalSecurity(config) });
+  const security = temporalSecurity(config);
+  const connection = await connectWorker({ address, security });
   const taskQueues = opts.taskQueues ?? DEFAULT_TASK_QUEUES;
   const keys = loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY);
   const eventLog = await openEventLog({ databaseUrl: config.DATABASE_URL, keys });
@@ -52,10 +59,11 @@ export async function startWorkers(
     taskQueue: taskQueues.webex,
   });
   const deps = activityDepsFromConfig(config, eventLog);
+  const dataConverter = createDataConverter(keys);
   const workers: Worker[] = await createProductWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: createDataConverter(keys),
+    dataConverter,
     taskQueues,
     activities: createActivities({
       webex: { ...deps.webex, metrics: metrics.webexActivity },
@@ -64,7 +72,11 @@ export async function startWorkers(
     sinks: metrics.sinks,
   });
   let metricsServer: RunningMetricsServer;
+  let client: Client | undefined;
   try {
+    // The wake sweep signals workflows through a client of its own (a worker's NativeConnection
+    // cannot make one), with the same address, TLS and data converter.
+    client = await connectClient({ address, namespace: config.TEMPORAL_NAMESPACE, dataConverter, security });
     metricsServer = await startMetricsServer({
       registry: metrics.registry,
       host: config.METRICS_HOST,
@@ -73,6 +85,7 @@ export async function startWorkers(
       variable: 'WORKER_METRICS_PORT',
     });
   } catch (err) {
+    await client?.connection.close();
     await eventLog.close();
     await connection.close();
     throw err;
@@ -83,10 +96,21 @@ export async function startWorkers(
     log: (line) => productLogger('worker').warn(line),
   });
   retention.start();
+  // Wakes accounts whose wake-up signal was lost (wake-sweep.ts); one worker of the deployment at a time.
+  const wakeSweep = new WakeSweep(eventLog, signalEventsAvailable(client), {
+    intervalMs: opts.wakeSweep?.intervalMs,
+    stalledAfterMs: opts.wakeSweep?.stalledAfterMs ?? config.DELIVERY_SWEEP_AFTER_SECONDS * 1000,
+    log: productLogger('wake-sweep'),
+  });
+  wakeSweep.start();
+  const clientConnection = client.connection;
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await metricsServer.close();
+    // Before the event log closes: the sweep gives its lease up through it.
+    await wakeSweep.stop();
     await retention.stop();
     await eventLog.close();
+    await clientConnection.close();
     await connection.close();
   });
   return {
@@ -94,6 +118,7 @@ export async function startWorkers(
     taskQueues,
     metricsUrl: metricsServer.url,
     sdkMetrics: { address: runtime.sdkMetricsAddress, note: runtime.note },
+    wakeSweep,
     done,
     async shutdown() {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();

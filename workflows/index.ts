@@ -2,5 +2,5 @@
 // its own queue's only (webex-queue.ts, bill-queue.ts; workers/workflow-bundles.ts).
 export { diagnosticEcho } from './diagnostics';
 export { webexIntegration } from './webex/integration';
-export { webexDelivery } from './webex/delivery';
+export { webexDelivery } from './webex/legacy/delivery-workflow';
 export * from './bill';

@@ -34,10 +34,11 @@ export function integrationDetails(
 }
 
 /** What the integration loop's timer waits for. */
-export function integrationWaitSummary(waitMs: number, then: 'retry' | 'refresh' | 'poll'): string {
+export function integrationWaitSummary(waitMs: number, then: 'retry' | 'refresh' | 'renew' | 'poll'): string {
   const what = {
     retry: 'try again (the last Webex call failed)',
     refresh: 'refresh the Webex token (before it expires)',
+    renew: 'continue as new (a run is renewed weekly, even when idle)',
     poll: 'look at the event log (unless a webhook wakes us first)',
   }[then];
   return `Wait ${formatDuration(waitMs)}, then ${what}`;
@@ -51,7 +52,21 @@ export function deliverySummary(batch: readonly { type: string }[]): string {
   return `Deliver ${n} event${n === 1 ? '' : 's'} (${shown}) to Billsby Data`;
 }
 
-/** The batch's event ids (the search attribute BillsbyEventIds holds them too), for the details pane. */
+/**
+ * The loop's delivery activity: "Post events #12–#20 (CustomerCreated ×3, PaymentSucceeded ×6) to
+ * Billsby Data, in order". The range is what an event's lookup (`deliveredBy` and its seq) points at.
+ */
+export function batchActivitySummary(batch: readonly { seq: number; type: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const event of batch) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  const types = [...counts].map(([type, n]) => (n === 1 ? type : `${type} ×${n}`));
+  const first = batch[0]?.seq;
+  const last = batch[batch.length - 1]?.seq;
+  const range = first === last ? `event #${first}` : `events #${first}–#${last}`;
+  return `Post ${range} (${types.join(', ')}) to Billsby Data, in order`;
+}
+
+/** LEGACY (child per batch): the batch's event ids (the search attribute BillsbyEventIds holds them too), for the details pane. */
 export function deliveryDetails(
   accountId: string,
   batch: readonly { seq: number; eventId: string; type: string }[],

@@ -1,7 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { isWebexApiError, type WebexClient } from '../../connectors/webex';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
-import type { EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
+import type { DeliveredBy, EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import type { WebexActivityMetrics } from './deps';
 import {
   postWithReadback,
@@ -21,6 +21,7 @@ export interface DeliverBatchInput {
   /** The last message the integration knows it posted (the read-back stop mark). */
   afterMessageId: string | null;
   /**
+   * LEGACY (batch children of runs begun before the delivery loop; workflows/webex/PATCHES.md):
    * Pipelined: started while the batch ending at this seq was still being delivered. Nothing is
    * posted until no event before fromSeq is queued any more (that batch finished); the read-back
    * stop mark is then read from the log (afterMessageId is older). After waiting
@@ -49,7 +50,7 @@ interface Progress {
 /** Skew allowed between our clock and Webex's `created` when looking for a post that landed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** How long a pipelined batch waits for its predecessor, and how often it looks. */
+/** LEGACY: how long a pipelined batch waits for its predecessor, and how often it looks. */
 export const PIPELINE_WAIT_MS = 60_000;
 const PIPELINE_POLL_MS = 5;
 
@@ -75,6 +76,9 @@ export async function deliverBatch(
 ): Promise<DeliverBatchResult> {
   const ctx = Context.current();
   const resumed = ctx.info.heartbeatDetails as Progress | undefined;
+  // Recorded on each event it finishes: an event's lookup names the run that posted it.
+  const { workflowId = '', runId = '' } = ctx.info.workflowExecution ?? {};
+  const by: DeliveredBy = { workflowId, runId };
   const result: DeliverBatchResult = {
     delivered: 0,
     failed: 0,
@@ -92,11 +96,11 @@ export async function deliverBatch(
   /** Posted, not yet recorded: recorded with the next claim, or on its own at the end. */
   let posted: Posted | null = null;
   const recordPosted = async (next?: { seq: number; at: string }): Promise<EventRecord | null> => {
-    const delivered = { ...posted!, at: next?.at ?? new Date().toISOString() };
+    const delivered = { ...posted!, at: next?.at ?? new Date().toISOString(), by };
     posted = null;
     let claim: EventRecord | null = null;
     if (next) claim = await log.markDeliveredAndBegin(input.accountId, delivered, next);
-    else await log.markDelivered(input.accountId, delivered.seq, delivered.messageIds, delivered.at);
+    else await log.markDelivered(input.accountId, delivered.seq, delivered.messageIds, delivered.at, by);
     result.delivered++;
     // From entering the queue (accepted, or re-queued by a redelivery) to the last part posted.
     metrics.eventDelivered?.(
@@ -119,7 +123,7 @@ export async function deliverBatch(
       result.stopped = 'not_queued';
       break;
     }
-    const outcome = await deliverOne(log, client, input, event, before, claimedAt, result, recentWindow);
+    const outcome = await deliverOne(log, client, input, event, before, claimedAt, result, recentWindow, by);
     if (typeof outcome === 'object') posted = outcome;
     else if (outcome === 'failed') {
       result.failed++;
@@ -177,6 +181,7 @@ async function deliverOne(
   claimedAt: string,
   progress: DeliverBatchResult,
   recentWindow: number,
+  by: DeliveredBy,
 ): Promise<Posted | 'failed' | 'unauthorized' | 'room_not_found'> {
   const parts = formatEventMessages(event.payload);
   const messageIds = [...before.messageIds];
@@ -208,7 +213,7 @@ async function deliverOne(
       if (err.kind === 'not_found') return 'room_not_found';
       if (err.kind === 'bad_request') {
         const reason = `Webex rejected part ${part + 1}/${parts.length} of event ${event.eventId}: ${err.message}`;
-        await log.markFailed(input.accountId, event.seq, reason, new Date().toISOString());
+        await log.markFailed(input.accountId, event.seq, reason, new Date().toISOString(), by);
         return 'failed';
       }
       if (provenNotPosted(err)) {

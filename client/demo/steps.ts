@@ -167,10 +167,10 @@ export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
   print(`      ${list(`BillsbyAccountId="${account}"`)}`);
   print(`    integration workflow: ${integration}`);
   print(`      ${list(`WorkflowId="${integration}"`)}`);
-  print(
-    `    batch deliveries:     webex-delivery:${account}:<first seq>-<last seq>; the one that delivered an event:`,
-  );
-  for (const e of result.events) print(`      ${list(`BillsbyEventIds="${e.id}"`)}`);
+  print(`    batch deliveries:     its activities "Post events #<first>–#<last> (<types>) to Billsby Data"`);
+  print(`    the run that posted an event: its lookup's deliveredBy {workflowId, runId}, e.g.`);
+  for (const e of result.events)
+    print(`      GET ${stack.publicUrl}/api/accounts/${account}/webex/events/${e.id}`);
   print(`    engagement run:       ${result.engagementWorkflowId}`);
   print(`      ${list(`WorkflowId="${result.engagementWorkflowId}"`)}`);
   print(`    payloads are encrypted; the Web UI shows them decrypted through the codec endpoint`);

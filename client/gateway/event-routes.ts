@@ -22,6 +22,8 @@ function eventView(e: EventRecord) {
     messageIds: e.messageIds,
     attempts: e.attempts,
     lastError: e.lastError,
+    /** The workflow run that delivered (or failed) it: {workflowId, runId}, null while unknown. */
+    deliveredBy: e.deliveredBy,
     /** Additive: when its payload was erased (retention, or the customer's request), else null. */
     payloadErasedAt: e.payloadErasedAt,
   };

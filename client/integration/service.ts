@@ -219,7 +219,7 @@ export class IntegrationService {
 
   /**
    * Wakes every active account that has queued events: after a gateway restart, an event whose
-   * wake-up was lost with the old process is picked up now rather than at the workflow's idle poll.
+   * wake-up was lost with the old process is picked up now rather than at the worker's next wake sweep.
    */
   async wakeAccountsWithQueuedEvents(limit = 10_000): Promise<number> {
     const accounts = await this.eventLog.accountsWithQueued(limit);

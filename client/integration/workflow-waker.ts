@@ -24,8 +24,9 @@ interface AccountWake {
 /**
  * Tells integration workflows that their log has new events, coalesced per account: at most one
  * signal in flight, at most one every `minIntervalMs`, and one more after the last event of a
- * burst. Best effort by design: the event is already committed to the log, and the workflow's own
- * idle poll finds it anyway; a signal Temporal does not take (it is down) is re-sent with backoff.
+ * burst. Best effort by design: the event is already committed to the log, and the worker's wake
+ * sweep (workers/wake-sweep.ts) wakes an account whose queue stalled; a signal Temporal does not
+ * take (it is down) is re-sent with backoff.
  */
 export class WorkflowWaker {
   private readonly accounts = new Map<string, AccountWake>();

@@ -91,4 +91,30 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
         WHERE state = 'delivered' AND payload_erased_at IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'who finished an event, and its last claim',
+    sql: `
+      -- The workflow run that delivered or failed the event (the API's deliveredBy). NULL while
+      -- queued, when dropped, and for events finished before this step.
+      ALTER TABLE events ADD COLUMN finished_by_workflow_id text;
+      ALTER TABLE events ADD COLUMN finished_by_run_id text;
+      -- Set by every claim of a delivery attempt: the wake sweep leaves an account alone while its
+      -- queue head is being delivered or retried. NULL until the first claim after this step.
+      ALTER TABLE events ADD COLUMN last_attempt_at timestamptz;
+    `,
+  },
+  {
+    version: 6,
+    name: 'leases',
+    sql: `
+      -- A job that one process of the deployment runs at a time (the wake sweep): the holder renews
+      -- its lease before expires_at; once expired, any process may take it over.
+      CREATE TABLE leases (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -34,10 +34,14 @@ export const APPEND_WRITE = `
     AS d (account_id, next_seq, received, duplicates, queued)
   WHERE a.account_id = d.account_id`;
 
-/** queued → a final state and the account's counters, in one statement ($1 account, $2 seq, $3 at). */
+/**
+ * queued → a final state and the account's counters, in one statement ($1 account, $2 seq, $3 at,
+ * $4 the state's own value, $5 and $6 the workflow and run that finished it, or nulls).
+ */
 const finish = (state: 'delivered' | 'failed', set: string) => `
   WITH done AS (
-    UPDATE events SET state = '${state}', updated_at = $3, ${set}
+    UPDATE events SET state = '${state}', updated_at = $3, ${set},
+      finished_by_workflow_id = $5, finished_by_run_id = $6
     WHERE account_id = $1 AND seq = $2 AND state = 'queued'
     RETURNING 1
   )

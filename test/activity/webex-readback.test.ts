@@ -48,6 +48,7 @@ function memoryLog(events: Array<{ seq: number; attempts?: number; firstAttemptA
         lastError: null,
         updatedAt: '2026-01-01T00:00:00.000Z',
         payloadErasedAt: null,
+        deliveredBy: null,
         payload,
       } satisfies QueuedEvent,
     ]),

@@ -175,10 +175,11 @@ describe('npm run demo -- --exit', () => {
     expect(run.stdout).toContain(`http://localhost:${ports.ui}/namespaces/default/workflows`);
     expect(run.stdout).toContain('BillsbyAccountId="demo"');
     expect(run.stdout).toContain('webex-integration:demo');
-    expect(run.stdout).toContain('webex-delivery:demo:<first seq>-<last seq>');
-    // Each event's batch delivery is one search away (BillsbyEventIds), ids as the demo makes them.
-    expect(run.stdout).toContain(
-      encodeURIComponent('BillsbyEventIds="3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-'),
+    // Each event's lookup (which names the run that posted it), ids as the demo makes them.
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `GET http://localhost:${ports.gateway}/api/accounts/demo/webex/events/3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-`,
+      ),
     );
     // The control page as a single-use sign-in link, which opens the connected page.
     const link = new RegExp(

@@ -189,7 +189,7 @@ describe('log scan over a real flow', () => {
       expect.objectContaining({
         accountId,
         activityType: 'deliverQueuedEvents',
-        workflowId: expect.stringMatching(new RegExp(`^webex-delivery:${accountId}:`)),
+        workflowId: `webex-integration:${accountId}`,
         runId: expect.any(String),
       }),
     );

@@ -124,6 +124,7 @@ describe.each(engines())('event log on $name', (engine) => {
         lastError: null,
         updatedAt: expect.stringMatching(ISO),
         payloadErasedAt: null,
+        deliveredBy: null,
       });
       expect(record!.receivedAt >= before).toBe(true);
       expect(await log.get(accountId, 'nope')).toBeNull();

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
 import { PRODUCT_WORKER_DEFAULTS } from '../../workers/create-workers';
+import { signalEventsAvailable, WakeSweep } from '../../workers/wake-sweep';
 import type { GatewayMetrics } from '../../metrics/gateway-metrics';
 import type { WorkerMetrics } from '../../metrics/worker-metrics';
 import { freePort } from './free-port';
@@ -39,6 +40,10 @@ export interface WebexAppOptions {
   databaseUrl?: string;
   /** EVENT_LOG_MAX_UNDELIVERED */
   maxUndelivered?: number;
+  /** The worker's wake sweep (workers/wake-sweep.ts); default: a 500 ms tick, 2 s stalled bound. */
+  wakeSweep?: { intervalMs?: number; stalledAfterMs?: number };
+  /** The worker's workflow code; default: today's (test/fixtures/bundles/ hold older versions). */
+  workflowBundle?: { code: string } | { codePath: string };
   /** A test's own Temporal server; default: the run's shared dev server. */
   temporalAddress?: string;
   /** Tighter limits for the rate-limit test; default: the product's. */
@@ -54,7 +59,7 @@ export const TEST_API_KEY = 'test-gateway-api-key-0123456789abcdef';
 export const API_AUTH_HEADERS: Record<string, string> = { authorization: `Bearer ${TEST_API_KEY}` };
 
 /** Short waits so tests finish quickly; production defaults are tens of seconds. */
-export const TEST_WORKFLOW_OPTIONS: IntegrationOptions = { heartbeatTimeoutMs: 5_000, idlePollMs: 5_000 };
+export const TEST_WORKFLOW_OPTIONS: IntegrationOptions = { heartbeatTimeoutMs: 5_000 };
 
 /** A fresh event log: PostgreSQL at `databaseUrl`, else an embedded one in a new temp folder. */
 export async function openTestEventLog(databaseUrl?: string): Promise<EventLog> {
@@ -107,16 +112,33 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     taskQueue: taskQueues.webex,
   });
 
-  const startWorker = async () =>
-    runInBackground(
+  // The worker process's wake sweep, started and stopped with the worker as in production.
+  const startSweep = () => {
+    const sweep = new WakeSweep(eventLog, signalEventsAvailable(client), {
+      intervalMs: 500,
+      stalledAfterMs: 2_000,
+      ...opts.wakeSweep,
+    });
+    sweep.start();
+    return sweep;
+  };
+  const startWorker = async (workflowBundle = opts.workflowBundle) => {
+    const sweep = startSweep();
+    const stop = runInBackground(
       await createTestWorker({
         taskQueue: taskQueues.webex,
         activities,
         address: opts.temporalAddress,
         ...PRODUCT_WORKER_DEFAULTS,
+        ...(workflowBundle ? { workflowBundle } : {}),
         ...(opts.metrics?.worker ? { sinks: opts.metrics.worker.sinks } : {}),
       }),
     );
+    return async () => {
+      await sweep.stop();
+      await stop();
+    };
+  };
   let stopWorker: (() => Promise<void>) | undefined = await startWorker();
 
   const integrations = createIntegrationService(
@@ -157,8 +179,9 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
       await stopWorker?.();
       stopWorker = undefined;
     },
-    async startWorker() {
-      if (!stopWorker) stopWorker = await startWorker();
+    /** Starts the worker again (with `workflowBundle`: that version of the workflow code). */
+    async startWorker(workflowBundle?: { code: string } | { codePath: string }) {
+      if (!stopWorker) stopWorker = await startWorker(workflowBundle ?? opts.workflowBundle);
     },
     async close() {
       await app.close();
@@ -252,15 +275,19 @@ export function numberedEvent(prefix: string, n: number) {
   return { Id: `${prefix}-${n}`, Type: 'CustomerCreated', CustomerUniqueId: `${prefix}-customer-${n}` };
 }
 
-/** The id of the batch delivery workflow that was given `eventId` (found by its BillsbyEventIds). */
-export async function deliveryWorkflowOf(app: WebexApp, eventId: string): Promise<string> {
-  const find = async () => {
-    for await (const wf of app.client.workflow.list({
-      query: `BillsbyEventIds = ${JSON.stringify(eventId)}`,
-    })) {
-      return wf.workflowId;
-    }
-    return undefined;
-  };
-  return (await eventually(find, (id) => id !== undefined, { timeoutMs: 15_000, intervalMs: 250 }))!;
+/**
+ * The workflow run that posted (or failed) `eventId`, as its lookup names it (`deliveredBy`): what
+ * an operator follows from `GET …/events/:eventId` to the Web UI.
+ */
+export async function deliveredByOf(
+  app: WebexApp,
+  accountId: string,
+  eventId: string,
+): Promise<{ workflowId: string; runId: string }> {
+  const lookup = await eventually(
+    () => api(app, `/api/accounts/${accountId}/webex/events/${encodeURIComponent(eventId)}`),
+    (res) => res.status === 200 && (res.body as { deliveredBy: unknown }).deliveredBy != null,
+    { timeoutMs: 15_000, intervalMs: 250 },
+  );
+  return (lookup.body as { deliveredBy: { workflowId: string; runId: string } }).deliveredBy;
 }

@@ -53,6 +53,8 @@ describe('configuration', () => {
         'EVENT_LOG_MAX_UNDELIVERED',
         // Issue 15: how long a delivered event's payload stays in the event log.
         'EVENT_PAYLOAD_RETENTION_DAYS',
+        // How long a queued event may wait before the worker's wake sweep signals its workflow.
+        'DELIVERY_SWEEP_AFTER_SECONDS',
         // Issue 15: metrics listeners, and the age at which undelivered events raise an alert.
         'METRICS_HOST',
         'METRICS_PORT',
@@ -134,6 +136,20 @@ describe('configuration', () => {
     );
     expect(() => parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '1.5' })).toThrow(
       'EVENT_PAYLOAD_RETENTION_DAYS: must be a whole number of days',
+    );
+  });
+
+  it('DELIVERY_SWEEP_AFTER_SECONDS: 30 by default, a whole number of seconds from 1 to 3600', () => {
+    expect(parseConfig({}).DELIVERY_SWEEP_AFTER_SECONDS).toBe(30);
+    expect(parseConfig({ DELIVERY_SWEEP_AFTER_SECONDS: '1' }).DELIVERY_SWEEP_AFTER_SECONDS).toBe(1);
+    expect(parseConfig({ DELIVERY_SWEEP_AFTER_SECONDS: '3600' }).DELIVERY_SWEEP_AFTER_SECONDS).toBe(3600);
+    for (const bad of ['0', '3601']) {
+      expect(() => parseConfig({ DELIVERY_SWEEP_AFTER_SECONDS: bad })).toThrow(
+        'DELIVERY_SWEEP_AFTER_SECONDS: must be 1 to 3600',
+      );
+    }
+    expect(() => parseConfig({ DELIVERY_SWEEP_AFTER_SECONDS: '2.5' })).toThrow(
+      'DELIVERY_SWEEP_AFTER_SECONDS: must be a whole number of seconds',
     );
   });
 });

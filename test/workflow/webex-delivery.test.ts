@@ -4,7 +4,7 @@ import { closeTestConnections } from '../harness/temporal';
 import {
   api,
   connectAsOwnUser,
-  deliveryWorkflowOf,
+  deliveredByOf,
   eventually,
   integrationStatus,
   numberedEvent,
@@ -248,7 +248,7 @@ describe('Billsby events → Webex messages', () => {
       expect.objectContaining({ eventId: 'bad-1', reason: expect.stringContaining('Webex rejected') }),
     ]);
     expect(roomTexts(app, roomId)).toEqual([expect.stringContaining('bad-customer-2')]);
-    // Looked up by id: failed, with Webex's reason; and its batch delivery is one search away.
+    // Looked up by id: failed, with Webex's reason, naming the run whose activity tried it.
     const lookup = await api(app, `/api/accounts/${accountId}/webex/events/bad-1`);
     expect(lookup.body).toMatchObject({
       eventId: 'bad-1',
@@ -257,9 +257,11 @@ describe('Billsby events → Webex messages', () => {
       messageIds: [],
       lastError: expect.stringContaining('Webex rejected part 1/1 of event bad-1'),
     });
-    expect(await deliveryWorkflowOf(app, 'bad-1')).toMatch(
-      new RegExp(`^webex-delivery:${accountId}:\\d+-\\d+$`),
-    );
+    const integration = await app.client.workflow.getHandle(integrationWorkflowId(accountId)).describe();
+    expect(await deliveredByOf(app, accountId, 'bad-1')).toEqual({
+      workflowId: integrationWorkflowId(accountId),
+      runId: integration.runId,
+    });
   });
 
   it('a deleted room is re-created and delivery resumes there', async () => {
@@ -310,12 +312,12 @@ describe('Billsby events → Webex messages', () => {
       (s) => s.counts.delivered === 1,
     );
     const eventId = (loadSampleEvent('customer-created') as { Id: string }).Id;
-    for (const id of [await deliveryWorkflowOf(app, eventId), integrationWorkflowId(accountId)]) {
-      const raw = JSON.stringify(await app.client.workflow.getHandle(id).fetchHistory());
-      expect(raw).not.toContain('madeline.parsons');
-      expect(raw).not.toContain('Parsons');
-      expect(raw).not.toMatch(/access_?token|accessToken|refreshToken/i);
-      expect(raw).not.toContain(`${accountId}@example.com`);
-    }
+    const { workflowId, runId } = await deliveredByOf(app, accountId, eventId);
+    expect(workflowId).toBe(integrationWorkflowId(accountId));
+    const raw = JSON.stringify(await app.client.workflow.getHandle(workflowId, runId).fetchHistory());
+    expect(raw).not.toContain('madeline.parsons');
+    expect(raw).not.toContain('Parsons');
+    expect(raw).not.toMatch(/access_?token|accessToken|refreshToken/i);
+    expect(raw).not.toContain(`${accountId}@example.com`);
   });
 });

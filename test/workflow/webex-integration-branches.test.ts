@@ -15,7 +15,7 @@ import {
   integrationWorkflowId,
   uninstall,
 } from '../../workflows/webex/definitions';
-import type { webexIntegration } from '../../workflows/webex/integration';
+import type { IntegrationOptions, webexIntegration } from '../../workflows/webex/integration';
 import {
   closeTestConnections,
   createTestClient,
@@ -119,6 +119,7 @@ afterAll(async () => {
 /** A connected integration (through the real authorization updates) with one event queued. */
 async function connectedWithOneEvent(
   script: Pick<FakeAccount, 'deliverAnswers' | 'refreshAnswer'>,
+  options: IntegrationOptions | undefined = { heartbeatTimeoutMs: 5_000, retryLaterMs: 60_000 },
 ): Promise<{ handle: WorkflowHandle<typeof webexIntegration>; account: FakeAccount }> {
   const accountId = `acct-branch-${randomUUID().slice(0, 8)}`;
   const account: FakeAccount = {
@@ -133,7 +134,7 @@ async function connectedWithOneEvent(
   const handle = await client.workflow.start<typeof webexIntegration>('webexIntegration', {
     workflowId: integrationWorkflowId(accountId),
     taskQueue,
-    args: [{ accountId, options: { heartbeatTimeoutMs: 5_000, idlePollMs: 60_000, retryLaterMs: 60_000 } }],
+    args: [{ accountId, ...(options ? { options } : {}) }],
   });
   const stateNonce = randomUUID();
   await handle.executeUpdate(beginAuthorization, {
@@ -227,4 +228,38 @@ describe('webexIntegration branches (stubbed Webex activities)', () => {
     expect(await publishedStatus(handle)).toBe('connected');
     expect(await uninstallAndReplay(handle)).toMatchObject({ status: 'uninstalled' });
   });
+
+  it('idle and connected, with the production defaults: its history does not grow (3 minutes)', async () => {
+    const { handle, account } = await connectedWithOneEvent(
+      { deliverAnswers: [], refreshAnswer: 'ok' },
+      undefined,
+    );
+    await eventually(
+      () => Promise.resolve(account.queue.length),
+      (n) => n === 0,
+    );
+    // Settled: the loop has gone back to waiting (two reads a second apart agree).
+    let before = -1;
+    await eventually(
+      async () => {
+        const length = (await handle.describe()).historyLength;
+        const settled = length === before;
+        before = length;
+        return settled;
+      },
+      (settled) => settled,
+      { intervalMs: 1_000, timeoutMs: 30_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 180_000));
+    expect((await handle.describe()).historyLength).toBe(before);
+    // What it waits on: the token refresh's timer (the stub's tokens live an hour); no timer fired.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.timerFiredEventAttributes)).toEqual([]);
+    const lastTimer = events.filter((e) => e.timerStartedEventAttributes).at(-1)!;
+    expect(Number(lastTimer.timerStartedEventAttributes!.startToFireTimeout!.seconds)).toBeGreaterThan(
+      45 * 60,
+    );
+    expect(account.deliveries).toHaveLength(1);
+    expect(await uninstallAndReplay(handle)).toMatchObject({ status: 'uninstalled' });
+  }, 300_000);
 });

@@ -1,50 +1,32 @@
-import {
-  allHandlersFinished,
-  condition,
-  log,
-  patched,
-  setCurrentDetails,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { BillsbyAccountId, IntegrationStatus } from '../../temporal/search-attributes';
 import { REFRESH_REFUSED } from '../../temporal/failures';
 import { workflowNow } from '../clock';
 import { productMetrics } from '../metric-sinks';
-import { integrationDetails, integrationWaitSummary } from '../summaries';
-import { deliverNextBatch, nextBatch } from './batches';
+import { integrationDetails } from '../summaries';
+import { connectWebex, type AuthJob } from './connect';
 import type { AuthorizationOutcome, BeginAuthorization, CompleteAuthorization } from './definitions';
 import type { IntegrationInput, IntegrationOptions } from './integration';
+import { DELIVERY_LOOP_PATCH, KEEP_CONNECTION_ON_FAILED_ATTEMPT } from './patches';
 import { initialState, roomNote, tokensFrom, viewOf, type IntegrationState } from './state';
-import {
-  eventLogActivities,
-  failureMessage,
-  failureType,
-  isFailure,
-  oauthActivities,
-  refreshActivities,
-  setupActivities,
-} from './webex-api';
-
-/** Patch id: a failed attempt on a connected integration no longer sets status `failed`. */
-const KEEP_CONNECTION_ON_FAILED_ATTEMPT = 'keep-connection-on-failed-attempt';
-
-interface AuthJob extends CompleteAuthorization {
-  codeVerifier: string;
-  outcome?: AuthorizationOutcome['outcome'];
-}
+import { failureMessage, failureType, isFailure, refreshActivities } from './webex-api';
 
 /**
- * One Billsby account's Webex integration as a small state machine: the state that is carried
- * across continue-as-new (`s`), the requests the handlers recorded, and the steps the workflow's
- * loop runs one at a time (connect, refresh, deliver, wait, uninstall). Status changes only through
- * {@link setStatus}, which also publishes it (search attributes, the Web UI's current details);
- * a failure that asks us to wait goes through {@link retryLater}.
+ * One Billsby account's Webex integration as a small state machine, its lifecycle half: the state
+ * that is carried across continue-as-new (`s`), the authorization requests the handlers recorded,
+ * and the connect and token steps. Status changes only through {@link setStatus}, which also
+ * publishes it (search attributes, the Web UI's current details); a failure that asks us to wait
+ * goes through {@link retryLater}. Delivery is the loop's half (integration-loop.ts).
  */
 export class IntegrationEntity {
   readonly accountId: string;
   readonly options: IntegrationOptions;
   readonly s: IntegrationState;
+  /**
+   * This run began before the delivery loop (its history has no `delivery-loop-v2` marker): it
+   * replays the child-per-batch code it was written with, then continues as new into the loop.
+   */
+  readonly legacy: boolean;
   /** Epoch ms before which no refresh or delivery is tried (a failure asked us to wait). */
   retryAt: number | null = null;
   /** We already refreshed once because of a 401 and have delivered nothing since. */
@@ -52,13 +34,15 @@ export class IntegrationEntity {
   /** A fresh run (or one continued as new) looks at the log once before waiting for a signal. */
   mayHaveEvents = true;
   uninstallRequested = false;
-  private readonly authJobs: AuthJob[] = [];
+  protected readonly authJobs: AuthJob[] = [];
   private publishedStatus: string | undefined;
 
   constructor(input: IntegrationInput) {
     this.accountId = input.accountId;
     this.options = input.options ?? {};
     this.s = input.carried ?? initialState(input.previous);
+    // First thing in a run, before any command: a new run records the marker, an old one has none.
+    this.legacy = !patched(DELIVERY_LOOP_PATCH);
     this.publish();
   }
 
@@ -135,66 +119,29 @@ export class IntegrationEntity {
   canDeliver(): boolean {
     return this.s.status === 'connected' && this.s.tokens !== null && this.s.room !== null;
   }
-  private waiting(): boolean {
+  waiting(): boolean {
     return this.retryAt !== null && this.retryAt > workflowNow();
   }
   refreshDue(): boolean {
     return !this.waiting() && this.canDeliver() && this.s.tokens!.refreshAt <= workflowNow();
   }
-  deliveryDue(): boolean {
-    return !this.waiting() && this.canDeliver() && this.mayHaveEvents;
-  }
-  continueAsNewDue(): boolean {
-    const info = workflowInfo();
-    return (
-      this.authJobs.length === 0 &&
-      !this.uninstallRequested &&
-      (info.continueAsNewSuggested || info.historyLength > (this.options.continueAsNewAfter ?? 10_000))
-    );
-  }
-  /** Something needs the loop more than the running batch: it is cancelled. */
-  interrupted(): boolean {
-    return this.uninstallRequested || this.authJobs.length > 0 || this.continueAsNewDue();
-  }
-
   // ---- The steps ----
 
   /** Exchanges the code, identifies the user, finds (or creates) the room: connected, or the attempt failed. */
   async connect(job: AuthJob): Promise<void> {
-    if (job.error || !job.code) {
-      this.failAttempt(
-        job,
-        job.error === 'access_denied'
-          ? 'The Webex authorization was declined. Click Integrate to try again.'
-          : `Webex returned an error instead of an authorization code (${job.error ?? 'no code'}).`,
-      );
-      return;
-    }
+    const outcome = await connectWebex(job, this.s.room?.id);
+    if ('failed' in outcome) return this.failAttempt(job, outcome.failed);
+    const { tokens, connectedAs, room, candidates } = outcome.connected;
     const s = this.s;
-    try {
-      const grant = await oauthActivities.exchangeWebexCode({
-        code: job.code,
-        codeVerifier: job.codeVerifier,
-      });
-      const tokens = tokensFrom(grant, workflowNow(), null);
-      const me = await setupActivities.identifyWebexUser({ accessToken: tokens.accessToken });
-      const room = await setupActivities.findOrCreateBillsbyRoom({
-        accessToken: tokens.accessToken,
-        personId: me.id,
-        preferredRoomId: s.room?.id,
-      });
-      if (s.room?.id !== room.id) s.lastMessageId = null;
-      Object.assign(s, { tokens, connectedAs: me, room: { id: room.id, title: room.title } });
-      s.roomNote = roomNote(room.candidates);
-      s.lastAttempt = null;
-      this.retryAt = null;
-      this.refreshedFor401 = false;
-      this.mayHaveEvents = true; // events may have waited while we were not connected
-      this.setStatus('connected', null);
-      job.outcome = 'connected';
-    } catch (err) {
-      this.failAttempt(job, `Connecting to Webex failed: ${failureMessage(err)}`);
-    }
+    if (s.room?.id !== room.id) s.lastMessageId = null;
+    Object.assign(s, { tokens, connectedAs, room });
+    s.roomNote = roomNote(candidates);
+    s.lastAttempt = null;
+    this.retryAt = null;
+    this.refreshedFor401 = false;
+    this.mayHaveEvents = true; // events may have waited while we were not connected
+    this.setStatus('connected', null);
+    job.outcome = 'connected';
   }
 
   /**
@@ -204,7 +151,9 @@ export class IntegrationEntity {
   private failAttempt(job: AuthJob, message: string): void {
     job.outcome = 'failed';
     const hadConnection = this.s.status === 'connected' || this.s.status === 'reauthorization_required';
-    if (patched(KEEP_CONNECTION_ON_FAILED_ATTEMPT) && hadConnection) {
+    // Runs on the loop always keep it; a legacy run decides as its history did.
+    const keep = this.legacy ? patched(KEEP_CONNECTION_ON_FAILED_ATTEMPT) : true;
+    if (keep && hadConnection) {
       this.s.lastAttempt = { outcome: 'failed', error: message, at: new Date(workflowNow()).toISOString() };
       return;
     }
@@ -239,62 +188,5 @@ export class IntegrationEntity {
       this.retryLater(`Token refresh failed, will retry: ${failureMessage(err)}`);
       return false;
     }
-  }
-
-  /** Reads the next batch and delivers it (workflows/webex/batches.ts). */
-  async deliverQueued(): Promise<void> {
-    // Cleared before reading: a signal that arrives during the read asks for another look.
-    this.mayHaveEvents = false;
-    const batch = await nextBatch(this);
-    if (batch.events.length > 0) {
-      const delivered = await deliverNextBatch(this, batch.events);
-      // Look again at once when more were queued, or the batch did not finish; events that
-      // arrived meanwhile sent their own wake-up signal, which has set the flag again.
-      if (batch.more || !delivered) this.mayHaveEvents = true;
-    }
-  }
-
-  /** Waits for a request, a wake-up, a retry, the refresh time, or the idle poll, whichever is first. */
-  async waitForWork(): Promise<void> {
-    const canDeliver = this.canDeliver();
-    const pollAt = canDeliver ? workflowNow() + (this.options.idlePollMs ?? 60_000) : Infinity;
-    const wakeAt = Math.min(
-      this.retryAt ?? Infinity,
-      canDeliver ? this.s.tokens!.refreshAt : Infinity,
-      pollAt,
-    );
-    const ready = () =>
-      this.uninstallRequested || this.authJobs.length > 0 || this.deliveryDue() || this.continueAsNewDue();
-    setCurrentDetails(integrationDetails(this.accountId, this.s));
-    const waitMs = Math.max(1, wakeAt - workflowNow());
-    const woken =
-      wakeAt === Infinity
-        ? await condition(ready).then(() => true)
-        : await condition(ready, waitMs, {
-            summary: integrationWaitSummary(waitMs, this.wakeReason(wakeAt)),
-          });
-    if (!woken && pollAt <= workflowNow()) this.mayHaveEvents = true;
-  }
-
-  private wakeReason(wakeAt: number): 'retry' | 'refresh' | 'poll' {
-    if (wakeAt === this.retryAt) return 'retry';
-    return this.canDeliver() && wakeAt === this.s.tokens!.refreshAt ? 'refresh' : 'poll';
-  }
-
-  /** Waits until no handler waits for the loop; answers whether continue-as-new may go ahead. */
-  async readyToContinueAsNew(): Promise<boolean> {
-    // Handlers that wait for this loop (authorization, uninstall) must not deadlock the wait.
-    await condition(() => allHandlersFinished() || this.authJobs.length > 0 || this.uninstallRequested);
-    return this.authJobs.length === 0 && !this.uninstallRequested;
-  }
-
-  /** Uninstall: stop taking webhooks, keep what is queued as `dropped`, forget the tokens. */
-  async finishUninstall(): Promise<void> {
-    for (const job of this.authJobs.splice(0)) job.outcome = 'failed';
-    // Webhooks stop being accepted and what is still queued is kept in the log as `dropped`.
-    await eventLogActivities.closeAccountEventLog({ accountId: this.accountId });
-    this.s.tokens = null;
-    this.s.pendingAuth = null;
-    this.setStatus('uninstalled');
   }
 }

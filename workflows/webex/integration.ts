@@ -13,11 +13,14 @@ import {
   completeAuthorization,
   eventsAvailable,
   getStatus,
+  redeliver,
   uninstall,
 } from './definitions';
-import { IntegrationEntity } from './integration-entity';
-import { handleRedelivery } from './redeliver';
+import { IntegrationLoop } from './integration-loop';
+import { handleRedeliveryInHandler } from './legacy/redeliver-in-handler';
+import { refuseRedeliveryUnlessConnected } from './redelivery';
 import type { IntegrationState } from './state';
+import type { RedeliverRequest } from '../../activities/webex/redeliver';
 
 export { roomNote } from './state';
 
@@ -33,13 +36,16 @@ export interface IntegrationInput {
 export interface IntegrationOptions {
   /** Continue-as-new once history passes this many events (the server's suggestion also counts). */
   continueAsNewAfter?: number;
+  /** Continue-as-new once the run is this old, even while idle or waiting (default 7 days). */
+  maxRunAgeMs?: number;
   /** Wait before retrying a refresh or delivery that failed for a reason other than Webex's word. */
   retryLaterMs?: number;
-  /** Most events in one batch delivery (its ids must also fit one search attribute value). */
+  /** Most events in one batch (one delivery activity). */
   batchSize?: number;
   /**
-   * With nothing queued, look at the log this often anyway: the backstop for a wake-up signal
-   * that never came (the gateway could not reach Temporal, or crashed right after the commit).
+   * LEGACY runs only (begun before the delivery loop): how often they looked at the log with
+   * nothing queued. Runs on the loop wait for a wake-up signal; the worker's wake sweep
+   * (workers/wake-sweep.ts) stands in for a signal that never came.
    */
   idlePollMs?: number;
   /** How soon a dead worker's batch is taken up again (the delivery activity's heartbeat timeout). */
@@ -53,14 +59,14 @@ export interface IntegrationResult {
 
 /**
  * `webex-integration:<accountId>`: the entity workflow of one Billsby account's Webex
- * integration. It owns the OAuth tokens and the room, and drives delivery of the account's
- * events, which wait in the event log (not here): on a wake-up signal or a timer it reads the
- * next batch's ids and runs one child workflow that posts the batch in order. Handlers only record
- * requests; the main loop does all the IO, one thing at a time, so two refreshes never overlap.
- * The state and the steps are the {@link IntegrationEntity}'s; this wires handlers and runs the loop.
+ * integration. It owns the OAuth tokens and the room, and delivers the account's events, which
+ * wait in the event log (not here): woken by a signal, it reads the next batch's ids and posts the
+ * batch in order with one activity. Handlers only record requests; the loop does all the IO, so
+ * two refreshes never overlap. The state and the steps are the {@link IntegrationLoop}'s; this
+ * wires handlers and runs the loop.
  */
 export async function webexIntegration(input: IntegrationInput): Promise<IntegrationResult> {
-  const entity = new IntegrationEntity(input);
+  const entity = new IntegrationLoop(input);
   wireHandlers(entity);
 
   for (;;) {
@@ -68,7 +74,7 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
     const job = entity.nextAuthJob();
     if (job) {
       await entity.connect(job);
-    } else if (entity.continueAsNewDue()) {
+    } else if (entity.legacyRunRetiring() || entity.continueAsNewDue()) {
       if (await entity.readyToContinueAsNew()) {
         await continueAsNew<typeof webexIntegration>({
           accountId: entity.accountId,
@@ -76,6 +82,8 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
           options: entity.options,
         });
       }
+    } else if (entity.redeliveryDue()) {
+      await entity.runRedeliveries();
     } else if (entity.refreshDue()) {
       await entity.refreshTokens();
     } else if (entity.deliveryDue()) {
@@ -91,13 +99,20 @@ export async function webexIntegration(input: IntegrationInput): Promise<Integra
 }
 
 /** Handlers only record requests on the entity; the loop acts on them. */
-function wireHandlers(entity: IntegrationEntity): void {
+function wireHandlers(entity: IntegrationLoop): void {
   setHandler(eventsAvailable, () => {
     entity.mayHaveEvents = true;
   });
-  handleRedelivery(entity.accountId, entity.s, () => {
-    entity.mayHaveEvents = true;
-  });
+  if (entity.legacy) {
+    handleRedeliveryInHandler(entity.accountId, entity.s, () => {
+      entity.mayHaveEvents = true;
+    });
+  } else {
+    setHandler(redeliver, (request) => entity.requestRedelivery(request), {
+      // Runs before anything is written to history: nothing is checked or changed when rejected.
+      validator: (_request: RedeliverRequest) => refuseRedeliveryUnlessConnected(entity.s),
+    });
+  }
   setHandler(getStatus, () => entity.view);
   setHandler(beginAuthorization, (request) => entity.beginAuthorization(request), {
     // Rejected before history: a connect without `replace` leaves a connected integration as it is.

@@ -1,4 +1,9 @@
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { WebexActivities } from '../../activities/webex';
 import type { WebexFailure } from '../../temporal/failures';
 import { withSummaries, type Summarizers } from '../summaries';
@@ -64,21 +69,25 @@ export const refreshActivities = withSummaries(
  * event: a dead worker is noticed within the heartbeat timeout, and a cancel (uninstall) reaches
  * it between posts; we wait for it to stop so nothing is posted after an uninstall returns.
  */
+const batchDeliveryOptions = (heartbeatTimeoutMs: number): ActivityOptions => ({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: heartbeatTimeoutMs,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: NEVER_RETRY,
+  },
+});
+
+/** The loop's batch delivery; the caller gives the summary (it names the batch's event types). */
+export const loopDeliveryActivities = (heartbeatTimeoutMs: number) =>
+  proxyActivities<WebexActivities>(batchDeliveryOptions(heartbeatTimeoutMs));
+
+/** LEGACY: the batch child's (workflows/webex/legacy/delivery-workflow.ts). */
 export const batchDeliveryActivities = (heartbeatTimeoutMs: number) =>
-  withSummaries(
-    proxyActivities<WebexActivities>({
-      startToCloseTimeout: '30 minutes',
-      heartbeatTimeout: heartbeatTimeoutMs,
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: {
-        initialInterval: '1 second',
-        backoffCoefficient: 2,
-        maximumInterval: '1 minute',
-        nonRetryableErrorTypes: NEVER_RETRY,
-      },
-    }),
-    SUMMARIES,
-  );
+  withSummaries(proxyActivities<WebexActivities>(batchDeliveryOptions(heartbeatTimeoutMs)), SUMMARIES);
 
 /** Reading the log's next batch (ids only): a local activity, so no server round trip. */
 export const peekActivities = withSummaries(

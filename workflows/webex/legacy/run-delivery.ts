@@ -6,11 +6,11 @@ import {
   ParentClosePolicy,
   startChild,
 } from '@temporalio/workflow';
-import type { QueuedRef } from '../../eventlog/types';
-import { BillsbyAccountId, BillsbyEventIds } from '../../temporal/search-attributes';
-import { deliveryWorkflowId } from './definitions';
-import { deliveryDetails, deliverySummary } from '../summaries';
-import { webexDelivery, type DeliveryInput, type DeliveryResult } from './delivery';
+import type { QueuedRef } from '../../../eventlog/types';
+import { BillsbyAccountId, BillsbyEventIds } from '../../../temporal/search-attributes';
+import { deliveryWorkflowId } from '../definitions';
+import { deliveryDetails, deliverySummary } from '../../summaries';
+import { webexDelivery, type DeliveryInput, type DeliveryResult } from './delivery-workflow';
 
 /**
  * Runs one batch's delivery child until it finishes, or until `interrupted()` holds (uninstall, a
