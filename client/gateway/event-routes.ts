@@ -24,6 +24,8 @@ function eventView(e: EventRecord) {
     lastError: e.lastError,
     /** The workflow run that delivered (or failed) it: {workflowId, runId}, null while unknown. */
     deliveredBy: e.deliveredBy,
+    /** Additive: its place in the account's queue; the delivering activity's summary names the range. */
+    seq: e.seq,
     /** Additive: when its payload was erased (retention, or the customer's request), else null. */
     payloadErasedAt: e.payloadErasedAt,
   };

@@ -80,3 +80,15 @@ export function runInBackground(worker: Worker): () => Promise<void> {
 export async function closeTestConnections(): Promise<void> {
   await Promise.all(opened.splice(0).map((c) => c.close().catch(() => undefined)));
 }
+
+/** Replays a history with today's workflow code (the run's bundle); rejects on non-determinism. */
+export function replayWithTodaysCode(
+  history: Parameters<typeof Worker.runReplayHistory>[1],
+  workflowId: string,
+): Promise<void> {
+  return Worker.runReplayHistory(
+    { workflowBundle: testWorkflowBundle(), dataConverter: testDataConverter(), sinks: productMetricSinks() },
+    history,
+    workflowId,
+  );
+}

@@ -1,8 +1,6 @@
-import { Worker } from '@temporalio/worker';
-import { productMetricSinks } from '../../metrics/worker-metrics';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
 import { recordedBundle } from '../harness/history-fixtures';
-import { closeTestConnections, testDataConverter, testWorkflowBundle } from '../harness/temporal';
+import { closeTestConnections, replayWithTodaysCode, testWorkflowBundle } from '../harness/temporal';
 import {
   connectAsOwnUser,
   deliveredByOf,
@@ -134,16 +132,6 @@ it('runs begun on the v1 code, mid-batch and idle, finish on the loop: every eve
     const first = (await runsOf(accountId))[0]!;
     const workflowId = integrationWorkflowId(accountId);
     const history = await app.client.workflow.getHandle(workflowId, first.runId).fetchHistory();
-    await expect(
-      Worker.runReplayHistory(
-        {
-          workflowBundle: testWorkflowBundle(),
-          dataConverter: testDataConverter(),
-          sinks: productMetricSinks(),
-        },
-        history,
-        workflowId,
-      ),
-    ).resolves.toBeUndefined();
+    await expect(replayWithTodaysCode(history, workflowId)).resolves.toBeUndefined();
   }
 });

@@ -1,6 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import { productMetricSinks } from '../../metrics/worker-metrics';
-import { closeTestConnections, testDataConverter, testWorkflowBundle } from '../harness/temporal';
+import { closeTestConnections, replayWithTodaysCode, testWorkflowBundle } from '../harness/temporal';
 import { recordedDataConverter, recordedHistories } from '../harness/history-fixtures';
 import {
   api,
@@ -73,17 +73,7 @@ describe("histories made by today's code", () => {
 
     const workflowId = integrationWorkflowId(accountId);
     const history = await app.client.workflow.getHandle(workflowId).fetchHistory();
-    await expect(
-      Worker.runReplayHistory(
-        {
-          workflowBundle: testWorkflowBundle(),
-          dataConverter: testDataConverter(),
-          sinks: productMetricSinks(),
-        },
-        history,
-        workflowId,
-      ),
-    ).resolves.toBeUndefined();
+    await expect(replayWithTodaysCode(history, workflowId)).resolves.toBeUndefined();
     // One run, no batch child: the loop posted with activities.
     const types = (history.events ?? []).map((e) => e.eventType);
     expect(types).not.toContain(29); // START_CHILD_WORKFLOW_EXECUTION_INITIATED

@@ -123,6 +123,15 @@ describe('Web UI summaries', () => {
         ),
       ]),
     );
+    // The event's lookup gives its seq; one batch activity's summary names a range holding it.
+    const { seq } = (
+      await api(app, `/api/accounts/${accountId}/webex/events/3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60`)
+    ).body as { seq: number };
+    const ranges = integrationSummaries.flatMap((line) => {
+      const m = /: Post events? #(\d+)(?:–#(\d+))? /.exec(line);
+      return m ? [[Number(m[1]), Number(m[2] ?? m[1])] as const] : [];
+    });
+    expect(ranges.filter(([from, to]) => from <= seq && seq <= to)).toHaveLength(1);
     // No idle poll: nothing looks at the event log on a timer any more.
     expect(integrationSummaries.join('\n')).not.toContain('look at the event log');
 

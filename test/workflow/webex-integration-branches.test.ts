@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DeliverBatchInput, DeliverBatchResult } from '../../activities/webex/deliver-batch';
 import type { TokenGrant, WebexActivities } from '../../activities/webex';
@@ -21,12 +20,10 @@ import {
   createTestClient,
   createTestWorker,
   runInBackground,
-  testDataConverter,
-  testWorkflowBundle,
+  replayWithTodaysCode,
   uniqueTaskQueues,
 } from '../harness/temporal';
 import { eventually } from '../harness/webex-app';
-import { productMetricSinks } from '../../metrics/worker-metrics';
 
 /**
  * The integration workflow's branches on a real worker and the run's shared dev server, with our
@@ -162,11 +159,7 @@ async function uninstallAndReplay(handle: WorkflowHandle): Promise<IntegrationWo
   const view = await handle.executeUpdate(uninstall);
   await handle.result();
   const history = await handle.fetchHistory();
-  await Worker.runReplayHistory(
-    { workflowBundle: testWorkflowBundle(), dataConverter: testDataConverter(), sinks: productMetricSinks() },
-    history,
-    handle.workflowId,
-  );
+  await replayWithTodaysCode(history, handle.workflowId);
   return view;
 }
 
