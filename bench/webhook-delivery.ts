@@ -2,7 +2,7 @@
  * Benchmark (not a test): Billsby webhooks → Webex messages, the product beside the minimal
  * Temporal program that does the same job, in one run on one Temporal dev server. Sections:
  * delivery shapes (a, b, c), ingest per gateway process (PostgreSQL and SQLite), paced latency,
- * backlog drain. See bench/README.md; `npm run bench:webhook -- --help` lists the flags.
+ * backlog drain, many idle accounts then load spread over them. See bench/README.md; `npm run bench:webhook -- --help` lists the flags.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,14 +19,16 @@ import { runBacklog } from './webhook/backlog';
 import { runDelivery, runShape } from './webhook/delivery';
 import { Teardown, log, type BenchEnv, type Program } from './webhook/env';
 import { runIngest } from './webhook/ingest';
+import { runMany } from './webhook/many';
 import { parseOptions, USAGE, type Options } from './webhook/options';
 import { providePostgres } from './webhook/postgres';
-import { bundleProductWorkflows, engineLabel, startProduct } from './webhook/product';
+import { bundleProductWorkflows, engineLabel, startProduct, type ProductProgram } from './webhook/product';
 import {
   describeShape,
   printBacklogRun,
   printDeliveryRun,
   printIngestRun,
+  printManyRun,
   printSummary,
   type Results,
 } from './webhook/report';
@@ -112,13 +114,14 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
     suffix: randomBytes(3).toString('hex'),
     deadline: Date.now() + opts.timeoutMs,
     signal,
+    trace: opts.trace,
     log,
   };
 
   const has = (s: Options['sections'][number]) => opts.sections.includes(s);
   const needsPostgres =
     (has('ingest') && opts.ingestEngines.includes('postgres')) ||
-    (opts.engine === 'postgres' && (has('delivery') || has('paced') || has('backlog')));
+    (opts.engine === 'postgres' && (has('delivery') || has('paced') || has('backlog') || has('many')));
   let databaseUrl = opts.databaseUrl;
   let postgresMissing: string | undefined;
   if (needsPostgres && !databaseUrl) {
@@ -141,7 +144,7 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
     ingest: [],
     paced: { rate: opts.paced.rate, seconds: opts.paced.seconds, accounts: opts.paced.accounts },
   };
-  let product: Program | undefined;
+  let product: ProductProgram | undefined;
   let minimal: Program | undefined;
   const getProduct = async () =>
     (product ??= await startProduct(env, {
@@ -223,9 +226,19 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
     printBacklogRun(run);
   }
 
+  if (has('many')) {
+    const m = opts.many;
+    log(
+      `many: ${m.accounts} accounts, idle ${m.idleMinutes} min, then ${m.eventsPerAccount} events each over ${m.seconds} s — ${machineLoad()}`,
+    );
+    const run = await runMany(env, await getProduct(), { ...m, concurrency: opts.concurrency });
+    results.many = run;
+    printManyRun(run);
+  }
+
   return printSummary(results, [
     `Temporal dev server ${temporalText} on loopback; Webex simulator on loopback; webhooks ${opts.concurrency} in flight`,
-    `the product in delivery, paced and backlog: ${engineLabel(opts.engine)}` +
+    `the product in delivery, paced, backlog and many: ${engineLabel(opts.engine)}` +
       (databaseUrl ? `; PostgreSQL at ${redact(databaseUrl)}` : ''),
     `machine at the start: ${startLoad}`,
     `machine now:          ${machineLoad()}`,

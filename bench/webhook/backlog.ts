@@ -3,7 +3,7 @@
  * its room, then the fault is cleared. Drain time = fault cleared → last post, compared with what
  * the steady rate (shape b) allows: backlog ÷ steady delivered/s.
  */
-import { traceBatches } from './trace';
+import { traceDeliveries } from './trace';
 import { checkPosts, postsOk, waitForPosts, type PostCheck } from './checks';
 import type { BenchEnv, Program } from './env';
 import { log, sleep } from './env';
@@ -79,7 +79,7 @@ export async function runBacklog(
     const drainMs = check.lastPost - clearedAt;
     const expectedMs = (sent.accepted.length / opts.steadyRate) * 1000;
     const failed = await program.failedCount([account]);
-    if (process.env.BENCH_TRACE && program.name === 'product') await traceBatches(env, account.id, 'backlog');
+    if (env.trace && program.name === 'product') await traceDeliveries(env, account.id, 'backlog');
     return {
       label: program.label,
       events: opts.events,

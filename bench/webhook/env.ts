@@ -59,6 +59,8 @@ export interface BenchEnv {
   deadline: number;
   /** Aborted on Ctrl+C or the time limit: senders and waits stop early. */
   signal: AbortSignal;
+  /** `--trace` (or BENCH_TRACE=1): after each product run, where its batches' time went (trace.ts). */
+  trace: boolean;
   log(line: string): void;
 }
 

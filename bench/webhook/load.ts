@@ -18,6 +18,8 @@ export interface Sent {
   durationMs?: number;
   /** HTTP status; 0 for a network error. */
   status?: number;
+  /** When it is due, ms after the send starts (open loop); events must be in due order. */
+  dueMs?: number;
 }
 
 /** N events spread round-robin over the accounts; the message text names the event (CustomerUniqueId). */
@@ -28,9 +30,37 @@ export function planEvents(accounts: BenchAccount[], total: number, prefix: stri
   });
 }
 
+/**
+ * `total` events over the accounts (round-robin, so each gets its share), each due at a random
+ * time in the first `seconds`; in due order, and numbered per account in that order (`…-a3-e0`,
+ * `…-a3-e1`, …), so a room's messages can be checked against it.
+ */
+export function planRandomEvents(
+  accounts: BenchAccount[],
+  total: number,
+  seconds: number,
+  prefix: string,
+  random: () => number = Math.random,
+): Sent[] {
+  const times = Array.from({ length: total }, (_, i) => ({
+    account: i % accounts.length,
+    dueMs: random() * seconds * 1000,
+  })).sort((a, b) => a.dueMs - b.dueMs);
+  const next = new Array<number>(accounts.length).fill(0);
+  return times.map(({ account, dueMs }) => ({
+    eventId: `${prefix}-a${account}-e${next[account]!++}`,
+    account,
+    startedAt: 0,
+    dueMs,
+  }));
+}
+
 export interface SendOptions {
   concurrency: number;
-  /** Events per second over all accounts (open loop); 0 = as fast as C allows. */
+  /**
+   * Events per second over all accounts (open loop); 0 = as fast as C allows, or each event when
+   * its own `dueMs` says (open loop too).
+   */
   rate: number;
   deadline: number;
   signal?: AbortSignal;
@@ -62,14 +92,20 @@ export async function sendEvents(
     while (next < events.length && Date.now() < opts.deadline && !opts.signal?.aborted) {
       const index = next++;
       const s = events[index]!;
-      const due = opts.rate > 0 ? perfStarted + (index * 1000) / opts.rate : 0;
-      if (opts.rate > 0) await sleep(due - performance.now());
+      const paced = opts.rate > 0 || s.dueMs !== undefined;
+      const due =
+        s.dueMs !== undefined
+          ? perfStarted + s.dueMs
+          : opts.rate > 0
+            ? perfStarted + (index * 1000) / opts.rate
+            : 0;
+      if (paced) await sleep(due - performance.now());
       const account = accounts[s.account]!;
       const body = JSON.stringify({ Id: s.eventId, Type: 'CustomerCreated', CustomerUniqueId: s.eventId });
       s.startedAt = Date.now();
       // Paced: timed from when the request was due, so a stall that holds senders back counts
       // against the server, not for it (no coordinated omission).
-      const t0 = opts.rate > 0 ? Math.min(due, performance.now()) : performance.now();
+      const t0 = paced ? Math.min(due, performance.now()) : performance.now();
       s.status = await post(agent, account.webhookUrl, account.headers, body).catch(() => 0);
       s.durationMs = performance.now() - t0;
       s.acceptedAt = Date.now();

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Engine } from './product';
 
-export const SECTIONS = ['delivery', 'ingest', 'paced', 'backlog'] as const;
+export const SECTIONS = ['delivery', 'ingest', 'paced', 'backlog', 'many'] as const;
 export type Section = (typeof SECTIONS)[number];
 export const SHAPES = ['a', 'b', 'c'] as const;
 export type ShapeKey = (typeof SHAPES)[number];
@@ -20,7 +20,7 @@ export interface Options {
   shapes: Shape[];
   /** Webhook requests in flight (delivery shapes and backlog). */
   concurrency: number;
-  /** The product's event log in delivery, paced and backlog. */
+  /** The product's event log in delivery, paced, backlog and many. */
   engine: Engine;
   ingestEngines: Engine[];
   /** Peak: `events` as fast as `concurrency` allows; then `rate`/s for `rateSeconds`, open loop. */
@@ -37,6 +37,23 @@ export interface Options {
   };
   paced: { rate: number; seconds: number; accounts: number; minimal: boolean };
   backlog: { events: number };
+  /**
+   * Many connected accounts: `accounts` connected (`connectConcurrency` at once), left to settle
+   * for `settleSeconds`, then idle for `idleMinutes` (workflow tasks counted); then
+   * `eventsPerAccount` each at random times over `seconds`, and the same events over
+   * `fewAccounts` accounts.
+   */
+  many: {
+    accounts: number;
+    idleMinutes: number;
+    eventsPerAccount: number;
+    seconds: number;
+    settleSeconds: number;
+    connectConcurrency: number;
+    fewAccounts: number;
+  };
+  /** Where each product run's batch time went, from the integration workflows' histories. */
+  trace: boolean;
   /** An existing PostgreSQL database; otherwise a throwaway cluster is started. */
   databaseUrl?: string;
   temporalDb: 'memory' | 'sqlite';
@@ -51,6 +68,7 @@ const FULL = {
   ingest: { events: 20_000, accounts: 10, rate: 1_000, rateSeconds: 20, warmup: 2_000, settleSeconds: 3 },
   paced: { rate: 10, seconds: 60, accounts: 10 },
   backlog: 20_000,
+  many: { accounts: 1_000, idleMinutes: 10, eventsPerAccount: 5, seconds: 60, settleSeconds: 30 },
 };
 const QUICK = {
   a: { accounts: 3, perAccount: 50 },
@@ -59,17 +77,18 @@ const QUICK = {
   ingest: { events: 1_000, accounts: 5, rate: 200, rateSeconds: 3, warmup: 100, settleSeconds: 0 },
   paced: { rate: 10, seconds: 10, accounts: 5 },
   backlog: 500,
+  many: { accounts: 50, idleMinutes: 1, eventsPerAccount: 5, seconds: 10, settleSeconds: 10 },
 };
 
 export const USAGE = `npm run bench:webhook -- [flags]
-  --only delivery,ingest,paced,backlog   sections to run (default: all)
+  --only delivery,ingest,paced,backlog,many   sections to run (default: all)
   --shapes a,b,c                          delivery shapes (default: all)
   --quick                                 small sizes, a smoke run (any size flag still wins)
   --a-accounts N --a-events-per-account N shape (a)  (10 × 1000)
   --b-events N                            shape (b), one account (2000)
   --c-events N --c-latency-ms MS          shape (c), one account, simulator latency (300, 100)
   --concurrency C                         webhooks in flight, delivery and backlog (64)
-  --engine sqlite|postgres                the product's event log in delivery, paced, backlog (sqlite)
+  --engine sqlite|postgres                the product's event log in delivery, paced, backlog, many (sqlite)
   --ingest-engines postgres,sqlite        (both) --ingest-events N (20000) --ingest-accounts M (10)
   --ingest-concurrency C                  (64)  peak: as fast as C in flight allow
   --ingest-rate R --ingest-rate-seconds S then R/s for S s, open loop (1000/s, 20 s)
@@ -77,6 +96,12 @@ export const USAGE = `npm run bench:webhook -- [flags]
   --ingest-settle-seconds S               pause between the peak and the at-rate phase (3)
   --paced-rate R --paced-seconds S --paced-accounts M   (10/s, 60 s, 10)  --paced-no-minimal
   --backlog-events N                      (20000)
+  --many-accounts N --many-idle-minutes M many: N accounts idle for M minutes, workflow tasks counted (1000, 10)
+  --many-events-per-account E --many-seconds S   then E events each at random over S s (5, 60),
+                                          and the same events over 10 accounts
+  --many-settle-seconds S                 between connecting and the idle count (30)
+  --many-connect-concurrency C            accounts connecting at once (16)
+  --trace                                 where each product run's batches spent their time (or BENCH_TRACE=1)
   --database-url URL                      an existing PostgreSQL; default: a throwaway cluster
   --temporal-db memory|sqlite             the dev server's own database (memory)
   --timeout-minutes T                     abort and tear down after T minutes (60)`;
@@ -108,6 +133,13 @@ export function parseOptions(argv: string[]): Options {
       'paced-accounts': { type: 'string' },
       'paced-no-minimal': { type: 'boolean', default: false },
       'backlog-events': { type: 'string' },
+      'many-accounts': { type: 'string' },
+      'many-idle-minutes': { type: 'string' },
+      'many-events-per-account': { type: 'string' },
+      'many-seconds': { type: 'string' },
+      'many-settle-seconds': { type: 'string' },
+      'many-connect-concurrency': { type: 'string', default: '16' },
+      trace: { type: 'boolean', default: false },
       'database-url': { type: 'string' },
       'temporal-db': { type: 'string', default: 'memory' },
       'timeout-minutes': { type: 'string', default: '60' },
@@ -180,6 +212,20 @@ export function parseOptions(argv: string[]): Options {
       minimal: !values['paced-no-minimal'],
     },
     backlog: { events: int('backlog-events', values['backlog-events'], d.backlog) },
+    many: {
+      accounts: int('many-accounts', values['many-accounts'], d.many.accounts),
+      idleMinutes: int('many-idle-minutes', values['many-idle-minutes'], d.many.idleMinutes),
+      eventsPerAccount: int(
+        'many-events-per-account',
+        values['many-events-per-account'],
+        d.many.eventsPerAccount,
+      ),
+      seconds: int('many-seconds', values['many-seconds'], d.many.seconds),
+      settleSeconds: int('many-settle-seconds', values['many-settle-seconds'], d.many.settleSeconds, 0),
+      connectConcurrency: int('many-connect-concurrency', values['many-connect-concurrency'], 16),
+      fewAccounts: 10,
+    },
+    trace: values.trace || Boolean(process.env.BENCH_TRACE),
     databaseUrl: values['database-url'] ?? undefined,
     temporalDb: values['temporal-db'],
     timeoutMs: int('timeout-minutes', values['timeout-minutes'], 60) * 60_000,

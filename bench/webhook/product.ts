@@ -1,9 +1,10 @@
 /**
  * The product as production wires it, on the benchmark's dev server and simulator: the event log
  * (SQLite file or PostgreSQL), a worker with the real workflows and Webex activities (production
- * defaults: tuning, timeouts, backoff), and the real gateway — in this process, or in a process of
- * its own (ingest). Accounts connect through the real OAuth redirect flow, each as its own Webex
- * user, so each gets its own "Billsby Data" room.
+ * defaults: tuning, timeouts, backoff) and the worker process's wake sweep (workers/wake-sweep.ts,
+ * as workers/start.ts runs it), and the real gateway — in this process, or in a process of its own
+ * (ingest). Accounts connect through the real OAuth redirect flow, each as its own Webex user, so
+ * each gets its own "Billsby Data" room; several may connect at once (addAccounts' concurrency).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,8 @@ import { PRODUCT_WORKER_DEFAULTS, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/
 import { freePort } from '../../test/harness/free-port';
 import { http } from '../../test/harness/http';
 import { BENCH_API_KEY, runCleanups, type BenchAccount, type BenchEnv, type Program } from './env';
-import { connectThroughBrowser } from '../../client/demo/script-browser';
+import { connectThroughBrowser, ScriptBrowser, type BrowserReply } from '../../client/demo/script-browser';
+import { signalEventsAvailable, WakeSweep, type SignalAccount } from '../../workers/wake-sweep';
 import type { GatewayProcessSettings } from './gateway-process';
 import { productMetricSinks } from '../../metrics/worker-metrics';
 
@@ -48,9 +50,20 @@ export interface ProductProgram extends Program {
   engine: Engine;
   /** The worker's handle on the log (the gateway has its own). */
   eventLog: EventLog;
-  /** Stops the worker (ingest measures the gateway and the log alone). */
+  /** Stops the worker and its wake sweep (ingest measures the gateway and the log alone). */
   stopWorker(): Promise<void>;
+  /** Signals the worker's wake sweep has sent so far (accounts it found stalled and woke). */
+  sweepSignals(): number;
 }
+
+/**
+ * The authorization routes' rate limits (120 a minute per address, 30 per account) are lifted:
+ * the load generator is one address standing in for every installing user's browser, and the
+ * start link (`/oauth/webex/start?token=…`) names no account, so its per-account limit is one
+ * bucket for every account: 30 connects a minute per gateway process. Either would throttle
+ * the connecting of hundreds of accounts (the `many` section); no other route is limited.
+ */
+const BENCH_RATE_LIMITS = { perAddressPerMinute: 1_000_000, perAccountPerMinute: 1_000_000 };
 
 export async function bundleProductWorkflows(): Promise<string> {
   const bundle = await bundleWorkflowCode({
@@ -119,7 +132,30 @@ async function start(
     ...PRODUCT_WORKER_DEFAULTS,
   });
   const workerRun = worker.run();
+
+  // The worker process's wake sweep, as workers/start.ts runs it: production's tick (10 s) and
+  // stall bound (DELIVERY_SWEEP_AFTER_SECONDS, 30 s by default), through a client of its own.
+  const sweepConnection = await Connection.connect({ address: env.server.address });
+  cleanups.push(() => sweepConnection.close());
+  const signal = signalEventsAvailable(
+    new Client({ connection: sweepConnection, dataConverter: env.dataConverter }),
+  );
+  let sweepSignals = 0;
+  const countedSignal: SignalAccount = (accountId) => {
+    sweepSignals++;
+    return signal(accountId);
+  };
+  const sweep = new WakeSweep(eventLog, countedSignal, {
+    stalledAfterMs: config.DELIVERY_SWEEP_AFTER_SECONDS * 1000,
+    log: {
+      debug: (line) => (process.env.BENCH_DEBUG ? console.error(`[bench] ${line}`) : undefined),
+      warn: (line) => console.error(`[bench] ${line}`),
+    },
+  });
+  sweep.start();
   const stopWorker = async () => {
+    // Before the event log closes (a later clean-up): the sweep gives its lease up through it.
+    await sweep.stop();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
   };
@@ -148,7 +184,7 @@ async function start(
     const app: FastifyInstance = await buildGateway({
       client,
       config,
-      security: gatewaySecurity(config, env.keys),
+      security: gatewaySecurity(config, env.keys, { rateLimits: BENCH_RATE_LIMITS }),
       codec: new AesGcmPayloadCodec(env.keys),
       taskQueues,
       integrations,
@@ -164,6 +200,7 @@ async function start(
     engine: opts.engine,
     eventLog,
     stopWorker,
+    sweepSignals: () => sweepSignals,
     addAccount: (accountId) => connect(env, gatewayUrl, accountId),
     async failedCount(accounts) {
       let failed = 0;
@@ -174,12 +211,44 @@ async function start(
   };
 }
 
+/**
+ * The simulator's authorize page approves as its one "authorizing user" (simulator state, read when
+ * the code is issued), so connects running at once take turns for that one hop; the rest of each
+ * flow (the connect API, the start link, the callback and the workflow's exchange, identify and
+ * room set-up) overlaps.
+ */
+let authorizeTurn: Promise<unknown> = Promise.resolve();
+
+/** A browser that approves on the simulator as `email`: its authorize hop takes the turn above. */
+class OwnerBrowser extends ScriptBrowser {
+  constructor(
+    private readonly env: BenchEnv,
+    private readonly email: string,
+  ) {
+    super();
+  }
+
+  override request(url: string, init?: Parameters<ScriptBrowser['request']>[1]): Promise<BrowserReply> {
+    if (new URL(url).origin !== new URL(this.env.sim.baseUrl).origin) return super.request(url, init);
+    const hop = authorizeTurn.then(() => {
+      this.env.sim.control.setAuthorizingUser(this.email);
+      return super.request(url, init);
+    });
+    authorizeTurn = hop.catch(() => undefined);
+    return hop;
+  }
+}
+
 /** Connects an account the way a browser does: Integrate → Webex authorize → our callback. */
 async function connect(env: BenchEnv, gatewayUrl: string, accountId: string): Promise<BenchAccount> {
   const email = `${accountId}@example.com`;
   env.sim.control.addUser({ displayName: `Owner of ${accountId}`, email });
-  env.sim.control.setAuthorizingUser(email);
-  const flow = await connectThroughBrowser({ gatewayUrl, apiKey: BENCH_API_KEY, accountId });
+  const flow = await connectThroughBrowser({
+    gatewayUrl,
+    apiKey: BENCH_API_KEY,
+    accountId,
+    browser: new OwnerBrowser(env, email),
+  });
   const landing = flow.landing ?? '';
   if (!landing.includes('outcome=connected')) throw new Error(`connect of ${accountId} failed: ${landing}`);
   const { webhookSecret } = flow.connect.body as { webhookSecret: string };

@@ -3,6 +3,7 @@ import type { BacklogRun } from './backlog';
 import type { PostCheck, LogCheck } from './checks';
 import type { DeliveryRun } from './delivery';
 import type { IngestRun } from './ingest';
+import { IDLE_TASKS_PER_ACCOUNT_HOUR, type ManyRun } from './many';
 import type { Shape } from './options';
 import { engineLabel } from './product';
 import { fmtInt, fmtMs, fmtPct, fmtRate, fmtRatio, fmtS } from './stats';
@@ -15,6 +16,7 @@ export const TARGETS = {
   pacedP50Ms: 150,
   pacedP99Ms: 300,
   backlogRatio: 1.2,
+  idleTasksPerAccountHour: IDLE_TASKS_PER_ACCOUNT_HOUR,
 };
 
 export interface ShapeResult {
@@ -28,6 +30,7 @@ export interface Results {
   ingest: (IngestRun | { engine: string; skipped: string })[];
   paced: { rate: number; seconds: number; accounts: number; product?: DeliveryRun; minimal?: DeliveryRun };
   backlog?: BacklogRun;
+  many?: ManyRun;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
@@ -113,6 +116,31 @@ outage        ${fmtInt(run.accepted)}/${fmtInt(run.events)} accepted while POST 
 drain         fault cleared → last post ${fmtS(run.drainMs)} (first post after ${fmtS(run.firstPostMs)}: the retry backoff the outage built up)
 expected      backlog ÷ steady rate ${fmtRate(run.steadyRate)}/s = ${fmtS(run.expectedMs)} → drain ratio ${fmtRatio(run.ratio)}
 checks        ${postCheckText(run.check, run)}`);
+}
+
+const causesText = (causes: Record<string, number>) =>
+  Object.entries(causes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([cause, n]) => `${cause}: ${fmtInt(n)}`)
+    .join(', ') || 'none';
+
+export function printManyRun(run: ManyRun) {
+  const { idle } = run;
+  const total = fmtInt(run.accounts * run.eventsPerAccount);
+  console.log(`
+── many accounts: ${fmtInt(run.accounts)} connected through OAuth in ${fmtS(run.connectMs)} (${run.connectConcurrency} at once), then ${run.settleSeconds} s to settle
+idle          ${idle.minutes.toFixed(1)} min = ${idle.accountHours.toFixed(1)} account-hours: ${fmtInt(idle.tasks)} workflow tasks (${causesText(idle.causes)}) → ${idle.perAccountHour.toFixed(3)} per account-hour; besides, ${fmtInt(idle.refreshTasks)} for token refreshes
+              ${fmtInt(idle.accountsWithTasks)} integrations had any, ${idle.newRuns} continued as new, ${idle.unreadable} unreadable; the wake sweep signalled ${idle.sweepSignals}
+${manyLoadLines(`${fmtInt(run.accounts)} accounts`, run.many, total, run.seconds)}
+  workflow    ${fmtInt(run.loadTasks.tasks)} tasks over the ${fmtInt(run.accounts)} integrations = ${(run.loadTasks.tasks / run.many.accepted).toFixed(2)} per event (${causesText(run.loadTasks.causes)})
+${manyLoadLines(`${run.fewAccounts} accounts`, run.few, total, run.seconds)}
+              the wake sweep signalled ${run.sweepSignalsDuringLoad} accounts during the load`);
+}
+
+function manyLoadLines(title: string, run: DeliveryRun, total: string, seconds: number) {
+  return `${title.padEnd(14)}${fmtInt(run.accepted)}/${total} accepted (at random times over ${seconds} s), ${fmtInt(run.check.posted)} posted
+  latency     webhook request → message created: ${fmtPct(run.latency)}
+  checks      ${postCheckText(run.check, run)}`;
 }
 
 /** The summary; returns whether every exactly-once and order check passed. */
@@ -202,6 +230,26 @@ export function printSummary(r: Results, header: string[]): boolean {
       `  drain ${fmtS(b.drainMs)} (first post after ${fmtS(b.firstPostMs)}) vs backlog ÷ steady rate ${fmtS(b.expectedMs)} ` +
         `= ${fmtRatio(b.ratio)}   checks ${okText(b.ok)}   target ≤ ${TARGETS.backlogRatio}×: ${verdict(b.ratio <= TARGETS.backlogRatio)}`,
     );
+  }
+  if (r.many) {
+    const m = r.many;
+    ok &&= m.ok;
+    lines.push(
+      '',
+      `Many accounts: ${fmtInt(m.accounts)} connected (in ${fmtS(m.connectMs)}), idle ${m.idle.minutes.toFixed(1)} min, then ` +
+        `${fmtInt(m.accounts * m.eventsPerAccount)} events at random over ${m.seconds} s`,
+      `  idle          ${fmtInt(m.idle.tasks)} workflow tasks = ${m.idle.perAccountHour.toFixed(3)} per account-hour ` +
+        `(besides ${fmtInt(m.idle.refreshTasks)} for token refreshes)   target ≤ ${TARGETS.idleTasksPerAccountHour}: ` +
+        `${verdict(m.idle.unreadable === 0 && m.idle.perAccountHour <= TARGETS.idleTasksPerAccountHour)}`,
+    );
+    for (const [title, run] of [
+      [`${fmtInt(m.accounts)} accounts`, m.many],
+      [`${m.fewAccounts} accounts`, m.few],
+    ] as const) {
+      lines.push(
+        `  ${pad(title, 14)}webhook request → message created p50 ${fmtMs(run.latency.p50)} · p99 ${fmtMs(run.latency.p99)}   checks ${okText(run.ok)}`,
+      );
+    }
   }
   lines.push(
     '',
