@@ -104,7 +104,8 @@ export class IntegrationLoop extends IntegrationEntity {
     const limit = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const batch = await peekNextBatch(this.accountId, limit);
     if (batch.length === 0) return;
-    const input = this.batchInput(batch);
+    // The child's extra field (its heartbeat timeout) is the activity's option here, not its input.
+    const { heartbeatTimeoutMs: _childOnly, ...input } = this.batchInput(batch);
     const delivery = loopDeliveryActivities(this.options.heartbeatTimeoutMs ?? 30_000);
     const finished = await this.settleBatch(() =>
       runInterruptibly(
