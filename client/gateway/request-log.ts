@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { pathOnly, productLogger, type Logger } from '../../logging';
+import { productLogger, type Logger } from '../../logging';
 import { accountIdSchema } from '../integration/account-id';
 
 /**
  * The gateway's logs: Fastify's pino logger, configured by logging/ (JSON lines, LOG_LEVEL,
  * redaction). Fastify's own request lines are off (they would print URLs with their query strings,
  * where ui-links and OAuth links carry tokens); instead one line per answered request with the
- * method, the route pattern (or the path, never the query), the status, the time taken, and the
- * `accountId` / `eventId` it was about. Bodies and headers are never logged.
+ * method, the route pattern (`<unmatched>` when none matched: never the caller's path, which may
+ * be kilobytes of anyone's text), the status, the time taken, and the `accountId` / `eventId` it
+ * was about. Bodies and headers are never logged.
  */
 export function gatewayLogger(): Logger {
   return productLogger('gateway');
@@ -21,7 +22,8 @@ export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
     const line = {
       method: request.method,
-      route: request.routeOptions.url ?? pathOnly(request.url),
+      // The route pattern, never the raw path: a path is the caller's text (and may be 16 KB of it).
+      route: request.routeOptions.url ?? '<unmatched>',
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     };

@@ -6,7 +6,7 @@ import { productMetrics } from '../metric-sinks';
 import { integrationDetails } from '../summaries';
 import { connectWebex, type AuthJob } from './connect';
 import type { AuthorizationOutcome, BeginAuthorization, CompleteAuthorization } from './definitions';
-import type { IntegrationInput, IntegrationOptions } from './integration';
+import type { IntegrationInput, IntegrationOptions } from './integration-input';
 import { DELIVERY_LOOP_PATCH, KEEP_CONNECTION_ON_FAILED_ATTEMPT } from './patches';
 import { initialState, roomNote, tokensFrom, viewOf, type IntegrationState } from './state';
 import { failureMessage, failureType, isFailure, refreshActivities } from './webex-api';
