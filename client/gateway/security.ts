@@ -6,14 +6,21 @@ import type { AppConfig } from '../../config/env';
 import type { EncryptionKey } from '../../temporal/codec';
 import { ApiKeyVerifier, loadGatewayApiKeys } from '../auth/api-keys';
 import { TokenSealer } from '../auth/sealed-token';
+import { FailureLimit } from './failure-limit';
 import { registerSecurityHeaders } from './security-headers';
 
 /** Requests per minute on the routes that start or finish an authorization (per gateway process). */
 export interface RateLimits {
   perAccountPerMinute: number;
   perAddressPerMinute: number;
+  /** Webhooks answered 401 (wrong secret or account) per caller address, before it gets 429. */
+  failedWebhooksPerAddressPerMinute: number;
 }
-export const DEFAULT_RATE_LIMITS: RateLimits = { perAccountPerMinute: 30, perAddressPerMinute: 120 };
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perAccountPerMinute: 30,
+  perAddressPerMinute: 120,
+  failedWebhooksPerAddressPerMinute: 60,
+};
 
 /** The gateway's trust boundary (DESIGN.md §4.6): API keys, token sealing and rate limits. */
 export interface GatewaySecurity {
@@ -24,6 +31,8 @@ export interface GatewaySecurity {
   callerKey: string;
   tokens: TokenSealer;
   rateLimits: RateLimits;
+  /** Failed webhooks per caller address (rateLimits.failedWebhooksPerAddressPerMinute). */
+  webhookFailures: FailureLimit;
   /** Cookies get `Secure` when the gateway is reached over https. */
   secureCookies: boolean;
 }
@@ -34,12 +43,14 @@ export function gatewaySecurity(
   opts: { apiKeyFile?: string; rateLimits?: Partial<RateLimits> } = {},
 ): GatewaySecurity {
   const apiKeys = loadGatewayApiKeys(config.GATEWAY_API_KEYS, opts.apiKeyFile);
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   return {
     apiKeys: new ApiKeyVerifier(apiKeys.keys),
     apiKeySource: apiKeys.source,
     callerKey: apiKeys.keys[0]!,
     tokens: new TokenSealer(payloadKeys),
-    rateLimits: { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits },
+    rateLimits,
+    webhookFailures: new FailureLimit(rateLimits.failedWebhooksPerAddressPerMinute),
     secureCookies: config.PUBLIC_BASE_URL.startsWith('https:'),
   };
 }

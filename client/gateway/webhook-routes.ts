@@ -35,6 +35,15 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       noteWebhookReason(request, 'invalid_account_id');
       return reply;
     }
+    // An address that keeps failing is turned away before its guess costs a database read.
+    const wait = ctx.security.webhookFailures.retryAfterSeconds(request.ip);
+    if (wait > 0) {
+      noteWebhookReason(request, 'rate_limited');
+      return reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({ error: `too many failed webhooks from this address; try again in ${wait} s` });
+    }
     const secret = request.headers.secret;
     let verified: boolean;
     try {
@@ -46,6 +55,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       return logUnavailable(reply, err);
     }
     if (!verified) {
+      ctx.security.webhookFailures.recordFailure(request.ip);
       noteWebhookReason(request, 'bad_secret');
       return reply.code(401).send({ error: 'missing or wrong webhook secret (header "secret")' });
     }

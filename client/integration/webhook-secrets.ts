@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PayloadCipher } from '../../eventlog/payload-cipher';
 import type { EventLog, StoredWebhookSecret } from '../../eventlog/types';
 import type { EncryptionKey } from '../../temporal/codec';
+import { TtlLruCache } from './ttl-cache';
 
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 7 * 86_400;
@@ -20,20 +21,30 @@ interface Verifier {
  * and sealed with the payload keys (so the owner can be shown the current one again). Rotation
  * keeps the previous secret valid for a grace period. Verification is constant time and needs no
  * Temporal round trip; what was read from the database is cached for `cacheTtlMs`, so a rotation
- * made through another gateway takes effect here within that time.
+ * made through another gateway takes effect here within that time. The cache holds accounts that
+ * have a secret only, at most `cacheMaxEntries` of them: an account id is the caller's text, so a
+ * miss (no such account) is read again each time rather than kept, and the gateway limits how
+ * many failed webhooks one address may send (webhook-failure-limit.ts).
  */
 export class WebhookSecretStore {
   private readonly cipher: PayloadCipher;
-  /** What the database said per account (null: no secret), and when it was read. */
-  private readonly cache = new Map<string, { verifier: Verifier | null; loadedAt: number }>();
+  /** What the database said per account that has a secret. */
+  private readonly cache: TtlLruCache<string, Verifier>;
 
   constructor(
     private readonly log: EventLog,
     keys: EncryptionKey[],
-    private readonly cacheTtlMs = 5_000,
+    cacheTtlMs = 5_000,
     private readonly now: () => number = Date.now,
+    cacheMaxEntries = 10_000,
   ) {
     this.cipher = new PayloadCipher(keys);
+    this.cache = new TtlLruCache(cacheMaxEntries, cacheTtlMs, now);
+  }
+
+  /** Accounts whose verifier is cached (tests: the bound). */
+  get cachedAccounts(): number {
+    return this.cache.size;
   }
 
   /** A new secret replaces every earlier one at once (first connect, re-integration). */
@@ -95,7 +106,7 @@ export class WebhookSecretStore {
 
   private async verifier(accountId: string): Promise<Verifier | null> {
     const cached = this.cache.get(accountId);
-    if (cached && this.now() - cached.loadedAt < this.cacheTtlMs) return cached.verifier;
+    if (cached) return cached;
     const stored = await this.log.getWebhookSecret(accountId);
     const verifier = stored
       ? {
@@ -104,7 +115,7 @@ export class WebhookSecretStore {
           previousValidUntil: stored.previousValidUntil ? Date.parse(stored.previousValidUntil) : 0,
         }
       : null;
-    this.cache.set(accountId, { verifier, loadedAt: this.now() });
+    if (verifier) this.cache.set(accountId, verifier);
     return verifier;
   }
 }

@@ -344,4 +344,27 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+
+  it('failed webhooks are limited per address (issue 23); misses are never cached', async () => {
+    const limited = await startWebexApp({ rateLimits: { failedWebhooksPerAddressPerMinute: 3 } });
+    try {
+      const a = newAccount();
+      await connectAsOwnUser(limited, a);
+      const send = (accountId: string, secret: string) =>
+        http(`${limited.gatewayUrl}/webhooks/billsby/${accountId}`, {
+          json: { Id: `${accountId}-${Math.random()}`, Type: 'CustomerCreated', CustomerUniqueId: 'c' },
+          headers: { secret },
+        });
+      // A good secret does not count against the address.
+      expect((await send(a, await limited.secretFor(a))).status).toBe(202);
+      const guesses = [];
+      for (let i = 0; i < 5; i++) guesses.push(await send(newAccount(), 'nope'));
+      expect(guesses.map((r) => r.status)).toEqual([401, 401, 401, 429, 429]);
+      expect(Number(guesses[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Turned away before the lookup: the verifier cache holds the one real account, no guess.
+      expect(limited.integrations.secrets.cachedAccounts).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
 });
