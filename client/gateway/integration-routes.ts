@@ -16,7 +16,7 @@ const connectBody = z.strictObject({ replace: z.boolean().optional() });
 
 /** Connect, status, ui-link, webhook-secret rotation and uninstall (DESIGN.md §4.2), behind API keys. */
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayContext) {
-  const limits = authorizationRateLimits(app, ctx.security.rateLimits);
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits, { perAccount: true });
 
   app.post('/api/accounts/:accountId/webex/connect', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);

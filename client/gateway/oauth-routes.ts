@@ -18,7 +18,7 @@ const callbackQuery = z.object({
  * authenticate them. A callback from any other browser is refused before the workflow hears of it.
  */
 export function registerOAuthRoutes(app: FastifyInstance, ctx: GatewayContext) {
-  const limits = authorizationRateLimits(app, ctx.security.rateLimits);
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits, { perAccount: false });
 
   app.get('/oauth/webex/start', { onRequest: limits }, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;

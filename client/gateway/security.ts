@@ -114,24 +114,34 @@ function needsApiKey(request: FastifyRequest): boolean {
 }
 
 /**
- * Per-address and per-account limits for one route (an onRequest hook). Both counters are
- * checked (the plugin's own route hook runs only one limiter per request).
+ * Rate limits for one route (an onRequest hook): per client address always; per account only where
+ * the account is an authenticated caller's word (`perAccount`: the `/api/*` routes, behind the API
+ * key check that runs first). An account named by an anonymous request (a link's path, an OAuth
+ * `state`) is not yet verified, and keying a limit on it would let anyone lock that account's
+ * owner out (issue 23, finding 2). Both counters are checked (the plugin's own route hook runs
+ * only one limiter per request).
  */
-export function authorizationRateLimits(app: FastifyInstance, limits: RateLimits) {
-  const accountOf = (request: FastifyRequest) =>
-    (request.params as { accountId?: string }).accountId ?? accountInState(request) ?? '-';
+export function authorizationRateLimits(
+  app: FastifyInstance,
+  limits: RateLimits,
+  opts: { perAccount: boolean },
+) {
   const limiters = [
     app.createRateLimit({
       max: limits.perAddressPerMinute,
       timeWindow: 60_000,
       keyGenerator: (request) => `address:${request.ip}`,
     }),
-    app.createRateLimit({
-      max: limits.perAccountPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request) => `account:${accountOf(request)}`,
-    }),
   ];
+  if (opts.perAccount) {
+    limiters.push(
+      app.createRateLimit({
+        max: limits.perAccountPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request) => `account:${(request.params as { accountId?: string }).accountId ?? '-'}`,
+      }),
+    );
+  }
   return async (request: FastifyRequest, reply: FastifyReply) => {
     for (const limiter of limiters) {
       const result = await limiter(request);
@@ -142,12 +152,6 @@ export function authorizationRateLimits(app: FastifyInstance, limits: RateLimits
         .send({ error: `too many requests; try again in ${result.ttlInSeconds} s` });
     }
   };
-}
-
-/** The account an OAuth route is about, from `state` (`<accountId>~<nonce>`). */
-function accountInState(request: FastifyRequest): string | undefined {
-  const state = (request.query as { state?: unknown }).state;
-  return typeof state === 'string' ? state.split('~')[0] : undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ const html = (reply: FastifyReply, code: number, body: string) =>
  * one account; its forms carry a CSRF token bound to that session and must come from this origin.
  */
 export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
-  const limits = authorizationRateLimits(app, ctx.security.rateLimits);
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits, { perAccount: false });
 
   /** preHandler: the session of the account in the path, else 401 and nothing of the account. */
   const requireSession = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -367,4 +367,26 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+
+  it('forged callbacks and link openings naming an account do not lock its owner out (issue 23)', async () => {
+    const limited = await startWebexApp({ rateLimits: { perAccountPerMinute: 3, perAddressPerMinute: 200 } });
+    try {
+      const victim = newAccount();
+      const forged = [];
+      for (let i = 0; i < 50; i++) {
+        forged.push(
+          await http(`${limited.gatewayUrl}/oauth/webex/callback?code=x&state=${victim}~${'A'.repeat(43)}`),
+          await http(`${limited.gatewayUrl}/ui/accounts/${victim}/webex/open?token=forged-${i}`),
+        );
+      }
+      expect(forged.every((r) => r.status !== 429)).toBe(true);
+      // The owner connects (connect, start link, callback) and opens a control-page link.
+      await connectAsOwnUser(limited, victim);
+      expect((await api(limited, `/api/accounts/${victim}/webex/ui-link`, { method: 'POST' })).status).toBe(
+        200,
+      );
+    } finally {
+      await limited.close();
+    }
+  });
 });
