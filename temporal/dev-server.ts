@@ -148,7 +148,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const address = `${ip}:${opts.port}`;
   const namespace = opts.namespace ?? 'default';
   const log = opts.log ?? (() => {});
-  if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
+  // 0700 from the start: the data folder also holds the keys and the event log.
+  if (opts.dbFilename) mkdirSync(path.dirname(opts.dbFilename), { recursive: true, mode: 0o700 });
   // Its own process group: a terminal's Ctrl+C signals the whole foreground group at once, and the
   // server must stop last, after the worker has said goodbye. The 'exit' hook still kills it should
   // this process die without stopping it.

@@ -3,6 +3,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { AppConfig } from '../../config/env';
 import type { TaskQueues } from '../../temporal/task-queues';
 import type { IntegrationService } from '../integration/service';
+import type { ConnectionLimits } from './connection-limits';
 import type { GatewaySecurity } from './security';
 import type { GatewayMetrics } from '../../metrics/gateway-metrics';
 
@@ -23,4 +24,6 @@ export interface GatewayContext {
   webUiOrigins: string[];
   /** The gateway's metrics (served on their own listener, metrics/server.ts); none: not measured. */
   metrics?: GatewayMetrics;
+  /** Request, header and keep-alive deadlines (connection-limits.ts); tests shorten them. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }

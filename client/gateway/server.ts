@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import formbody from '@fastify/formbody';
+import { DEFAULT_CONNECTION_LIMITS, serverWithLimits } from './connection-limits';
 import type { GatewayContext } from './context';
 import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
@@ -27,6 +28,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
+    ...serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...ctx.connectionLimits }),
   });
   registerRequestLog(app);
   await app.register(formbody);

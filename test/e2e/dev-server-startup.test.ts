@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { DevServerExitedError, startDevServer, StartupOutput } from '../../temporal/dev-server';
@@ -38,6 +40,20 @@ describe('starting Temporal dev servers side by side', () => {
     expect(exited.message).toMatch(/exited during start-up \(code 1\); its output:/);
     expect(exited.message).toContain('192.0.2.1:7999');
     expect(exited.output.join('\n')).toMatch(/cannot assign requested address/);
+  });
+
+  it('creates the folder of its database 0700 (it is the data folder: keys and the event log live there)', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'dev-db-')), 'data');
+    const dbFilename = path.join(dataDir, 'embedded', 'temporal.sqlite');
+    // It fails to listen at once (TEST-NET-1); the folder was made before it started.
+    await startDevServer({
+      cliPath: ensureTemporalCli().path,
+      ip: '192.0.2.1',
+      port: 7999,
+      dbFilename,
+    }).catch(() => undefined);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.dirname(dbFilename)).mode & 0o777).toBe(0o700);
   });
 
   it("reports a long output's first lines (a panic's message) and its last (a fatal line)", () => {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildGateway } from '../../client/gateway/server';
 import { createIntegrationService } from '../../client/gateway/start';
@@ -25,6 +26,7 @@ import { openTestEventLog, TEST_API_KEY } from '../harness/webex-app';
 let capture: ReturnType<typeof captureLogs>;
 let base: string;
 let close: () => Promise<unknown>;
+const REQUEST_TIMEOUT_MS = 1_000;
 beforeAll(async () => {
   capture = captureLogs('info');
   const client = await createTestClient();
@@ -43,6 +45,12 @@ beforeAll(async () => {
       await openTestEventLog(),
     ),
     webUiOrigins: [],
+    // Short deadlines so the slow-body test is quick (production: connection-limits.ts).
+    connectionLimits: {
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: REQUEST_TIMEOUT_MS,
+      checkIntervalMs: 100,
+    },
   });
   close = () => app.close();
   base = await listen(app);
@@ -91,4 +99,28 @@ it('20 concurrent 16 KB unmatched paths: /healthz keeps answering within 200 ms,
   expect(unmatched.every((line) => line.includes('"route":"<unmatched>"') && !line.includes('a_AA_'))).toBe(
     true,
   );
+});
+
+it('a client that sends its body too slowly is answered 408 and cut off at the request deadline', async () => {
+  const { hostname, port } = new URL(base);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const started = performance.now();
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString()));
+  const closed = new Promise<number>((resolve) =>
+    socket.once('close', () => resolve(performance.now() - started)),
+  );
+  socket.write(
+    'POST /webhooks/billsby/acct-slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+  );
+  // A byte every 200 ms keeps the socket busy but never finishes the body.
+  const trickle = setInterval(() => socket.write(' '), 200);
+  const afterMs = await closed;
+  clearInterval(trickle);
+  expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  expect(afterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
+  expect(afterMs).toBeLessThan(REQUEST_TIMEOUT_MS + 5_000);
+  // The gateway still answers others.
+  expect((await http(`${base}/healthz`)).status).toBe(200);
 });
