@@ -35,6 +35,15 @@ export const envSchema = z.object({
     .max(65535, 'must be 0..65535')
     .default(3000),
   PUBLIC_BASE_URL: httpUrl('http://localhost:3000'),
+  /**
+   * `1` lets PUBLIC_BASE_URL be plain http on a host other than loopback. Without it start-up
+   * refuses: webhook secrets, OAuth codes, sign-in links and session cookies would cross the
+   * network in clear (put the gateway behind TLS instead).
+   */
+  ALLOW_INSECURE_PUBLIC_URL: optionalNonEmpty.refine(
+    (value) => value === undefined || value === '0' || value === '1',
+    'must be 1 or unset',
+  ),
   WEBEX_API_BASE_URL: httpUrl('https://webexapis.com/v1'),
   WEBEX_CLIENT_ID: optionalNonEmpty,
   WEBEX_CLIENT_SECRET: optionalNonEmpty,
@@ -209,6 +218,16 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const result = envSchema.safeParse(input);
   if (result.success) {
+    const publicUrl = new URL(result.data.PUBLIC_BASE_URL);
+    if (
+      publicUrl.protocol === 'http:' &&
+      !isLoopbackHost(publicUrl.hostname) &&
+      result.data.ALLOW_INSECURE_PUBLIC_URL !== '1'
+    ) {
+      throw new ConfigError([
+        'PUBLIC_BASE_URL: must be https:// unless its host is loopback (secrets, OAuth codes and session cookies would cross the network in clear); set ALLOW_INSECURE_PUBLIC_URL=1 to allow plain http',
+      ]);
+    }
     if (!isLoopbackHost(result.data.CODEC_HOST) && !result.data.CODEC_AUTH_TOKEN) {
       throw new ConfigError([
         'CODEC_AUTH_TOKEN: must be set when CODEC_HOST is not a loopback address (the codec decrypts payloads)',

@@ -24,6 +24,8 @@ describe('configuration', () => {
         'TEMPORAL_CLI_PATH',
         'GATEWAY_PORT',
         'PUBLIC_BASE_URL',
+        // Issue 23: plain http on a non-loopback host only when asked for.
+        'ALLOW_INSECURE_PUBLIC_URL',
         'WEBEX_API_BASE_URL',
         'WEBEX_CLIENT_ID',
         'WEBEX_CLIENT_SECRET',
@@ -136,6 +138,27 @@ describe('configuration', () => {
     );
     expect(() => parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '1.5' })).toThrow(
       'EVENT_PAYLOAD_RETENTION_DAYS: must be a whole number of days',
+    );
+  });
+
+  it('PUBLIC_BASE_URL: plain http only on loopback, unless ALLOW_INSECURE_PUBLIC_URL=1 (issue 23)', () => {
+    for (const ok of [
+      'http://localhost:3000',
+      'http://127.0.0.1:8080',
+      'http://[::1]:3000',
+      'https://hooks.example.com',
+    ]) {
+      expect(parseConfig({ PUBLIC_BASE_URL: ok }).PUBLIC_BASE_URL).toBe(ok);
+    }
+    expect(() => parseConfig({ PUBLIC_BASE_URL: 'http://hooks.example.com' })).toThrow(
+      /PUBLIC_BASE_URL: must be https:\/\/ unless its host is loopback.*ALLOW_INSECURE_PUBLIC_URL=1/,
+    );
+    expect(
+      parseConfig({ PUBLIC_BASE_URL: 'http://hooks.example.com', ALLOW_INSECURE_PUBLIC_URL: '1' })
+        .PUBLIC_BASE_URL,
+    ).toBe('http://hooks.example.com');
+    expect(() => parseConfig({ ALLOW_INSECURE_PUBLIC_URL: 'yes' })).toThrow(
+      'ALLOW_INSECURE_PUBLIC_URL: must be 1 or unset',
     );
   });
 
