@@ -22,6 +22,12 @@ export interface CodecServerOptions {
   allowedOrigins: string[];
   /** When set, every request except OPTIONS needs `Authorization: Bearer <authToken>`. */
   authToken?: string;
+  /**
+   * Only requests whose `Host` is a loopback name are served (the default when it listens on
+   * loopback): a page the operator visits cannot re-point its own domain at 127.0.0.1 (DNS
+   * rebinding) and read decoded payloads as a same-origin request.
+   */
+  loopbackHostOnly?: boolean;
 }
 
 export interface RunningCodecServer {
@@ -72,6 +78,18 @@ export async function buildCodecServer(opts: CodecServerOptions): Promise<Fastif
     reply.header('cache-control', 'no-store');
   });
 
+  // A browser always names the page's origin on a cross-origin request and on every POST: only the
+  // Web UI's may call. A request without Origin (curl, a proxy) is not a browser page's.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowed.has(origin)) {
+      return reply.code(403).send({ error: 'this origin may not call the codec (WEB_UI_ORIGINS)' });
+    }
+    if (opts.loopbackHostOnly && !isLoopbackHost(hostnameOf(request.headers.host))) {
+      return reply.code(403).send({ error: 'the codec answers requests for a loopback host only' });
+    }
+  });
+
   if (expectedDigest) {
     // A preflight carries no credentials by design; everything else needs the token.
     app.addHook('onRequest', async (request, reply) => {
@@ -86,6 +104,14 @@ export async function buildCodecServer(opts: CodecServerOptions): Promise<Fastif
   app.options('/decode', async (_request, reply) => reply.code(204).send());
   registerCodecRoutes(app, opts.codec);
   return app;
+}
+
+/** `127.0.0.1:3001` → `127.0.0.1`, `[::1]:3001` → `::1`; '' when absent. */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return '';
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
+  if (bracketed) return bracketed[1]!;
+  return host.replace(/:\d+$/, '');
 }
 
 /** The URL this machine uses to reach a listener on `host:port` (wildcards mean loopback). */
@@ -107,7 +133,7 @@ export async function startCodecServer(
       'CODEC_AUTH_TOKEN must be set when the codec listens on a non-loopback address (CODEC_HOST)',
     );
   }
-  const app = await buildCodecServer(opts);
+  const app = await buildCodecServer({ loopbackHostOnly: isLoopbackHost(opts.host), ...opts });
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {

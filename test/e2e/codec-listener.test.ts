@@ -5,6 +5,7 @@
  * Web UI's origins only, and with CODEC_AUTH_TOKEN requires that bearer token. Real servers on
  * loopback against the run's Temporal dev server; nothing is mocked.
  */
+import { request } from 'node:http';
 import type { Payload } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
@@ -108,13 +109,22 @@ describe('the gateway started as in production (startGateway)', () => {
       .payloads;
     expect(defaultPayloadConverter.fromPayload(fromWire(plain!))).toEqual(input);
 
-    // Another origin gets the answer (a curl on this machine could too) but no CORS grant.
+    // Another origin is refused (issue 23), and gets no CORS grant to read even that.
     const other = await http(`${gateway.codecUrl}/decode`, {
       json: wire,
       headers: { origin: 'http://evil.example' },
     });
-    expect(other.status).toBe(200);
+    expect(other.status).toBe(403);
+    expect(other.text).not.toContain('Jane');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // A page that re-pointed its own name at 127.0.0.1 (DNS rebinding) sends its own Host: refused.
+    const rebound = await rawPost(`${gateway.codecUrl}/decode`, JSON.stringify(wire), {
+      host: 'evil.example:3001',
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).not.toContain('Jane');
+    // Without Origin, for a loopback Host (curl on this machine): decoded.
+    expect((await rawPost(`${gateway.codecUrl}/decode`, JSON.stringify(wire), {})).status).toBe(200);
   });
 
   it('answers the Web UI’s preflight, has no /encode, and rejects a malformed body', async () => {
@@ -217,3 +227,30 @@ describe('a codec reachable from other machines needs a token', () => {
     ).rejects.toThrow(/CODEC_AUTH_TOKEN/);
   });
 });
+
+/** A POST with headers fetch would not let us set (Host). */
+function rawPost(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        hostname,
+        port,
+        path: pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
