@@ -30,6 +30,7 @@ export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'CODEC_AUTH_TOKEN',
   'METRICS_PORT',
   'ALERT_UNDELIVERED_AGE_SECONDS',
+  'GATEWAY_SESSION_KEY',
   // The CLI reads it too (not part of any deployment's services).
   'GATEWAY_API_KEYS',
 ];

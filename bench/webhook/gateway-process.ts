@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * One product gateway in a process of its own, for the ingest section ("accepted/s of one gateway
  * process"). Wired as client/gateway/start.ts wires it, except that the event log's location and
@@ -40,6 +41,8 @@ async function main() {
     WEBEX_CLIENT_ID: settings.clientId,
     WEBEX_CLIENT_SECRET: settings.clientSecret,
     GATEWAY_API_KEYS: BENCH_API_KEY,
+    // Its own: the bench's links never cross gateway processes.
+    GATEWAY_SESSION_KEY: randomBytes(32).toString('base64url'),
   });
   const connection = await Connection.connect({ address: settings.temporalAddress });
   const client = new Client({ connection, dataConverter: createDataConverter(keys) });
@@ -52,7 +55,7 @@ async function main() {
   const app = await buildGateway({
     client,
     config,
-    security: gatewaySecurity(config, keys),
+    security: gatewaySecurity(config),
     codec: new AesGcmPayloadCodec(keys),
     taskQueues,
     integrations,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The product as production wires it, on the benchmark's dev server and simulator: the event log
  * (SQLite file or PostgreSQL), a worker with the real workflows and Webex activities (production
@@ -109,6 +110,7 @@ async function start(
     WEBEX_CLIENT_ID: CLIENT_ID,
     WEBEX_CLIENT_SECRET: CLIENT_SECRET,
     GATEWAY_API_KEYS: BENCH_API_KEY,
+    GATEWAY_SESSION_KEY: randomBytes(32).toString('base64url'),
   });
 
   // The worker: its own handle on the log, as the worker process has in production.
@@ -184,7 +186,7 @@ async function start(
     const app: FastifyInstance = await buildGateway({
       client,
       config,
-      security: gatewaySecurity(config, env.keys, { rateLimits: BENCH_RATE_LIMITS }),
+      security: gatewaySecurity(config, { rateLimits: BENCH_RATE_LIMITS }),
       codec: new AesGcmPayloadCodec(env.keys),
       taskQueues,
       integrations,

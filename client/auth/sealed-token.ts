@@ -1,10 +1,10 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { EncryptionKey } from '../../temporal/codec';
 
 /**
  * Small encrypted, authenticated, expiring tokens for links and cookies (ui-link, control-page
  * session, OAuth browser binding). Stateless, so any gateway of a deployment opens what another
- * made: the keys are derived (HKDF) from the payload keys every gateway already shares. The
+ * made: the keys are derived (HKDF) from the gateway's own session keys (GATEWAY_SESSION_KEY,
+ * client/auth/session-keys.ts), never from the payload key that workers and CLI hosts hold. The
  * first key seals, every configured key opens (rotation). The purpose is authenticated data, so a
  * token made for one use is refused for another.
  */
@@ -22,10 +22,12 @@ interface Sealed {
 export class TokenSealer {
   private readonly keys: Buffer[];
 
-  constructor(payloadKeys: EncryptionKey[]) {
-    if (payloadKeys.length === 0) throw new Error('TokenSealer needs at least one key');
-    this.keys = payloadKeys.map((k) =>
-      Buffer.from(hkdfSync('sha256', k.key, 'billsby-gateway-tokens', 'token-sealing-v1', 32)),
+  constructor(sessionKeys: string[]) {
+    if (sessionKeys.length === 0) throw new Error('TokenSealer needs at least one key');
+    this.keys = sessionKeys.map((k) =>
+      Buffer.from(
+        hkdfSync('sha256', Buffer.from(k, 'utf8'), 'billsby-gateway-tokens', 'token-sealing-v2', 32),
+      ),
     );
   }
 

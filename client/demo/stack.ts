@@ -169,7 +169,7 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
     dataConverter: createDataConverter(keys),
   });
   stack.integrations = createIntegrationService(stack.client, config, DEFAULT_TASK_QUEUES, keys, eventLog);
-  stack.security = gatewaySecurity(config, keys);
+  stack.security = gatewaySecurity(config);
   const app = await buildGateway({
     client: stack.client,
     config,

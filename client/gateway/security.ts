@@ -3,9 +3,9 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import type { AppConfig } from '../../config/env';
-import type { EncryptionKey } from '../../temporal/codec';
 import { ApiKeyVerifier, loadGatewayApiKeys } from '../auth/api-keys';
 import { TokenSealer } from '../auth/sealed-token';
+import { loadGatewaySessionKeys } from '../auth/session-keys';
 import { FailureLimit } from './failure-limit';
 import { registerSecurityHeaders } from './security-headers';
 
@@ -30,6 +30,8 @@ export interface GatewaySecurity {
   /** The first key, for this process's own calls (the demo's steps); never logged. */
   callerKey: string;
   tokens: TokenSealer;
+  /** Where the session keys came from (GATEWAY_SESSION_KEY or the key file), for the start-up line. */
+  sessionKeySource: string;
   rateLimits: RateLimits;
   /** Failed webhooks per caller address (rateLimits.failedWebhooksPerAddressPerMinute). */
   webhookFailures: FailureLimit;
@@ -39,16 +41,17 @@ export interface GatewaySecurity {
 
 export function gatewaySecurity(
   config: AppConfig,
-  payloadKeys: EncryptionKey[],
-  opts: { apiKeyFile?: string; rateLimits?: Partial<RateLimits> } = {},
+  opts: { apiKeyFile?: string; sessionKeyFile?: string; rateLimits?: Partial<RateLimits> } = {},
 ): GatewaySecurity {
   const apiKeys = loadGatewayApiKeys(config.GATEWAY_API_KEYS, opts.apiKeyFile);
+  const sessionKeys = loadGatewaySessionKeys(config.GATEWAY_SESSION_KEY, opts.sessionKeyFile);
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   return {
     apiKeys: new ApiKeyVerifier(apiKeys.keys),
     apiKeySource: apiKeys.source,
     callerKey: apiKeys.keys[0]!,
-    tokens: new TokenSealer(payloadKeys),
+    tokens: new TokenSealer(sessionKeys.keys),
+    sessionKeySource: sessionKeys.source,
     rateLimits,
     webhookFailures: new FailureLimit(rateLimits.failedWebhooksPerAddressPerMinute),
     secureCookies: config.PUBLIC_BASE_URL.startsWith('https:'),

@@ -62,7 +62,7 @@ export async function startGateway(
     eventLog,
     opts.workflowOptions,
   );
-  const security = gatewaySecurity(config, keys);
+  const security = gatewaySecurity(config);
   const metrics = new GatewayMetrics({ defaultMetrics: true });
   const app = await buildGateway({
     client,

@@ -37,11 +37,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'event-api-'));
   log = await openEventLog({ sqlitePath: path.join(dir, 'event-log.sqlite'), keys: testKeys() });
   const client = await createTestClient();
-  const config = parseConfig({ GATEWAY_API_KEYS: API_KEY });
+  const config = parseConfig({ GATEWAY_API_KEYS: API_KEY, GATEWAY_SESSION_KEY: 's'.repeat(40) });
   app = await buildGateway({
     client,
     config,
-    security: gatewaySecurity(config, testKeys()),
+    security: gatewaySecurity(config),
     codec: testCodec(),
     taskQueues: uniqueTaskQueues('events-api'),
     integrations: createIntegrationService(client, config, uniqueTaskQueues('events-api'), testKeys(), log),

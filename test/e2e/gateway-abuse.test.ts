@@ -14,7 +14,7 @@ import {
   testKeys,
   uniqueTaskQueues,
 } from '../harness/temporal';
-import { openTestEventLog, TEST_API_KEY } from '../harness/webex-app';
+import { openTestEventLog, TEST_API_KEY, TEST_SESSION_KEY } from '../harness/webex-app';
 
 /**
  * Issue 23, finding 1: a request that matches no route used to be logged with its raw path, and
@@ -30,11 +30,11 @@ const REQUEST_TIMEOUT_MS = 1_000;
 beforeAll(async () => {
   capture = captureLogs('info');
   const client = await createTestClient();
-  const config = parseConfig({ GATEWAY_API_KEYS: TEST_API_KEY });
+  const config = parseConfig({ GATEWAY_API_KEYS: TEST_API_KEY, GATEWAY_SESSION_KEY: TEST_SESSION_KEY });
   const app = await buildGateway({
     client,
     config,
-    security: gatewaySecurity(config, testKeys()),
+    security: gatewaySecurity(config),
     codec: testCodec(),
     taskQueues: uniqueTaskQueues('gw-paths'),
     integrations: createIntegrationService(

@@ -3,7 +3,7 @@ import { buildGateway } from '../../client/gateway/server';
 import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig } from '../../config/env';
 import { http, listen } from '../harness/http';
-import { openTestEventLog, TEST_API_KEY } from '../harness/webex-app';
+import { openTestEventLog, TEST_API_KEY, TEST_SESSION_KEY } from '../harness/webex-app';
 import { gatewaySecurity } from '../../client/gateway/security';
 import {
   closeTestConnections,
@@ -25,7 +25,9 @@ async function gatewayWith(client: Client): Promise<string> {
   const app = await buildGateway({
     client,
     config: parseConfig({}),
-    security: gatewaySecurity(parseConfig({ GATEWAY_API_KEYS: TEST_API_KEY }), testKeys()),
+    security: gatewaySecurity(
+      parseConfig({ GATEWAY_API_KEYS: TEST_API_KEY, GATEWAY_SESSION_KEY: TEST_SESSION_KEY }),
+    ),
     codec: testCodec(),
     taskQueues: uniqueTaskQueues('gw'),
     integrations: createIntegrationService(

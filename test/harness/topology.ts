@@ -6,7 +6,7 @@
  * bench/chaos.ts uses the rest.
  */
 import { connectThroughBrowser } from '../../client/demo/script-browser';
-import { API_AUTH_HEADERS, TEST_API_KEY } from './webex-app';
+import { API_AUTH_HEADERS, TEST_API_KEY, TEST_SESSION_KEY } from './webex-app';
 import type { WebexSimulator } from '../../simulators/webex';
 import { http } from './http';
 import { startProductProcess, waitUntil, type ProductProcess } from './processes';
@@ -33,6 +33,8 @@ export function productEnv(opts: {
     WEBEX_CLIENT_SECRET: 'sim-client-secret',
     PAYLOAD_ENCRYPTION_KEY: process.env.TEST_PAYLOAD_KEY!,
     GATEWAY_API_KEYS: TEST_API_KEY,
+    // Every gateway process of a deployment seals and opens links with the same key.
+    GATEWAY_SESSION_KEY: TEST_SESSION_KEY,
     PIPELINE_DATA_DIR: opts.dataDir,
     // The worker's "polling" line (info) tells startWorkerProcess it is up; tests run at warn.
     LOG_LEVEL: 'info',

@@ -56,6 +56,8 @@ export interface WebexAppOptions {
 
 /** The gateway's bearer key in tests (GATEWAY_API_KEYS); every `/api/*` call sends it. */
 export const TEST_API_KEY = 'test-gateway-api-key-0123456789abcdef';
+/** The gateway's session key in tests (GATEWAY_SESSION_KEY): what seals its links and cookies. */
+export const TEST_SESSION_KEY = 'test-gateway-session-key-0123456789abcdef';
 export const API_AUTH_HEADERS: Record<string, string> = { authorization: `Bearer ${TEST_API_KEY}` };
 
 /** Short waits so tests finish quickly; production defaults are tens of seconds. */
@@ -83,6 +85,7 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     WEBEX_CLIENT_ID: 'sim-client-id',
     WEBEX_CLIENT_SECRET: 'sim-client-secret',
     GATEWAY_API_KEYS: TEST_API_KEY,
+    GATEWAY_SESSION_KEY: TEST_SESSION_KEY,
     CODEC_PORT: '0',
     ...(opts.maxUndelivered ? { EVENT_LOG_MAX_UNDELIVERED: String(opts.maxUndelivered) } : {}),
     ...(opts.alertUndeliveredAgeSeconds
@@ -150,7 +153,7 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     workflowOptions,
     { connectTimeoutMs: opts.connectTimeoutMs, waker: { retryMs: 200, maxRetryMs: 2_000 } },
   );
-  const security = gatewaySecurity(config, testKeys(), { rateLimits: opts.rateLimits });
+  const security = gatewaySecurity(config, { rateLimits: opts.rateLimits });
   const app: FastifyInstance = await buildGateway({
     client,
     config,

@@ -120,7 +120,14 @@ const KEY = Buffer.alloc(32, 7).toString('base64');
 const CODEC_TOKEN = 'codec-token-for-the-compose-test-0123';
 // Only for resolving ${GATEWAY_API_KEYS:?…} (containers share no key file).
 const API_KEY = 'gateway-api-key-for-the-compose-test-01';
-const MINIMAL_ENV = { PAYLOAD_ENCRYPTION_KEY: KEY, CODEC_AUTH_TOKEN: CODEC_TOKEN, GATEWAY_API_KEYS: API_KEY };
+// Only for resolving ${GATEWAY_SESSION_KEY:?…} (the gateways of a deployment share it).
+const SESSION_KEY = 'gateway-session-key-for-the-compose-test-0123';
+const MINIMAL_ENV = {
+  PAYLOAD_ENCRYPTION_KEY: KEY,
+  CODEC_AUTH_TOKEN: CODEC_TOKEN,
+  GATEWAY_API_KEYS: API_KEY,
+  GATEWAY_SESSION_KEY: SESSION_KEY,
+};
 
 const APP_SERVICES = ['worker', 'gateway'] as const;
 /** Names a container may get beyond the product's configuration schema. */
@@ -464,6 +471,16 @@ describe('docker-compose.yml', () => {
       expect(parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV)).GATEWAY_API_KEYS).toEqual([
         API_KEY,
       ]);
+    });
+
+    test('the gateway requires GATEWAY_SESSION_KEY (its gateways seal and open each other’s links) and accepts it', () => {
+      const { GATEWAY_SESSION_KEY: _omitted, ...withoutSessionKey } = MINIMAL_ENV;
+      expect(() => resolvedEnvironment(services.gateway!, withoutSessionKey)).toThrow(/GATEWAY_SESSION_KEY/);
+      expect(parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV)).GATEWAY_SESSION_KEY).toEqual([
+        SESSION_KEY,
+      ]);
+      // The worker never holds it.
+      expect(resolvedEnvironment(services.worker!, MINIMAL_ENV).GATEWAY_SESSION_KEY).toBeUndefined();
     });
 
     test('the Web UI’s codec endpoint is never the gateway’s public URL: unset, or the operator’s proxy', () => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiKeyVerifier, loadGatewayApiKeys } from '../../client/auth/api-keys';
 import { TokenSealer } from '../../client/auth/sealed-token';
-import { parseEncryptionKeys } from '../../temporal/codec';
+import { loadGatewaySessionKeys } from '../../client/auth/session-keys';
+import { gatewaySecurity } from '../../client/gateway/security';
+import { parseConfig } from '../../config/env';
 import { randomBytes } from 'node:crypto';
 
 const keyFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'api-key-')), 'data', 'gateway-api-key');
@@ -45,7 +47,7 @@ describe('gateway API keys', () => {
 });
 
 describe('sealed tokens', () => {
-  const keys = parseEncryptionKeys(randomBytes(32).toString('base64'));
+  const keys = [randomBytes(32).toString('base64url')];
 
   it('opens what it sealed, for the same purpose, until it expires', () => {
     const sealer = new TokenSealer(keys);
@@ -58,9 +60,57 @@ describe('sealed tokens', () => {
   });
 
   it('a rotated key list still opens tokens sealed with the old first key; another key does not', () => {
-    const next = parseEncryptionKeys(`next:${randomBytes(32).toString('base64')}`);
+    const next = [randomBytes(32).toString('base64url')];
     const token = new TokenSealer(keys).seal('oauth-start', { a: 'acme' }, Date.now() + 60_000);
     expect(new TokenSealer([...next, ...keys]).open('oauth-start', token)).toMatchObject({ a: 'acme' });
     expect(new TokenSealer(next).open('oauth-start', token)).toBeNull();
+  });
+});
+
+describe('the gateway session key (GATEWAY_SESSION_KEY, issue 23)', () => {
+  it('the embedded default makes one private key file; GATEWAY_SESSION_KEY wins over it', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'session-key-')), 'data', 'gateway-session-key');
+    const first = loadGatewaySessionKeys(undefined, file);
+    expect(first.source).toBe(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadGatewaySessionKeys(undefined, file).keys).toEqual(first.keys);
+    expect(loadGatewaySessionKeys(['s'.repeat(40)], file)).toEqual({
+      keys: ['s'.repeat(40)],
+      source: 'GATEWAY_SESSION_KEY',
+    });
+  });
+
+  it('links are sealed with it, not with the payload key: a worker or CLI host cannot mint one', () => {
+    const payloadKey = randomBytes(32).toString('base64');
+    const sessionKey = randomBytes(32).toString('base64url');
+    const config = parseConfig({
+      PAYLOAD_ENCRYPTION_KEY: payloadKey,
+      GATEWAY_SESSION_KEY: sessionKey,
+      GATEWAY_API_KEYS: 'k'.repeat(30),
+    });
+    const { tokens } = gatewaySecurity(config);
+    const minted = tokens.seal('ui-link', { a: 'acme' }, Date.now() + 60_000);
+    expect(new TokenSealer([sessionKey]).open('ui-link', minted)).toMatchObject({ a: 'acme' });
+    // What someone holding only the payload key could seal is refused.
+    const forged = new TokenSealer([payloadKey]).seal('ui-link', { a: 'acme' }, Date.now() + 60_000);
+    expect(tokens.open('ui-link', forged)).toBeNull();
+  });
+
+  it('rotation: "new,old" opens what "old" sealed, and seals with the new key', () => {
+    const [oldKey, newKey] = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')];
+    const token = new TokenSealer([oldKey]).seal('ui-session', { a: 'acme' }, Date.now() + 60_000);
+    const rotated = gatewaySecurity(
+      parseConfig({ GATEWAY_SESSION_KEY: `${newKey},${oldKey}`, GATEWAY_API_KEYS: 'k'.repeat(30) }),
+    );
+    expect(rotated.sessionKeySource).toBe('GATEWAY_SESSION_KEY');
+    expect(rotated.tokens.open('ui-session', token)).toMatchObject({ a: 'acme' });
+    const fresh = rotated.tokens.seal('ui-session', { a: 'acme' }, Date.now() + 60_000);
+    expect(new TokenSealer([newKey]).open('ui-session', fresh)).toMatchObject({ a: 'acme' });
+  });
+
+  it('refuses a short key, naming the variable', () => {
+    expect(() => parseConfig({ GATEWAY_SESSION_KEY: 'too-short' })).toThrow(
+      /GATEWAY_SESSION_KEY: must be comma-separated keys of 32/,
+    );
   });
 });

@@ -8,8 +8,9 @@ import { ScriptBrowser } from '../../client/demo/script-browser';
 import { TokenSealer } from '../../client/auth/sealed-token';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
 import { http } from '../harness/http';
-import { closeTestConnections, testKeys } from '../harness/temporal';
+import { closeTestConnections } from '../harness/temporal';
 import {
+  TEST_SESSION_KEY,
   api,
   connectAsOwnUser,
   connectLikeABrowser,
@@ -172,7 +173,7 @@ describe('control page behind a single-use link', () => {
 
   it('an expired or forged link is refused', async () => {
     const accountId = newAccount();
-    const sealer = new TokenSealer(testKeys());
+    const sealer = new TokenSealer([TEST_SESSION_KEY]);
     const expired = sealer.seal('ui-link', { a: accountId, id: 'old' }, Date.now() - 1);
     const forged = sealer.seal('ui-session', { a: accountId, id: 'wrong-purpose' }, Date.now() + 60_000);
     for (const token of [expired, forged, 'not-a-token', expired.slice(0, -4) + 'AAAA']) {
