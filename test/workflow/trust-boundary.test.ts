@@ -3,6 +3,7 @@
  * the product before the boundary existed and fails now. Real gateway, worker, Temporal and
  * Webex simulator; state is checked through Temporal and the simulator, not through the gateway.
  */
+import { request } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ScriptBrowser } from '../../client/demo/script-browser';
 import { TokenSealer } from '../../client/auth/sealed-token';
@@ -386,6 +387,34 @@ describe('rate limits', () => {
       expect((await api(limited, `/api/accounts/${victim}/webex/ui-link`, { method: 'POST' })).status).toBe(
         200,
       );
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('the OAuth start link is limited per address only: one address at its limit does not stop another', async () => {
+    const limited = await startWebexApp({ rateLimits: { perAddressPerMinute: 5 } });
+    try {
+      /** A GET from a chosen loopback source address (Linux routes all of 127/8 to lo). */
+      const startFrom = (localAddress: string) =>
+        new Promise<number>((resolve, reject) => {
+          const { hostname, port } = new URL(limited.gatewayUrl);
+          const req = request(
+            { hostname, port, path: '/oauth/webex/start?token=not-a-real-token', localAddress },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+      const first = [];
+      for (let i = 0; i < 7; i++) first.push(await startFrom('127.0.0.1'));
+      expect(first.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+      expect(first.slice(5)).toEqual([429, 429]);
+      // Another address is judged on its own (a real link from it would start; this one is unknown).
+      expect(await startFrom('127.0.0.2')).toBe(400);
     } finally {
       await limited.close();
     }
