@@ -46,6 +46,8 @@ describe('configuration', () => {
         'TEMPORAL_TLS_SERVER_NAME',
         'TEMPORAL_API_KEY',
         'GATEWAY_API_KEYS',
+        // Issue 23: the gateway's own key for links, sessions and CSRF tokens.
+        'GATEWAY_SESSION_KEY',
         'CODEC_HOST',
         'CODEC_PORT',
         'CODEC_AUTH_TOKEN',
