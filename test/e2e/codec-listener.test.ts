@@ -242,6 +242,7 @@ function rawPost(
         port,
         path: pathname,
         method: 'POST',
+        agent: false,
         headers: { 'content-type': 'application/json', ...headers },
       },
       (res) => {

@@ -77,7 +77,7 @@ it('runs begun on the v1 code, mid-batch and idle, finish on the loop: every eve
   );
 
   // On the v1 code: a slow Webex, nine events, batches of three in child workflows.
-  app.sim.control.setLatency(400);
+  app.sim.control.setLatency(700);
   for (let i = 1; i <= 9; i++) expect((await sendEvent(app, busy, numberedEvent('mb', i))).status).toBe(202);
   await eventually(
     () => runningChildren(busy),

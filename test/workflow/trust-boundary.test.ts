@@ -400,7 +400,7 @@ describe('rate limits', () => {
         new Promise<number>((resolve, reject) => {
           const { hostname, port } = new URL(limited.gatewayUrl);
           const req = request(
-            { hostname, port, path: '/oauth/webex/start?token=not-a-real-token', localAddress },
+            { hostname, port, path: '/oauth/webex/start?token=not-a-real-token', localAddress, agent: false },
             (res) => {
               res.resume();
               resolve(res.statusCode ?? 0);
