@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/levels';
-import { httpUrl, metricsPort, optionalNonEmpty } from './fields';
+import { httpUrl, keyList, metricsPort, optionalNonEmpty } from './fields';
 
 export { GATEWAY_ONLY_VARIABLES, WORKER_ONLY_VARIABLES } from './process-variables';
 
@@ -111,39 +111,13 @@ export const envSchema = z.object({
    * Bearer keys accepted on `/api/*` (comma-separated, several for rotation). Unset: the embedded
    * default, one key generated into the data folder (0600) that the CLI on this machine also reads.
    */
-  GATEWAY_API_KEYS: optionalNonEmpty
-    .transform((value) =>
-      value === undefined
-        ? undefined
-        : value
-            .split(',')
-            .map((key) => key.trim())
-            .filter(Boolean),
-    )
-    .refine(
-      (keys) =>
-        keys === undefined || (keys.length > 0 && keys.every((key) => /^[\x21-\x7e]{24,256}$/.test(key))),
-      'must be comma-separated keys of 24 to 256 visible ASCII characters (e.g. `openssl rand -base64 32`)',
-    ),
+  GATEWAY_API_KEYS: keyList(24),
   /**
    * The gateway's own keys for sealed links, sessions and CSRF tokens (comma-separated; the first
    * seals, all open, for rotation). Unset: the embedded default, one key generated into the data
    * folder (0600). Never derived from PAYLOAD_ENCRYPTION_KEY.
    */
-  GATEWAY_SESSION_KEY: optionalNonEmpty
-    .transform((value) =>
-      value === undefined
-        ? undefined
-        : value
-            .split(',')
-            .map((key) => key.trim())
-            .filter(Boolean),
-    )
-    .refine(
-      (keys) =>
-        keys === undefined || (keys.length > 0 && keys.every((key) => /^[\x21-\x7e]{32,256}$/.test(key))),
-      'must be comma-separated keys of 32 to 256 visible ASCII characters (e.g. `openssl rand -base64 32`)',
-    ),
+  GATEWAY_SESSION_KEY: keyList(32),
   /** The codec endpoint's own listener (the Web UI decodes payloads through it); never the gateway port. */
   CODEC_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   CODEC_PORT: z.coerce

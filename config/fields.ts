@@ -36,3 +36,24 @@ export const metricsPort = (fallback: number) =>
     .min(0, 'must be a port number (0 picks a free one)')
     .max(65_535, 'must be at most 65535')
     .default(fallback);
+
+/**
+ * Comma-separated secret keys (several while rotating), each `minLength` to 256 visible ASCII
+ * characters; absent when unset or empty.
+ */
+export const keyList = (minLength: number) =>
+  optionalNonEmpty
+    .transform((value) =>
+      value === undefined
+        ? undefined
+        : value
+            .split(',')
+            .map((key) => key.trim())
+            .filter(Boolean),
+    )
+    .refine(
+      (keys) =>
+        keys === undefined ||
+        (keys.length > 0 && keys.every((key) => key.length >= minLength && /^[\x21-\x7e]{1,256}$/.test(key))),
+      `must be comma-separated keys of ${minLength} to 256 visible ASCII characters (e.g. \`openssl rand -base64 32\`)`,
+    );
