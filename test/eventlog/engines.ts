@@ -86,3 +86,11 @@ export const ids = (prefix: string, count: number, from = 0) =>
   Array.from({ length: count }, (_, i) => `${prefix}-${from + i}`);
 
 export const NO_CAP = { maxUndelivered: 1_000_000 };
+
+/** A new active account with `n` queued events `e-0` … (seq 1 … n). */
+export async function queuedAccount(log: EventLog, n: number): Promise<string> {
+  const accountId = uniqueAccount();
+  await log.activateAccount(accountId);
+  await log.append(requests(accountId, ids('e', n)), NO_CAP);
+  return accountId;
+}

@@ -1,5 +1,5 @@
 import type { EventLog } from '../../eventlog/types';
-import { engines, ids, NO_CAP, requests, uniqueAccount } from './engines';
+import { engines, queuedAccount } from './engines';
 
 /**
  * markDeliveredAndBegin (one event's delivery and the next one's claim, in one transaction) and
@@ -13,12 +13,7 @@ describe.each(engines())('markDeliveredAndBegin on $name', (engine) => {
   });
   afterAll(() => engine.closeAll());
 
-  async function queued(n: number) {
-    const accountId = uniqueAccount();
-    await log.activateAccount(accountId);
-    await log.append(requests(accountId, ids('e', n)), NO_CAP);
-    return accountId;
-  }
+  const queued = (n: number) => queuedAccount(log, n);
 
   test('records the delivery with its counters and claims the next event as beginAttempt does', async () => {
     const accountId = await queued(3);

@@ -4,7 +4,7 @@ import { POSTGRES_MIGRATIONS } from '../../eventlog/sql/postgres-migrations';
 import { SQLITE_MIGRATIONS } from '../../eventlog/sql/sqlite-migrations';
 import { CREATE_MIGRATIONS_TABLE } from '../../eventlog/sql/sqlite-statements';
 import type { DeliveredBy, EventLog } from '../../eventlog/types';
-import { engines, ids, NO_CAP, requests, uniqueAccount, type EngineUnderTest } from './engines';
+import { engines, queuedAccount, type EngineUnderTest } from './engines';
 
 /**
  * deliveredBy: the workflow run that delivered or failed an event, recorded by markDelivered,
@@ -23,12 +23,7 @@ describe.each(engines())('deliveredBy on $name', (engine) => {
   });
   afterAll(() => engine.closeAll());
 
-  async function queued(n: number) {
-    const accountId = uniqueAccount();
-    await log.activateAccount(accountId);
-    await log.append(requests(accountId, ids('e', n)), NO_CAP);
-    return accountId;
-  }
+  const queued = (n: number) => queuedAccount(log, n);
 
   test('markDelivered and markFailed record the run; get() and list() read it back', async () => {
     const accountId = await queued(3);
