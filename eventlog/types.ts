@@ -1,4 +1,5 @@
-import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import type { BillsbyEvent, CustomerDetails } from '../domain/billsby/event-schema';
+import type { PublicBillsbyEvent } from '../domain/billsby/public-event';
 import type { DeliveryCounts } from '../domain/integration/status';
 
 /**
@@ -10,16 +11,41 @@ import type { DeliveryCounts } from '../domain/integration/status';
 
 export const DELIVERY_STATES = ['queued', 'delivered', 'failed', 'dropped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
+/**
+ * Every state an event can be listed in: the delivery states, and `ignored` (a Billsby webhook with
+ * no message, §4.3.1: kept by id and reason, without its payload, never queued).
+ */
+export const EVENT_STATES = [...DELIVERY_STATES, 'ignored'] as const;
+export type EventState = (typeof EVENT_STATES)[number];
 
-export interface AppendRequest {
-  accountId: string;
-  /** Already authenticated and validated by the gateway. */
-  event: BillsbyEvent;
-}
+/**
+ * What the log stores for an event to post: a rich event (§4.3), or a public webhook not filled
+ * yet (§4.3.1; its `Form` is "public"), replaced by its filled rich event before the first post.
+ */
+export type LoggedEvent = BillsbyEvent | PublicBillsbyEvent;
+
+export type AppendRequest =
+  | {
+      accountId: string;
+      /** Already authenticated and validated by the gateway. */
+      event: LoggedEvent;
+      /**
+       * At most one event per account is ever accepted with this key (a paid invoice is announced
+       * once): a later event with the same key is stored as ignored (reason names the first event).
+       */
+      onceKey?: string | null;
+    }
+  | {
+      accountId: string;
+      /** A webhook that is kept but never posted: no payload is stored. */
+      ignored: { eventId: string; type: string; reason: string };
+    };
 
 export type AppendOutcome =
   | { status: 'accepted'; seq: number }
   | { status: 'duplicate' }
+  /** Stored as ignored (no payload): an ignored request, or a repeated onceKey. */
+  | { status: 'ignored'; seq: number }
   /** The account has no active integration (never connected, or uninstalled). Nothing stored. */
   | { status: 'not_found' }
   /** The account's undelivered events reached the cap. Nothing stored. */
@@ -38,7 +64,7 @@ export interface DeliveredBy {
 export interface EventRecord {
   eventId: string;
   type: string;
-  state: DeliveryState;
+  state: EventState;
   /** Per-account sequence number: delivery order. */
   seq: number;
   receivedAt: string;
@@ -65,7 +91,35 @@ export interface EventRecord {
 
 /** A queued event with its decrypted payload, for the delivery activity only. */
 export interface QueuedEvent extends EventRecord {
-  payload: BillsbyEvent;
+  payload: LoggedEvent;
+}
+
+/**
+ * An account's own Billsby credentials (§4.2 `PUT …/billsby`), stored sealed with the payload keys,
+ * and the mark Billsby's refusal left (by fingerprint, so it also covers the deployment's default
+ * credentials and lapses by itself when the credentials in use change).
+ */
+export interface BillsbyAccountRecord {
+  /** Own credentials, decrypted; null when the account uses the deployment's default (or none). */
+  credentials: { companyDomain: string; apiKey: string } | null;
+  /** When the own credentials were last verified by a successful read. */
+  checkedAt: string | null;
+  /** Fingerprint of the credentials Billsby refused (401/403), and when; null when none was. */
+  rejectedFingerprint: string | null;
+  rejectedAt: string | null;
+}
+
+/** A public event filled for posting: stored in place of its public payload, with what it tells. */
+export interface FilledEvent {
+  seq: number;
+  /** The filled rich event (its Id is the stored event's). */
+  event: BillsbyEvent;
+  /**
+   * The customer's details this message shows (a Customer created's CustomerDetails, an update's
+   * NewDetails): the account's last-known details of that customer from now on, for the OldDetails
+   * of its next public CustomerUpdated.
+   */
+  lastKnown?: { customerUniqueId: string; details: CustomerDetails };
 }
 
 /** Ids only, no personal data: safe in workflow history and search attributes. */
@@ -217,8 +271,11 @@ export interface EventLog {
   /** null for an unknown id. */
   get(accountId: string, eventId: string): Promise<EventRecord | null>;
 
-  /** Newest first when no state is given; oldest first (delivery order) for `queued`. */
-  list(accountId: string, options: { state?: DeliveryState; limit: number }): Promise<EventRecord[]>;
+  /**
+   * Newest first when no state is given (ignored events among the rest, by seq); oldest first
+   * (delivery order) for `queued`; newest first for any other state, `ignored` included.
+   */
+  list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]>;
 
   /** Exact counts, from the log. Zeroes for an unknown account. */
   counts(accountId: string): Promise<LogCounts>;
@@ -293,6 +350,39 @@ export interface EventLog {
    * becomes `dropped` (lastError {@link ERASED_ON_REQUEST}). null for an unknown account.
    */
   forgetCustomer(accountId: string, customerUniqueId: string, at: string): Promise<ForgetOutcome | null>;
+
+  /**
+   * Stores filled events in place of their public payloads, and the last-known customer details they
+   * carry (upserted in the order given), in ONE transaction. Only while the event is still queued:
+   * answers the seqs stored (a dropped one is skipped). The customer tag is set from the filled
+   * event, so erasure finds a filled payment by its customer.
+   */
+  storeFilled(accountId: string, filled: FilledEvent[], at: string): Promise<number[]>;
+
+  /** The account's last-known details of these customers (decrypted), by CustomerUniqueId. */
+  lastKnownDetails(accountId: string, customerUniqueIds: string[]): Promise<Map<string, CustomerDetails>>;
+
+  /** The account's Billsby credentials and refusal mark; null when it has neither. */
+  getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null>;
+
+  /** Stores (replaces) the account's own credentials, sealed, and clears any refusal mark. */
+  putBillsbyCredentials(
+    accountId: string,
+    credentials: { companyDomain: string; apiKey: string },
+    checkedAt: string,
+  ): Promise<void>;
+
+  /** Removes the account's own credentials and any refusal mark. */
+  deleteBillsbyCredentials(accountId: string): Promise<void>;
+
+  /** Records that Billsby refused the credentials with this fingerprint (the account's state `rejected`). */
+  markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void>;
+
+  /** Clears the refusal mark (the credentials in use were accepted again). */
+  clearBillsbyRejected(accountId: string): Promise<void>;
+
+  /** How many accounts carry a refusal mark (the metric behind the alert). */
+  countBillsbyRejected(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -47,7 +47,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * Messages for the issues the schema does not word itself (its own `error` options take
  * precedence over this per-parse map). Returning `undefined` falls back to zod's wording.
  */
-function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+export function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
       // The contract has no fractional numbers: every number field is an integer.
@@ -69,7 +69,7 @@ function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
-function describeType(value: unknown): string {
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);

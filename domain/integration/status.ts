@@ -19,6 +19,8 @@ export interface DeliveryCounts {
   failed: number;
   /** Still queued when the integration was uninstalled. */
   dropped: number;
+  /** Billsby webhooks with no message (§4.3.1), kept by id without their payload; not in `received`. */
+  ignored: number;
 }
 
 export interface FailedEvent {
