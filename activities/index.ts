@@ -21,6 +21,18 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
       clientId: config.WEBEX_CLIENT_ID,
       clientSecret: config.WEBEX_CLIENT_SECRET,
       redirectUri: `${config.PUBLIC_BASE_URL}/oauth/webex/callback`,
+      billsby: {
+        apiBaseUrl: config.BILLSBY_API_BASE_URL,
+        // Both or nothing: a key without its company cannot be used.
+        ...(config.BILLSBY_COMPANY_DOMAIN && config.BILLSBY_API_KEY
+          ? {
+              defaultCredentials: {
+                companyDomain: config.BILLSBY_COMPANY_DOMAIN,
+                apiKey: config.BILLSBY_API_KEY,
+              },
+            }
+          : {}),
+      },
     },
     bill: {
       apiBaseUrl: config.BILL_API_BASE_URL,

@@ -58,6 +58,11 @@ export const envSchema = z.object({
   BILL_APP_KEY: optionalNonEmpty,
   BILL_DEV_KEY: optionalNonEmpty,
   BILLSBY_API_BASE_URL: httpUrl('https://public.billsby.com/api/v1/rest'),
+  /** Default Billsby credentials (with BILLSBY_API_KEY) for accounts that have none of their own. */
+  BILLSBY_COMPANY_DOMAIN: optionalNonEmpty.refine(
+    (value) => value === undefined || /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(value),
+    'must be the login subdomain, e.g. widgets for widgets.billsby.com',
+  ),
   BILLSBY_API_KEY: optionalNonEmpty,
   PAYLOAD_ENCRYPTION_KEY: optionalNonEmpty,
   /** TLS / mTLS / API key for the Temporal connection: PEM text or a file path (temporal/security.ts). */

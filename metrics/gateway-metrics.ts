@@ -6,6 +6,8 @@ import { METRIC } from './names';
 export type WebhookReason =
   | 'accepted'
   | 'duplicate'
+  /** A Billsby webhook with no message (§4.3.1), kept as ignored. */
+  | 'ignored'
   | 'invalid_account_id'
   | 'bad_secret'
   | 'invalid_body'

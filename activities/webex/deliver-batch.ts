@@ -1,7 +1,9 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { isWebexApiError, type WebexClient } from '../../connectors/webex';
+import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
 import type { DeliveredBy, EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
+import { BatchFiller, type BillsbyFillDeps } from './billsby-fill/batch-filler';
 import type { WebexActivityMetrics } from './deps';
 import {
   postWithReadback,
@@ -38,9 +40,11 @@ export interface DeliverBatchResult {
   /**
    * Why the batch stopped early: the token (401) or the room (404) needs the integration's
    * attention; `not_queued`: an event was no longer queued (uninstall dropped it); `not_ready`: a
-   * pipelined batch whose predecessor did not finish in time (nothing posted, lastMessageId null).
+   * pipelined batch whose predecessor did not finish in time (nothing posted, lastMessageId null);
+   * `billsby_rejected`: Billsby refused the account's credentials while filling a public webhook
+   * (it and every event after it wait, queued, until the credentials change).
    */
-  stopped: 'unauthorized' | 'room_not_found' | 'not_queued' | 'not_ready' | null;
+  stopped: 'unauthorized' | 'room_not_found' | 'not_queued' | 'not_ready' | 'billsby_rejected' | null;
 }
 
 interface Progress {
@@ -49,6 +53,9 @@ interface Progress {
 
 /** Skew allowed between our clock and Webex's `created` when looking for a post that landed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** While a public webhook's Billsby reads are still in flight, the activity heartbeats this often. */
+const FILL_WAIT_HEARTBEAT_MS = 5_000;
 
 /** LEGACY: how long a pipelined batch waits for its predecessor, and how often it looks. */
 export const PIPELINE_WAIT_MS = 60_000;
@@ -73,6 +80,7 @@ export async function deliverBatch(
   input: DeliverBatchInput,
   recentWindow: number,
   metrics: WebexActivityMetrics = {},
+  fill?: BillsbyFillDeps,
 ): Promise<DeliverBatchResult> {
   const ctx = Context.current();
   const resumed = ctx.info.heartbeatDetails as Progress | undefined;
@@ -93,6 +101,31 @@ export async function deliverBatch(
     if (!resumed) result.lastMessageId = await log.lastMessageIdBefore(input.accountId, input.fromSeq);
   }
   const events = await log.readQueued(input.accountId, input.fromSeq, input.toSeq);
+  // Public webhooks are filled from Billsby before their first post (billsby-fill/batch-filler.ts).
+  const filler = fill
+    ? await BatchFiller.start(log, input.accountId, events, fill, ctx.cancellationSignal)
+    : null;
+  try {
+    return await postEvents(log, client, input, events, filler, result, recentWindow, metrics, by);
+  } finally {
+    filler?.close();
+  }
+}
+
+async function postEvents(
+  log: EventLog,
+  client: WebexClient,
+  input: DeliverBatchInput,
+  events: QueuedEvent[],
+  filler: BatchFiller | null,
+  result: DeliverBatchResult,
+  recentWindow: number,
+  metrics: WebexActivityMetrics,
+  by: DeliveredBy,
+): Promise<DeliverBatchResult> {
+  const ctx = Context.current();
+  /** The newest message recorded in the log: safe to heartbeat while a later post is unrecorded. */
+  let recordedLastMessageId = result.lastMessageId;
   /** Posted, not yet recorded: recorded with the next claim, or on its own at the end. */
   let posted: Posted | null = null;
   const recordPosted = async (next?: { seq: number; at: string }): Promise<EventRecord | null> => {
@@ -102,6 +135,7 @@ export async function deliverBatch(
     if (next) claim = await log.markDeliveredAndBegin(input.accountId, delivered, next);
     else await log.markDelivered(input.accountId, delivered.seq, delivered.messageIds, delivered.at, by);
     result.delivered++;
+    recordedLastMessageId = result.lastMessageId;
     // From entering the queue (accepted, or re-queued by a redelivery) to the last part posted.
     metrics.eventDelivered?.(
       Math.max(0, (Date.parse(delivered.postedAt) - Date.parse(delivered.queuedAt)) / 1000),
@@ -109,10 +143,26 @@ export async function deliverBatch(
     ctx.heartbeat({ lastMessageId: result.lastMessageId } satisfies Progress);
     return claim;
   };
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
     if (ctx.cancellationSignal.aborted) {
       if (posted) await recordPosted();
       throw new CancelledFailure('delivery cancelled between posts');
+    }
+    if (filler) {
+      let ready: BillsbyEvent | 'rejected';
+      try {
+        ready = await heartbeatWhile(ctx, filler.payloadFor(index), () => ({
+          lastMessageId: recordedLastMessageId,
+        }));
+      } catch (err) {
+        // Billsby trouble worth retrying: what was posted before it is recorded, then the retry waits.
+        if (posted) await recordPosted();
+        throw err;
+      }
+      if (ready === 'rejected') {
+        result.stopped = 'billsby_rejected';
+        break;
+      }
     }
     // The claim is the fence: after an uninstall dropped the event, nothing more is posted.
     const claimedAt = new Date().toISOString();
@@ -136,6 +186,16 @@ export async function deliverBatch(
   }
   if (posted) await recordPosted();
   return result;
+}
+
+/** Awaits `work`, heartbeating `details()` every few seconds meanwhile (a cancel still reaches us). */
+async function heartbeatWhile<T>(ctx: Context, work: Promise<T>, details: () => Progress): Promise<T> {
+  const timer = setInterval(() => ctx.heartbeat(details()), FILL_WAIT_HEARTBEAT_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
@@ -183,7 +243,8 @@ async function deliverOne(
   recentWindow: number,
   by: DeliveredBy,
 ): Promise<Posted | 'failed' | 'unauthorized' | 'room_not_found'> {
-  const parts = formatEventMessages(event.payload);
+  // Filled by now when it was a public webhook (the filler replaced the payload).
+  const parts = formatEventMessages(event.payload as BillsbyEvent);
   const messageIds = [...before.messageIds];
   const notBefore = new Date(Date.parse(before.firstAttemptAt ?? claimedAt) - CLOCK_SKEW_MS).toISOString();
   // An attempt begun before this one may have posted without our knowing, unless it proved it did not.

@@ -38,4 +38,18 @@ export interface WebexActivityDeps {
   redeliverScanLimit?: number;
   /** The worker's metrics; none: nothing is measured. */
   metrics?: WebexActivityMetrics;
+  /** Billsby's REST API, for filling public webhooks (§4.3.1); none: they post with the webhook's values only. */
+  billsby?: BillsbyDeps;
+}
+
+export interface BillsbyDeps {
+  /** BILLSBY_API_BASE_URL */
+  apiBaseUrl: string;
+  /** BILLSBY_COMPANY_DOMAIN + BILLSBY_API_KEY, for accounts that have none of their own. */
+  defaultCredentials?: { companyDomain: string; apiKey: string };
+  timeoutMs?: number;
+  /** Reads in flight for one account's batch. */
+  readsPerAccount?: number;
+  /** Reads in flight in this worker process, over every account. */
+  readsPerProcess?: number;
 }

@@ -1,4 +1,5 @@
 import type { ApplicationFailure } from '@temporalio/common';
+import type { BillsbyApiError } from '../../connectors/billsby';
 import { isWebexApiError } from '../../connectors/webex';
 import { backoffWithJitter, connectorFailure, unexpectedFailure, type BackoffPolicy } from '../failures';
 
@@ -18,6 +19,16 @@ export function toWebexFailure(err: unknown, attempt: number, backoff: BackoffPo
   return connectorFailure('Webex', err, {
     // A 401 is retryable only after a token refresh, which the workflow does.
     nonRetryable: !err.retryable || err.kind === 'unauthorized',
+    nextRetryDelay: err.retryAfterMs ?? backoffWithJitter(attempt, backoff),
+  });
+}
+
+/**
+ * Billsby trouble while filling a public webhook (`Billsby.<kind>`): 429 waits its Retry-After,
+ * 5xx and timeouts our backoff; the account's queue waits meanwhile, other accounts do not.
+ */
+export function toBillsbyFailure(err: BillsbyApiError, attempt: number, backoff: BackoffPolicy): ApplicationFailure {
+  return connectorFailure('Billsby', err, {
     nextRetryDelay: err.retryAfterMs ?? backoffWithJitter(attempt, backoff),
   });
 }

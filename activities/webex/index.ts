@@ -17,7 +17,11 @@ import {
 } from './redeliver';
 import type { WebexActivityDeps } from './deps';
 import { observeCall, observeClient } from '../observe-calls';
-import { DEFAULT_BACKOFF, toWebexFailure } from './failures';
+import { DEFAULT_BACKOFF, toBillsbyFailure, toWebexFailure } from './failures';
+import { isBillsbyApiError } from '../../connectors/billsby';
+import type { BillsbyFillDeps } from './billsby-fill/batch-filler';
+import { DEFAULT_FILL_READS_PER_PROCESS } from './billsby-fill/batch-filler';
+import { Semaphore } from './billsby-fill/semaphore';
 import { isFailure, REFRESH_REFUSED, type WebexFailure } from '../../temporal/failures';
 
 export interface TokenGrant {
@@ -67,12 +71,21 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     };
   };
 
+  const fill: BillsbyFillDeps | undefined = deps.billsby && {
+    apiBaseUrl: deps.billsby.apiBaseUrl,
+    defaultCredentials: deps.billsby.defaultCredentials,
+    timeoutMs: deps.billsby.timeoutMs,
+    perAccount: deps.billsby.readsPerAccount,
+    perProcess: new Semaphore(deps.billsby.readsPerProcess ?? DEFAULT_FILL_READS_PER_PROCESS),
+  };
+
   /** Runs a connector call, mapping its errors to Temporal failures with the right retry hints. */
   async function webex<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (err) {
       if (err instanceof ApplicationFailure || err instanceof CancelledFailure) throw err;
+      if (isBillsbyApiError(err)) throw toBillsbyFailure(err, activityInfo().attempt, backoff);
       throw toWebexFailure(err, activityInfo().attempt, backoff);
     }
   }
@@ -141,7 +154,7 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     /** Posts a batch of queued events from the event log, in order (see deliver-batch.ts). */
     async deliverQueuedEvents(input: DeliverBatchInput): Promise<DeliverBatchResult> {
       return webex(() =>
-        deliverBatch(deps.eventLog, client, input, deps.recentMessagesWindow ?? 50, metrics),
+        deliverBatch(deps.eventLog, client, input, deps.recentMessagesWindow ?? 50, metrics, fill),
       );
     },
 

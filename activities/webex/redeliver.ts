@@ -1,6 +1,7 @@
 import type { WebexClient } from '../../connectors/webex';
 import type { WebexMessageSummary } from '../../connectors/webex/schemas';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
+import { isPublicEvent } from '../../domain/billsby/public-event';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import type { EventLog, EventRecord, RedeliveryChange } from '../../eventlog/types';
 
@@ -102,14 +103,19 @@ export async function redeliverEvents(
     eligible.map((r) => r.eventId),
   );
   const candidates: Candidate[] = [];
+  const changes: RedeliveryChange[] = [];
   for (const record of eligible) {
     const payload = payloads.get(record.eventId);
     if (!payload) refuse(record.eventId, erasedReason(record.eventId));
-    else candidates.push({ record, parts: formatEventMessages(payload as BillsbyEvent) });
+    else if (isPublicEvent(payload)) {
+      // A public webhook never filled was never posted (filling comes first): nothing to look for.
+      result.requeued.push(record.eventId);
+      const from = record.state as RedeliveryChange['from'];
+      changes.push({ eventId: record.eventId, from, to: 'queued', messageIds: [] });
+    } else candidates.push({ record, parts: formatEventMessages(payload as BillsbyEvent) });
   }
 
   const inRoom = await findInRoom(client, input, candidates, scanLimit);
-  const changes: RedeliveryChange[] = [];
   for (const { record, parts } of candidates) {
     const found = inRoom.get(record.eventId) ?? [];
     const from = record.state as RedeliveryChange['from'];

@@ -1,11 +1,11 @@
 /** `events <accountId> [--state S] [--limit N]`: delivery states from the event log, through the gateway. */
-import { DELIVERY_STATES, type EventRecord } from '../../eventlog/types';
+import { EVENT_STATES, type EventRecord } from '../../eventlog/types';
 import type { Output } from '../engagement';
 import { parseCommand, str, UsageError } from './args';
 import { callGateway, expectOk, GATEWAY_OPTION, gatewayBase } from './gateway-http';
 import { accountIdArg } from './integration';
 
-const USAGE = `npm run cli -- events <accountId> [--state ${DELIVERY_STATES.join('|')}] [--limit N] [--gateway URL] [--json]`;
+const USAGE = `npm run cli -- events <accountId> [--state ${EVENT_STATES.join('|')}] [--limit N] [--gateway URL] [--json]`;
 const OPTIONS = {
   ...GATEWAY_OPTION,
   state: { type: 'string' as const },
@@ -19,8 +19,8 @@ export async function eventsCommand(argv: string[], out: Output): Promise<void> 
   const parsed = parseCommand(argv, { usage: USAGE, options: OPTIONS, positionals: ['accountId'] });
   const accountId = accountIdArg(parsed.positionals[0], USAGE);
   const state = str(parsed.values.state);
-  if (state !== undefined && !(DELIVERY_STATES as readonly string[]).includes(state)) {
-    throw new UsageError(`--state must be one of ${DELIVERY_STATES.join(', ')}`, USAGE);
+  if (state !== undefined && !(EVENT_STATES as readonly string[]).includes(state)) {
+    throw new UsageError(`--state must be one of ${EVENT_STATES.join(', ')}`, USAGE);
   }
   const limit = str(parsed.values.limit) ?? '100';
   if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DELIVERY_STATES, type EventRecord } from '../../eventlog/types';
+import { EVENT_STATES, type EventRecord } from '../../eventlog/types';
 import type { GatewayContext } from './context';
 import { accountIdOr400 } from './replies';
 
 const listQuery = z.object({
-  state: z.enum(DELIVERY_STATES).optional(),
+  state: z.enum(EVENT_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -50,7 +50,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: GatewayContext) {
     if (!query.success) {
       const issue = query.error.issues[0];
       const field = issue?.path.join('.') || 'query';
-      const hint = field === 'state' ? ` (one of ${DELIVERY_STATES.join(', ')})` : '';
+      const hint = field === 'state' ? ` (one of ${EVENT_STATES.join(', ')})` : '';
       return reply.code(400).send({ error: `${field}: ${issue?.message ?? 'invalid'}${hint}` });
     }
     const events = await ctx.integrations.events(accountId, query.data);

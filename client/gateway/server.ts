@@ -9,6 +9,7 @@ import { DEFAULT_CONNECTION_LIMITS, serverWithLimits } from './connection-limits
 import type { GatewayContext } from './context';
 import { registerEventRoutes } from './event-routes';
 import { registerIntegrationRoutes } from './integration-routes';
+import { registerBillsbyRoutes } from './billsby-routes';
 import { registerOAuthRoutes } from './oauth-routes';
 import { registerRedeliverRoutes } from './redeliver-routes';
 import { gatewayLogger, registerRequestLog } from './request-log';
@@ -56,6 +57,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
   });
 
   registerIntegrationRoutes(app, ctx);
+  registerBillsbyRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerRedeliverRoutes(app, ctx);

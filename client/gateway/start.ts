@@ -140,6 +140,10 @@ export function createIntegrationService(
       workflowOptions,
       maxUndelivered: config.EVENT_LOG_MAX_UNDELIVERED,
       undeliveredAlertSeconds: config.ALERT_UNDELIVERED_AGE_SECONDS,
+      billsby: {
+        apiBaseUrl: config.BILLSBY_API_BASE_URL,
+        defaultCompanyDomain: config.BILLSBY_COMPANY_DOMAIN,
+      },
       ...tuning,
     },
     new WebhookSecretStore(eventLog, keys),

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { EVENT_TYPES } from '../../domain/billsby/event-schema';
-import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
+import { classifyWebhook } from '../../domain/billsby/classify-webhook';
 import type { GatewayContext } from './context';
 import { EventLogUnavailableError } from '../integration/service';
 import { accountIdOr400 } from './replies';
@@ -59,17 +58,22 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
       noteWebhookReason(request, 'bad_secret');
       return reply.code(401).send({ error: 'missing or wrong webhook secret (header "secret")' });
     }
-    const parsed = parseBillsbyEvent(request.body);
-    if (!parsed.ok) {
+    // The rich contract (§4.3), Billsby's public webhooks (§4.3.1), or a type with no message.
+    const webhook = classifyWebhook(request.body, new Date().toISOString());
+    if (webhook.kind === 'invalid') {
       noteWebhookReason(request, 'invalid_body');
-      return reply
-        .code(400)
-        .send({ error: 'invalid Billsby event', issues: parsed.errors, acceptedTypes: EVENT_TYPES });
+      return reply.code(400).send({ error: 'invalid Billsby event', issues: webhook.errors });
     }
-    logEventId(request, parsed.event.Id);
+    const eventId = webhook.kind === 'deliver' ? webhook.event.Id : webhook.eventId;
+    logEventId(request, eventId);
     let outcome;
     try {
-      outcome = await ctx.integrations.acceptEvent(accountId, parsed.event);
+      outcome = await ctx.integrations.acceptEvent(
+        accountId,
+        webhook.kind === 'deliver'
+          ? { event: webhook.event }
+          : { ignored: { eventId, type: webhook.type, reason: webhook.reason } },
+      );
     } catch (err) {
       if (!(err instanceof EventLogUnavailableError)) throw err;
       return logUnavailable(reply, err.cause);
@@ -86,7 +90,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: GatewayContext)
             error: `account ${accountId} has ${outcome.undelivered} undelivered events, the most it keeps; nothing was stored, send again later`,
           });
       default:
-        return reply.code(202).send({ eventId: parsed.event.Id, status: outcome.status });
+        return reply.code(202).send({ eventId, status: outcome.status });
     }
   });
 }

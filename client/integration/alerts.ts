@@ -7,7 +7,10 @@ import type { IntegrationStatusValue } from '../../domain/integration/status';
  * billsby_pipeline_events_oldest_undelivered_age_seconds), which deploy/prometheus/alerts.yml
  * alerts on. Messages name no person and no secret.
  */
-export type IntegrationAlertCode = 'reauthorization_required' | 'undelivered_events_waiting';
+export type IntegrationAlertCode =
+  | 'reauthorization_required'
+  | 'undelivered_events_waiting'
+  | 'billsby_credentials_rejected';
 
 export interface IntegrationAlert {
   code: IntegrationAlertCode;
@@ -30,8 +33,16 @@ export function integrationAlerts(
   status: IntegrationStatusValue,
   oldestUndeliveredAgeSeconds: number | null,
   thresholdSeconds: number,
+  billsbyState?: 'ok' | 'rejected' | 'not_configured',
 ): IntegrationAlert[] {
   const alerts: IntegrationAlert[] = [];
+  if (billsbyState === 'rejected') {
+    alerts.push({
+      code: 'billsby_credentials_rejected',
+      message:
+        'Billsby refuses this account’s API key; Billsby webhooks wait, in order, until new credentials are stored (PUT /api/accounts/:accountId/billsby, or the control page).',
+    });
+  }
   if (status === 'reauthorization_required') {
     alerts.push({
       code: 'reauthorization_required',

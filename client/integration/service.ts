@@ -1,9 +1,16 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { buildAuthorizeUrl } from '../../connectors/webex/oauth';
-import type { BillsbyEvent } from '../../domain/billsby/event-schema';
+import { onceKeyOf } from '../../domain/billsby/public-event';
 import type { IntegrationWorkflowView } from '../../domain/integration/status';
-import type { AppendOutcome, DeliveryState, EventLog, EventRecord } from '../../eventlog/types';
+import type {
+  AppendOutcome,
+  AppendRequest,
+  EventLog,
+  EventRecord,
+  EventState,
+  LoggedEvent,
+} from '../../eventlog/types';
 import { IntegrationStatus } from '../../temporal/search-attributes';
 import {
   completeAuthorization,
@@ -14,6 +21,7 @@ import {
 import type { IntegrationOptions, IntegrationResult } from '../../workflows/webex/integration';
 import { DEFAULT_UNDELIVERED_ALERT_SECONDS } from './alerts';
 import { AppendBatcher } from './append-batcher';
+import { BillsbyCredentialsService, type BillsbyCredentialsConfig } from './billsby-credentials';
 import { openAuthorizationAttempt } from './authorization-attempt';
 import {
   EventLogUnavailableError,
@@ -51,6 +59,8 @@ export interface IntegrationServiceConfig {
   /** The status's `alerts` name undelivered events older than this (ALERT_UNDELIVERED_AGE_SECONDS). */
   undeliveredAlertSeconds?: number;
   waker?: WakerOptions;
+  /** BILLSBY_API_BASE_URL and BILLSBY_COMPANY_DOMAIN: checking and showing the account's Billsby credentials. */
+  billsby?: BillsbyCredentialsConfig;
 }
 
 export interface ConnectResult {
@@ -71,6 +81,8 @@ export interface ConnectResult {
 export class IntegrationService {
   private readonly batcher: AppendBatcher;
   private readonly waker: WorkflowWaker;
+  /** The account's own Billsby credentials (§4.2 `…/billsby`). */
+  readonly billsby: BillsbyCredentialsService;
 
   constructor(
     private readonly client: Client,
@@ -80,6 +92,11 @@ export class IntegrationService {
   ) {
     this.batcher = new AppendBatcher(eventLog, { maxUndelivered: cfg.maxUndelivered });
     this.waker = new WorkflowWaker(client, cfg.waker);
+    this.billsby = new BillsbyCredentialsService(
+      eventLog,
+      cfg.billsby ?? { apiBaseUrl: 'https://public.billsby.com/api/v1/rest' },
+      (accountId) => this.waker.wake(accountId),
+    );
   }
 
   /** Stops the wake-up timers (the log and the client belong to the caller). */
@@ -187,6 +204,7 @@ export class IntegrationService {
   private withLogFacts(view: IntegrationWorkflowView): Promise<StatusResult> {
     return withLogFacts(this.eventLog, view, {
       webhookUrl: this.webhookUrl(view.accountId),
+      billsbyCompanyDomain: this.cfg.billsby?.defaultCompanyDomain,
       undeliveredAlertSeconds: this.cfg.undeliveredAlertSeconds ?? DEFAULT_UNDELIVERED_ALERT_SECONDS,
     });
   }
@@ -206,10 +224,21 @@ export class IntegrationService {
    * Appends a validated event to the account's log; resolves once committed (the 202), then
    * wakes the workflow without waiting for Temporal. `not_found`: no active integration.
    */
-  async acceptEvent(accountId: string, event: BillsbyEvent): Promise<AppendOutcome> {
+  /**
+   * Appends a webhook to the account's log: an event to post (a paid invoice announced once), or
+   * an ignored one (§4.3.1, kept without its payload).
+   */
+  async acceptEvent(
+    accountId: string,
+    webhook: { event: LoggedEvent } | { ignored: { eventId: string; type: string; reason: string } },
+  ): Promise<AppendOutcome> {
     let outcome: AppendOutcome;
+    const request: AppendRequest =
+      'event' in webhook
+        ? { accountId, event: webhook.event, onceKey: onceKeyOf(webhook.event) }
+        : { accountId, ignored: webhook.ignored };
     try {
-      outcome = await this.batcher.append({ accountId, event });
+      outcome = await this.batcher.append(request);
     } catch (err) {
       throw new EventLogUnavailableError(err);
     }
@@ -231,7 +260,7 @@ export class IntegrationService {
     return this.eventLog.get(accountId, eventId);
   }
 
-  async events(accountId: string, query: { state?: DeliveryState; limit: number }): Promise<EventRecord[]> {
+  async events(accountId: string, query: { state?: EventState; limit: number }): Promise<EventRecord[]> {
     return this.eventLog.list(accountId, query);
   }
 

@@ -1,5 +1,6 @@
 import type { IntegrationView, IntegrationWorkflowView } from '../../domain/integration/status';
 import type { EventLog } from '../../eventlog/types';
+import { billsbyState, type BillsbyState } from '../../activities/webex/billsby-fill/credentials';
 import { integrationAlerts, undeliveredAgeSeconds, type IntegrationAlert } from './alerts';
 
 /**
@@ -17,25 +18,35 @@ export type StatusResult = IntegrationView & {
   oldestUndeliveredAgeSeconds: number | null;
   /** What needs an operator (client/integration/alerts.ts); empty when all is well. */
   alerts: IntegrationAlert[];
+  /** The Billsby credentials filling public webhooks (§4.3.1): their state, never the key. */
+  billsby: { state: BillsbyState; companyDomain: string | null };
 };
 
 /** The workflow's view plus the exact counts and newest failures from the event log. */
 export async function withLogFacts(
   eventLog: EventLog,
   view: IntegrationWorkflowView,
-  opts: { webhookUrl: string; undeliveredAlertSeconds: number },
+  opts: { webhookUrl: string; undeliveredAlertSeconds: number; billsbyCompanyDomain?: string },
 ): Promise<StatusResult> {
-  const [counts, failed, [head]] = await Promise.all([
+  const [counts, failed, [head], billsbyRecord] = await Promise.all([
     eventLog.counts(view.accountId),
     eventLog.list(view.accountId, { state: 'failed', limit: RECENT_FAILURES }),
     // The queue head: the next to deliver, queued longest (updatedAt: accepted, or re-queued).
     eventLog.list(view.accountId, { state: 'queued', limit: 1 }),
+    eventLog.getBillsbyAccount(view.accountId),
   ]);
   const oldestUndeliveredAgeSeconds = undeliveredAgeSeconds(head?.updatedAt);
+  const billsby = billsbyState(billsbyRecord, opts.billsbyCompanyDomain);
   return {
     ...view,
     oldestUndeliveredAgeSeconds,
-    alerts: integrationAlerts(view.status, oldestUndeliveredAgeSeconds, opts.undeliveredAlertSeconds),
+    alerts: integrationAlerts(
+      view.status,
+      oldestUndeliveredAgeSeconds,
+      opts.undeliveredAlertSeconds,
+      billsby.state,
+    ),
+    billsby,
     counts,
     recentFailures: failed.map((e) => ({
       eventId: e.eventId,

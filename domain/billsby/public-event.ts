@@ -78,15 +78,15 @@ export type PublicInvoicePaidEvent = z.output<typeof PublicInvoicePaidSchema> & 
 };
 export type PublicBillsbyEvent = PublicCustomerEvent | PublicSubscriptionEvent | PublicInvoicePaidEvent;
 
-export function isPublicEvent(event: { Form?: unknown }): event is PublicBillsbyEvent {
-  return event.Form === PUBLIC_FORM;
+export function isPublicEvent(event: object): event is PublicBillsbyEvent {
+  return (event as { Form?: unknown }).Form === PUBLIC_FORM;
 }
 
 /**
  * The key that makes a payment announce once: a further `Paid` update of the same invoice is
  * ignored (§4.3.1). null for every other event.
  */
-export function onceKeyOf(event: { Form?: unknown; Type: string }): string | null {
+export function onceKeyOf(event: object): string | null {
   return isPublicEvent(event) && event.Type === 'InvoiceUpdated' ? `invoice:${event.InvoiceNumber}` : null;
 }
 

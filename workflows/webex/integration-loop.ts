@@ -39,6 +39,8 @@ interface RedeliveryJob {
  */
 export class IntegrationLoop extends IntegrationEntity {
   private readonly redeliveries: RedeliveryJob[] = [];
+  /** The last batch stopped because Billsby refused the account's credentials. */
+  private heldByBillsby = false;
   private readonly alarms = {
     retry: new Alarm('retry'),
     refresh: new Alarm('refresh'),
@@ -116,8 +118,9 @@ export class IntegrationLoop extends IntegrationEntity {
       ),
     );
     // Look again at once when the batch was full or did not finish; events that arrived
-    // meanwhile sent their own wake-up signal, which has set the flag again.
-    if (batch.length === limit || !finished) this.mayHaveEvents = true;
+    // meanwhile sent their own wake-up signal, which has set the flag again. Not while Billsby
+    // refuses the credentials: the queue waits for a wake-up (new credentials, a new event, the sweep).
+    if ((batch.length === limit || !finished) && !this.heldByBillsby) this.mayHaveEvents = true;
   }
 
   private batchInput(batch: QueuedRef[], pipelinedAfter?: number): DeliveryInput {
@@ -144,6 +147,7 @@ export class IntegrationLoop extends IntegrationEntity {
     const { s } = this;
     try {
       const result = await deliver();
+      this.heldByBillsby = result?.stopped === 'billsby_rejected';
       if (!result) return false;
       // A pipelined (legacy) batch that never started posting: its events are still queued.
       if (result.stopped === 'not_ready') return false;
@@ -167,6 +171,10 @@ export class IntegrationLoop extends IntegrationEntity {
         s.room = { id: room.id, title: room.title };
         s.roomNote = roomNote(room.candidates);
         s.lastMessageId = null;
+      }
+      if (result.stopped === 'billsby_rejected') {
+        s.lastError =
+          'Billsby refused the credentials while filling a webhook; events wait, in order, until they are replaced (PUT /api/accounts/:accountId/billsby)';
       }
       return result.stopped === null;
     } catch (err) {

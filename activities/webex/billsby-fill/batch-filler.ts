@@ -1,0 +1,177 @@
+/**
+ * Fills a batch's public webhooks before they are posted (DESIGN §4.3.1): the reads of every public
+ * event start at once (bounded, see reads.ts) and overlap the posting of the events before; each
+ * event is assembled in delivery order (a CustomerUpdated's OldDetails are what the message before
+ * it about that customer showed) and stored, filled, in the event log BEFORE its first post, so a
+ * retry or another worker posts exactly that text even if Billsby's data changes meanwhile.
+ *
+ * Billsby refusing the credentials (401/403) marks the account `rejected` and answers 'rejected':
+ * the batch stops at that event, in order, until the credentials change. Other failures (429, 5xx,
+ * timeouts) reject, after the events before have been posted; the activity's retry waits.
+ */
+import { createBillsbyClient, isBillsbyApiError } from '../../../connectors/billsby';
+import type { BillsbyEvent, CustomerDetails } from '../../../domain/billsby/event-schema';
+import { isPublicEvent, type PublicBillsbyEvent } from '../../../domain/billsby/public-event';
+import type { EventLog, FilledEvent, QueuedEvent } from '../../../eventlog/types';
+import { assembleFilled } from './assemble';
+import { credentialsFingerprint, credentialsInUse, type BillsbyCredentials } from './credentials';
+import { BatchReads } from './reads';
+import { Semaphore } from './semaphore';
+
+export interface BillsbyFillDeps {
+  apiBaseUrl: string;
+  /** BILLSBY_COMPANY_DOMAIN + BILLSBY_API_KEY: for accounts without their own. */
+  defaultCredentials?: BillsbyCredentials;
+  timeoutMs?: number;
+  /** Reads in flight for one account's batch (default 16). */
+  perAccount?: number;
+  /** Reads in flight in this worker process, over every account (shared; default 64). */
+  perProcess: Semaphore;
+}
+
+export const DEFAULT_FILL_READS_PER_ACCOUNT = 16;
+export const DEFAULT_FILL_READS_PER_PROCESS = 64;
+const DEFAULT_BILLSBY_TIMEOUT_MS = 10_000;
+
+type Prepared = { state: 'pending' } | { state: 'ready' } | { state: 'failed'; error: unknown };
+
+export class BatchFiller {
+  private readonly prepared: Prepared[];
+  private readonly waits: Array<Promise<void> | null>;
+  private readonly lastKnown = new Map<string, CustomerDetails>();
+  /** The refusal mark of credentials no longer in use: cleared once Billsby answers the new ones. */
+  private clearMark: boolean;
+
+  private constructor(
+    private readonly log: EventLog,
+    private readonly accountId: string,
+    private readonly events: QueuedEvent[],
+    private readonly reads: BatchReads,
+    private readonly abort: AbortController,
+    private readonly fingerprint: string | null,
+    private rejectedFingerprint: string | null,
+  ) {
+    this.prepared = events.map(() => ({ state: 'pending' }));
+    this.waits = events.map(() => null);
+    this.clearMark = rejectedFingerprint !== null && rejectedFingerprint !== fingerprint;
+  }
+
+  /**
+   * A filler for these events, with their reads started; null when none of them is a public
+   * webhook still to fill (the rich contract costs nothing here).
+   */
+  static async start(
+    log: EventLog,
+    accountId: string,
+    events: QueuedEvent[],
+    deps: BillsbyFillDeps,
+    cancel: AbortSignal,
+  ): Promise<BatchFiller | null> {
+    if (!events.some((e) => isPublicEvent(e.payload))) return null;
+    const record = await log.getBillsbyAccount(accountId);
+    const credentials = credentialsInUse(record, deps.defaultCredentials);
+    const fingerprint = credentials ? credentialsFingerprint(credentials) : null;
+    const client = credentials
+      ? createBillsbyClient({
+          baseUrl: deps.apiBaseUrl,
+          ...credentials,
+          timeoutMs: deps.timeoutMs ?? DEFAULT_BILLSBY_TIMEOUT_MS,
+        })
+      : null;
+    const bounds = {
+      account: new Semaphore(deps.perAccount ?? DEFAULT_FILL_READS_PER_ACCOUNT),
+      process: deps.perProcess,
+    };
+    const abort = new AbortController();
+    const reads = new BatchReads(client, bounds, AbortSignal.any([cancel, abort.signal]));
+    const filler = new BatchFiller(
+      log,
+      accountId,
+      events,
+      reads,
+      abort,
+      fingerprint,
+      record?.rejectedFingerprint ?? null,
+    );
+    const updates = events
+      .filter((e) => isPublicEvent(e.payload) && e.payload.Type === 'CustomerUpdated')
+      .map((e) => (e.payload as { CustomerUniqueId: string }).CustomerUniqueId);
+    if (updates.length > 0) {
+      for (const [id, details] of await log.lastKnownDetails(accountId, [...new Set(updates)])) {
+        filler.lastKnown.set(id, details);
+      }
+    }
+    // Credentials Billsby refused already: nothing is read until they change.
+    if (!filler.blocked()) filler.startReads();
+    return filler;
+  }
+
+  /** Stops reads still in flight (the batch ended). */
+  close(): void {
+    this.abort.abort();
+  }
+
+  /**
+   * The event at `index` ready to post: its payload as stored (filled when it was public), or
+   * 'rejected' when Billsby refuses the credentials (the event stays queued, unfilled).
+   */
+  async payloadFor(index: number): Promise<BillsbyEvent | 'rejected'> {
+    const event = this.events[index]!;
+    if (!isPublicEvent(event.payload)) return event.payload;
+    if (this.blocked()) return 'rejected';
+    await this.waits[index];
+    const prepared = this.prepared[index]!;
+    if (prepared.state === 'failed') {
+      const err = prepared.error;
+      if (isBillsbyApiError(err) && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
+        await this.log.markBillsbyRejected(this.accountId, this.fingerprint!, new Date().toISOString());
+        this.rejectedFingerprint = this.fingerprint;
+        this.abort.abort();
+        return 'rejected';
+      }
+      throw err;
+    }
+    await this.fixFrom(index);
+    return this.events[index]!.payload as BillsbyEvent;
+  }
+
+  private blocked(): boolean {
+    return this.fingerprint !== null && this.rejectedFingerprint === this.fingerprint;
+  }
+
+  private startReads(): void {
+    this.events.forEach((event, i) => {
+      if (!isPublicEvent(event.payload)) return;
+      const wait = this.reads.prepare(event.payload).then(
+        () => void (this.prepared[i] = { state: 'ready' }),
+        (error: unknown) => void (this.prepared[i] = { state: 'failed', error }),
+      );
+      this.waits[i] = wait;
+    });
+  }
+
+  /**
+   * Assembles and stores, in ONE write, the event at `index` and every following public event
+   * whose reads are already in (stopping at the first still pending): fewer commits per batch.
+   */
+  private async fixFrom(index: number): Promise<void> {
+    const filled: FilledEvent[] = [];
+    for (let i = index; i < this.events.length; i++) {
+      const event = this.events[i]!;
+      if (!isPublicEvent(event.payload)) continue;
+      if (this.prepared[i]!.state !== 'ready') break;
+      const result = assembleFilled(event.payload as PublicBillsbyEvent, this.reads, (id) =>
+        this.lastKnown.get(id),
+      );
+      if (result.lastKnown) this.lastKnown.set(result.lastKnown.customerUniqueId, result.lastKnown.details);
+      filled.push({ seq: event.seq, event: result.event, ...(result.lastKnown ? { lastKnown: result.lastKnown } : {}) });
+      event.payload = result.event;
+    }
+    await this.log.storeFilled(this.accountId, filled, new Date().toISOString());
+    if (this.clearMark && this.reads.readCount > 0) {
+      // The credentials in use now were accepted: a refusal of earlier ones no longer applies.
+      this.clearMark = false;
+      await this.log.clearBillsbyRejected(this.accountId);
+    }
+  }
+}
