@@ -7,6 +7,7 @@ import { CommandFailed, UsageError } from './args';
 import { ENGAGEMENT_USAGE, engagementCommand } from './engagement';
 import { connectCommand, statusCommand, uiLinkCommand, uninstallCommand } from './integration';
 import { rotateSecretCommand } from './rotate-secret';
+import { billsbyCredentialsCommand } from './billsby-credentials';
 import { forgetCustomerCommand, redeliverCommand } from './redeliver';
 import { eventsCommand } from './events';
 import { sendEventCommand } from './send-event';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   'send-event': sendEventCommand,
   events: eventsCommand,
   'rotate-secret': rotateSecretCommand,
+  'billsby-credentials': billsbyCredentialsCommand,
   redeliver: redeliverCommand,
   'forget-customer': forgetCustomerCommand,
   engagement: engagementCommand,
@@ -41,7 +43,11 @@ Webex integration (through the gateway at PUBLIC_BASE_URL, or --gateway URL):
   rotate-secret <accountId> [--grace-seconds N]
                                  issue a new webhook secret; the old one keeps working for N seconds
                                  (default 86400, at most 604800)
-  events <accountId> [--state queued|delivered|failed|dropped] [--limit N]
+  billsby-credentials <accountId> (--company-domain <cd> [--api-key-stdin] | --show | --remove)
+                                 the account's own Billsby API credentials, for filling Billsby's
+                                 webhooks from its API; checked with Billsby before they are stored;
+                                 the key from --api-key-stdin or BILLSBY_API_KEY, never shown
+  events <accountId> [--state queued|delivered|failed|dropped|ignored] [--limit N]
                                  each event's delivery state from the event log (newest first;
                                  queued: oldest first), with Webex message ids or the failure
   redeliver --account <accountId> (--event <eventId> | --state failed|dropped [--since T])

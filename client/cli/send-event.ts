@@ -17,19 +17,22 @@ const USAGE =
  * (Secrets are random per account: `connect` and the control page show the current one.)
  */
 async function webhookSecret(fromStdin: boolean): Promise<string> {
-  if (fromStdin) {
-    let text = '';
-    for await (const chunk of process.stdin) text += String(chunk);
-    const line = text.split('\n')[0]!.trim();
-    if (line) return line;
-    throw new UsageError('--secret-stdin: standard input held no secret', USAGE);
-  }
+  if (fromStdin) return readStdinSecret('--secret-stdin', USAGE);
   const fromEnv = process.env.BILLSBY_WEBHOOK_SECRET?.trim();
   if (fromEnv) return fromEnv;
   throw new UsageError(
     "the account's webhook secret is needed: set BILLSBY_WEBHOOK_SECRET, or pipe it in with --secret-stdin",
     USAGE,
   );
+}
+
+/** The first line of standard input, for a secret that must not be a command-line value. */
+export async function readStdinSecret(flag: string, usage: string): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  const line = text.split('\n')[0]!.trim();
+  if (line) return line;
+  throw new UsageError(`${flag}: standard input held no secret`, usage);
 }
 
 async function readEvent(file: string): Promise<unknown> {

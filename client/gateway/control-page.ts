@@ -18,6 +18,22 @@ const STATUS_TEXT: Record<string, string> = {
 const OUTCOME_TEXT: Record<string, string> = {
   connected: 'Webex is connected. New Billsby events will be posted to your "Billsby Data" space.',
   uninstalled: 'The Webex integration was uninstalled. Nothing more will be posted.',
+  billsby_saved: 'Billsby accepted the API key; it is stored and webhooks are filled from Billsby with it.',
+  billsby_removed: 'The Billsby credentials were removed.',
+};
+
+/** Why a Billsby credentials form was refused: nothing was stored. */
+const BILLSBY_REFUSAL_TEXT: Record<string, string> = {
+  billsby_refused: 'Billsby refused the API key or does not know the company; nothing was stored.',
+  billsby_unreachable: 'Billsby could not be reached to check the key; nothing was stored. Try again.',
+  billsby_invalid:
+    'Enter the company domain (the login subdomain, e.g. widgets) and the API key (Settings > Configuration > API keys and webhooks).',
+};
+
+const BILLSBY_STATE_TEXT: Record<string, string> = {
+  ok: 'In use',
+  rejected: 'Refused by Billsby: webhooks wait until new credentials are saved',
+  not_configured: 'Not set: messages carry only what the webhooks themselves say',
 };
 
 export interface ControlPageView {
@@ -36,12 +52,15 @@ export function renderControlPage(view: ControlPageView): string {
   const showUninstall = status !== null && state !== 'uninstalled';
   // A failed attempt is told once, in red, with its reason (below); no green notice for it.
   const message = outcome && outcome !== 'failed' ? OUTCOME_TEXT[outcome] : undefined;
-  const failure =
-    state === 'failed'
+  const billsbyRefusal = outcome ? BILLSBY_REFUSAL_TEXT[outcome] : undefined;
+  const failure = billsbyRefusal
+    ? billsbyRefusal
+    : state === 'failed'
       ? `The integration failed. ${status?.lastError ?? 'Please try again.'}`
       : outcome === 'failed'
         ? `The new authorization failed: ${status?.lastAttempt?.error ?? status?.lastError ?? 'please try again'}. ${state === 'connected' ? 'The earlier connection is kept.' : ''}`
         : undefined;
+  const billsby = status?.billsby;
   const connectedAs = state === 'uninstalled' ? undefined : status?.connectedAs?.displayName;
   const orDash = (value: string | undefined, id: string) =>
     value ? `<code id="${id}">${escapeHtml(value)}</code>` : `<span id="${id}">—</span>`;
@@ -67,12 +86,28 @@ ${unavailable ? `<p class="notice error" id="unavailable">${escapeHtml(unavailab
  <dt>Space</dt><dd id="room">${escapeHtml(status?.room?.title ?? '—')}</dd>
  <dt>Webhook URL (Billsby: Settings &gt; Webhooks)</dt><dd>${orDash(status?.webhookUrl, 'webhook-url')}</dd>
  <dt>Webhook secret (header <code>secret</code>)</dt><dd>${orDash((status && secret) || undefined, 'webhook-secret')}</dd>
- ${counts ? `<dt>Events</dt><dd id="counts">${counts.received} received · ${counts.delivered} delivered · ${counts.pending} pending · ${counts.failed} failed · ${counts.duplicates} duplicates · ${counts.dropped} dropped</dd>` : ''}
+ ${counts ? `<dt>Events</dt><dd id="counts">${counts.received} received · ${counts.delivered} delivered · ${counts.pending} pending · ${counts.failed} failed · ${counts.duplicates} duplicates · ${counts.dropped} dropped · ${counts.ignored} ignored</dd>` : ''}
 </dl>
 <div class="actions">
  <form method="post" action="${base}/connect">${csrf}<button id="integrate" type="submit">${state === 'connected' ? 'Reconnect (may replace the Webex user)' : '+ Integrate'}</button></form>
  ${showUninstall ? `<form method="post" action="${base}/uninstall">${csrf}<button id="uninstall" type="submit">Uninstall</button></form>` : ''}
 </div>
+${
+  billsby
+    ? `<h2>Billsby API credentials</h2>
+<p>Billsby's webhooks carry ids and names only; the rest of each message is read from Billsby's API with these.</p>
+<dl>
+ <dt>Company domain</dt><dd>${orDash(billsby.companyDomain ?? undefined, 'billsby-company')}</dd>
+ <dt>State</dt><dd id="billsby-state" data-state="${escapeHtml(billsby.state)}">${escapeHtml(BILLSBY_STATE_TEXT[billsby.state] ?? billsby.state)}</dd>
+</dl>
+<form method="post" action="${base}/billsby" class="billsby">${csrf}
+ <label>Company domain <input name="companyDomain" id="billsby-company-input" autocomplete="off" required></label>
+ <label>API key <input name="apiKey" id="billsby-key-input" type="password" autocomplete="off" required></label>
+ <button id="billsby-save" type="submit">Save</button>
+</form>
+<form method="post" action="${base}/billsby/remove">${csrf}<button id="billsby-remove" type="submit">Remove</button></form>`
+    : ''
+}
 </body></html>`;
 }
 

@@ -1,3 +1,4 @@
+import { billsbyCredentialsBody } from './billsby-routes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StatusUnavailableError, type StatusResult } from '../integration/service';
 import { openUiLink, sessionFor } from './browser-sessions';
@@ -78,9 +79,40 @@ export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
     },
   );
 
+  // The key goes to Billsby for one check and into the sealed store; the page never shows it back.
+  app.post('/ui/accounts/:accountId/webex/billsby', { preHandler: formGuards }, async (request, reply) => {
+    const accountId = request.uiSession!.accountId;
+    const body = billsbyCredentialsBody.safeParse(pick(request.body, ['companyDomain', 'apiKey']));
+    if (!body.success) return reply.redirect(controlPagePath(accountId, { outcome: 'billsby_invalid' }), 303);
+    const outcome = await ctx.integrations.billsby.put(accountId, body.data.companyDomain, body.data.apiKey);
+    const result = outcome.ok ? 'billsby_saved' : outcome.status === 422 ? 'billsby_refused' : 'billsby_unreachable';
+    return reply.redirect(controlPagePath(accountId, { outcome: result }), 303);
+  });
+
+  app.post(
+    '/ui/accounts/:accountId/webex/billsby/remove',
+    { preHandler: formGuards },
+    async (request, reply) => {
+      const accountId = request.uiSession!.accountId;
+      await ctx.integrations.billsby.remove(accountId);
+      return reply.redirect(controlPagePath(accountId, { outcome: 'billsby_removed' }), 303);
+    },
+  );
+
   app.post('/ui/accounts/:accountId/webex/uninstall', { preHandler: formGuards }, async (request, reply) => {
     const accountId = request.uiSession!.accountId;
     await ctx.integrations.uninstall(accountId);
     return reply.redirect(controlPagePath(accountId, { outcome: 'uninstalled' }), 303);
   });
+}
+
+/** Just these string fields of a form body (the CSRF token and anything else stay out). */
+function pick(body: unknown, fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof body !== 'object' || body === null) return out;
+  for (const field of fields) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value === 'string') out[field] = value.trim();
+  }
+  return out;
 }
