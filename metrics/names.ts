@@ -40,6 +40,8 @@ export const METRIC = {
   accountsWithUndelivered: `${METRIC_PREFIX}accounts_with_undelivered_events`,
   /** Gauge {state}: the event log's events by state, over every account. */
   eventLogEvents: `${METRIC_PREFIX}event_log_events`,
+  /** Gauge: accounts whose Billsby credentials Billsby refuses (their Billsby webhooks wait). */
+  billsbyRejected: `${METRIC_PREFIX}billsby_credentials_rejected_accounts`,
   /** Gauge {status}: running integration workflows by IntegrationStatus. */
   integrations: `${METRIC_PREFIX}integrations`,
   /** Counter {source}: scrape-time reads that failed (event_log, temporal); the gauges keep their last value. */

@@ -136,6 +136,20 @@ export class WorkerMetrics {
         if (summary) for (const state of DELIVERY_STATES) this.set({ state }, summary.byState[state]);
       },
     });
+    new Gauge({
+      name: METRIC.billsbyRejected,
+      help: "Accounts whose Billsby credentials Billsby refuses (their Billsby webhooks wait, in order)",
+      registers,
+      collect: async function collect(this: Gauge) {
+        const log = metrics.eventLog;
+        if (!log) return;
+        try {
+          this.set(await log.countBillsbyRejected());
+        } catch {
+          metrics.sourceErrors.inc({ source: 'event_log' });
+        }
+      },
+    });
     const cacheMs = opts.integrationsCacheMs ?? 10_000;
     new Gauge({
       name: METRIC.integrations,
