@@ -56,6 +56,7 @@ export function testCredentials(): string[] {
   return [
     'test-gateway-api-key-0123456789abcdef', // TEST_API_KEY (webex-app.ts)
     'sim-client-secret',
+    'sim-billsby-api-key', // the Billsby simulator's ApiKey (simulators/billsby/seed.ts)
     SEED_CREDENTIALS.password,
     SEED_CREDENTIALS.appKey,
     SEED_CREDENTIALS.devKey,

@@ -7,6 +7,7 @@ import { gatewaySecurity, type RateLimits } from '../../client/gateway/security'
 import { connectThroughBrowser, ScriptBrowser } from '../../client/demo/script-browser';
 import { createIntegrationService } from '../../client/gateway/start';
 import { parseConfig, type AppConfig } from '../../config/env';
+import { startBillsbySimulator } from '../../simulators/billsby';
 import { startWebexSimulator } from '../../simulators/webex';
 import type { IntegrationOptions } from '../../workflows/webex/integration';
 import { mkdtempSync } from 'node:fs';
@@ -52,6 +53,12 @@ export interface WebexAppOptions {
   metrics?: { gateway?: GatewayMetrics; worker?: WorkerMetrics };
   /** ALERT_UNDELIVERED_AGE_SECONDS (the status API's alerts). */
   alertUndeliveredAgeSeconds?: number;
+  /**
+   * A Billsby simulator the worker fills public webhooks from (BILLSBY_API_BASE_URL);
+   * `defaultCredentials`: its credentials are the deployment's default (BILLSBY_COMPANY_DOMAIN +
+   * BILLSBY_API_KEY), else accounts need their own (PUT …/billsby).
+   */
+  billsby?: { latencyMs?: number; defaultCredentials?: boolean; readsPerAccount?: number };
 }
 
 /** The gateway's bearer key in tests (GATEWAY_API_KEYS); every `/api/*` call sends it. */
@@ -76,6 +83,11 @@ export async function openTestEventLog(databaseUrl?: string): Promise<EventLog> 
  */
 export async function startWebexApp(opts: WebexAppOptions = {}) {
   const sim: WebexSimulator = await startWebexSimulator({ port: 0, ...opts.simulator });
+  const billsby = opts.billsby ? await startBillsbySimulator({ latencyMs: opts.billsby.latencyMs }) : null;
+  const billsbyDefaults =
+    billsby && opts.billsby?.defaultCredentials
+      ? { companyDomain: billsby.control.dataset.companyDomain, apiKey: billsby.control.dataset.apiKey }
+      : undefined;
   const port = await freePort();
   const gatewayUrl = `http://127.0.0.1:${port}`;
   const config: AppConfig = parseConfig({
@@ -87,6 +99,8 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     GATEWAY_API_KEYS: TEST_API_KEY,
     GATEWAY_SESSION_KEY: TEST_SESSION_KEY,
     CODEC_PORT: '0',
+    ...(billsby ? { BILLSBY_API_BASE_URL: billsby.baseUrl } : {}),
+    ...(billsbyDefaults ? { BILLSBY_COMPANY_DOMAIN: billsbyDefaults.companyDomain } : {}),
     ...(opts.maxUndelivered ? { EVENT_LOG_MAX_UNDELIVERED: String(opts.maxUndelivered) } : {}),
     ...(opts.alertUndeliveredAgeSeconds
       ? { ALERT_UNDELIVERED_AGE_SECONDS: String(opts.alertUndeliveredAgeSeconds) }
@@ -107,6 +121,16 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
     retryAfter: { defaultMs: 300, minMs: 50, maxMs: 2_000 },
     backoff: { initialMs: 100, maxMs: 1_000 },
     ...(opts.metrics?.worker ? { metrics: opts.metrics.worker.webexActivity } : {}),
+    ...(billsby
+      ? {
+          billsby: {
+            apiBaseUrl: billsby.baseUrl,
+            timeoutMs: 2_000,
+            ...(billsbyDefaults ? { defaultCredentials: billsbyDefaults } : {}),
+            ...(opts.billsby?.readsPerAccount ? { readsPerAccount: opts.billsby.readsPerAccount } : {}),
+          },
+        }
+      : {}),
     ...opts.activityDeps,
   });
   opts.metrics?.worker?.watchEventLog(eventLog).watchIntegrations({
@@ -168,6 +192,8 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
 
   return {
     sim,
+    /** The Billsby simulator (option `billsby`), else null. */
+    billsby,
     client,
     config,
     gatewayUrl,
@@ -192,6 +218,7 @@ export async function startWebexApp(opts: WebexAppOptions = {}) {
       await stopWorker?.();
       await eventLog.close();
       await sim.close();
+      await billsby?.close();
     },
   };
 }
