@@ -21,9 +21,11 @@ import {
 } from './errors';
 import {
   BillsbyCustomer,
+  BillsbyCustomerPage,
   BillsbyFeatureTags,
   BillsbyInvoice,
   BillsbySubscription,
+  customerPageSchema,
   customerSchema,
   featureTagsSplitSchema,
   invoiceSchema,
@@ -45,6 +47,11 @@ export interface CallOptions {
 }
 
 export interface BillsbyClient {
+  /**
+   * One page of the company's customers (`page` as Billsby takes it, `pageSize` 1–100). The product
+   * reads `listCustomers(1, 1)` only to check an account's credentials and company domain.
+   */
+  listCustomers(page: number, pageSize: number, call?: CallOptions): Promise<BillsbyCustomerPage>;
   getCustomer(customerUniqueId: string, call?: CallOptions): Promise<BillsbyCustomer>;
   getSubscription(subscriptionUniqueId: string, call?: CallOptions): Promise<BillsbySubscription>;
   getSubscriptionFeatureTags(subscriptionUniqueId: string, call?: CallOptions): Promise<BillsbyFeatureTags>;
@@ -110,6 +117,13 @@ export function createBillsbyClient(config: BillsbyClientConfig): BillsbyClient 
 
   const id = (v: string) => encodeURIComponent(v);
   return {
+    listCustomers: (page, pageSize, call) =>
+      get(
+        'listCustomers',
+        `/core/${cd}/customers?page=${encodeURIComponent(page)}&pageSize=${encodeURIComponent(pageSize)}`,
+        customerPageSchema,
+        call,
+      ),
     getCustomer: (cid, call) => get('getCustomer', `/core/${cd}/customers/${id(cid)}`, customerSchema, call),
     getSubscription: (sid, call) =>
       get('getSubscription', `/core/${cd}/subscriptions/${id(sid)}`, subscriptionSchema, call),
