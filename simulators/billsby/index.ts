@@ -1,83 +1,78 @@
 /**
  * startBillsbySimulator: Billsby's REST read endpoints under `/api/v1/rest` on loopback, with an
- * `ApiKey` check, injectable 429/5xx/raw responses, latency and a request log. Billsby documents no
- * error body; the simulator answers `{ message }`.
+ * `ApiKey` check (rotatable at runtime), injectable 429/5xx/raw responses, latency and a request
+ * log; and, when given a webhook URL, Billsby's public webhooks for the changes made through its
+ * control API (operations.ts, webhooks.ts). Billsby documents no error body; the simulator answers
+ * `{ message }`.
  */
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
-import { billsbySeed, BillsbyDataset, SimCustomer, SimInvoice, SimSubscription } from './seed';
+import { registerAdmin } from './admin';
+import { createOperations, type WebhookState } from './operations';
+import { billsbySeed, SimCustomer, SimInvoice, SimSubscription } from './seed';
+import type {
+  BillsbyFault,
+  BillsbyRequestLogEntry,
+  BillsbySimulator,
+  BillsbySimulatorControl,
+  BillsbySimulatorOptions,
+} from './types';
 
-export interface BillsbySimulatorOptions {
-  port?: number;
-  host?: string;
-  dataset?: BillsbyDataset;
-  latencyMs?: number;
-}
+/** Billsby's documented maximum page size for list endpoints. */
+export const MAX_PAGE_SIZE = 100;
 
-export interface BillsbyFault {
-  status: number;
-  /** Sent verbatim as the Retry-After header (seconds, an HTTP date, or junk). */
-  retryAfter?: string;
-  /** Raw body; a string is sent as text/html, anything else as JSON. */
-  body?: unknown;
-  path?: string;
-}
-
-export interface BillsbyRequestLogEntry {
-  seq: number;
-  method: string;
-  path: string;
-  status: number;
-  authorized: boolean;
-}
-
-export interface BillsbySimulatorControl {
-  readonly dataset: BillsbyDataset;
-  addCustomer(c: SimCustomer): void;
-  addSubscription(s: SimSubscription): void;
-  addInvoice(i: SimInvoice): void;
-  /** The next `count` matching requests get this response instead of the real one. */
-  failNext(count: number, fault: BillsbyFault): void;
-  setLatency(ms: number): void;
-  requestLog(): BillsbyRequestLogEntry[];
-  clearFaults(): void;
-}
-
-export interface BillsbySimulator {
-  /** Base URL for the client, including `/api/v1/rest`. */
-  baseUrl: string;
-  /** Origin of the server, where `/__admin` lives. */
-  origin: string;
-  port: number;
-  control: BillsbySimulatorControl;
-  close(): Promise<void>;
+/** A route's answer other than 200 or 404. */
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly message: string,
+  ) {}
 }
 
 export async function startBillsbySimulator(opts: BillsbySimulatorOptions = {}): Promise<BillsbySimulator> {
   const data = opts.dataset ?? billsbySeed();
+  if (opts.apiKey !== undefined) data.apiKey = opts.apiKey;
+  if (opts.companyDomain !== undefined) data.companyDomain = opts.companyDomain;
   const faults: Array<BillsbyFault & { remaining: number }> = [];
-  const log: BillsbyRequestLogEntry[] = [];
+  let log: BillsbyRequestLogEntry[] = [];
   let latency = opts.latencyMs ?? 0;
   let seq = 0;
+  const webhooks: WebhookState = {
+    target: opts.webhook ?? null,
+    timeoutMs: opts.webhookTimeoutMs ?? 10_000,
+    log: [],
+  };
 
   const control: BillsbySimulatorControl = {
     dataset: data,
     addCustomer: (c) => void data.customers.push(c),
     addSubscription: (s) => void data.subscriptions.push(s),
     addInvoice: (i) => void data.invoices.push(i),
+    ...createOperations(data, webhooks),
+    setWebhook: (target) => void (webhooks.target = target ? { ...target } : null),
+    setApiKey: (apiKey) => void (data.apiKey = apiKey),
     failNext: (count, fault) => void faults.push({ ...fault, remaining: count }),
+    clearFaults: () => void (faults.length = 0),
     setLatency: (ms) => void (latency = ms),
     requestLog: () => log.map((e) => ({ ...e })),
-    clearFaults: () => void (faults.length = 0),
+    requestCounts: () => {
+      const counts: Record<string, number> = {};
+      for (const e of log) counts[e.path] = (counts[e.path] ?? 0) + 1;
+      return counts;
+    },
+    clearRequestLog: () => void (log = []),
   };
 
   const app = Fastify({ logger: false });
   type Params = { cd?: string; id: string };
-  const route = (url: string, find: (p: Params) => unknown, wantsDomain = true) =>
+  const route = (
+    url: string,
+    find: (p: Params, query: Record<string, string | undefined>) => unknown,
+    wantsDomain = true,
+  ) =>
     app.get(url, async (req: FastifyRequest, reply: FastifyReply) => {
-      const path = req.url.split('?')[0];
-      const key = req.headers['apikey'];
-      const authorized = key === data.apiKey;
-      const entry = { seq: ++seq, method: req.method, path, status: 0, authorized };
+      const [path, query = ''] = req.url.split('?');
+      const authorized = req.headers['apikey'] === data.apiKey;
+      const entry = { seq: ++seq, method: req.method, path, query, status: 0, authorized };
       log.push(entry);
       const send = (status: number, body: unknown) => (
         (entry.status = status),
@@ -96,20 +91,19 @@ export async function startBillsbySimulator(opts: BillsbySimulatorOptions = {}):
       if (!authorized) return send(401, { message: 'Unauthorized' });
       const p = req.params as Params;
       if (wantsDomain && p.cd !== data.companyDomain) return send(404, { message: 'Company not found' });
-      const found = find(p);
-      return found === undefined ? send(404, { message: 'Not found' }) : send(200, found);
+      const found = find(p, req.query as Record<string, string | undefined>);
+      if (found === undefined) return send(404, { message: 'Not found' });
+      if (found instanceof Refusal) return send(found.status, { message: found.message });
+      return send(200, found);
     });
 
   const sub = (id: string) => data.subscriptions.find((s) => s.subscriptionUniqueId === id);
-  const subBody = (s: SimSubscription) => {
-    const { planFeatureTags: _p, subscriptionFeatureTags: _s, ...rest } = s;
-    return rest;
-  };
   const prefix = '/api/v1/rest/core';
+  route(`${prefix}/:cd/customers`, (_p, q) => customerPage(data.customers, q));
   route(`${prefix}/:cd/customers/:id`, (p) => data.customers.find((c) => c.customerUniqueId === p.id));
   route(`${prefix}/:cd/subscriptions/:id`, (p) => {
     const s = sub(p.id);
-    return s && subBody(s);
+    return s && subscriptionBody(s);
   });
   route(`${prefix}/:cd/subscriptions/:id/tags`, (p) => {
     const s = sub(p.id);
@@ -119,30 +113,15 @@ export async function startBillsbySimulator(opts: BillsbySimulatorOptions = {}):
     const s = sub(p.id);
     return s && { planFeatureTags: s.planFeatureTags, subscriptionFeatureTags: s.subscriptionFeatureTags };
   });
-  route(`${prefix}/invoices/:id`, (p) => data.invoices.find((i) => i.invoiceNumber === p.id), false);
-
-  app.register(
-    async (admin) => {
-      admin.post('/customers', async (req) => (control.addCustomer(req.body as SimCustomer), { ok: true }));
-      admin.post(
-        '/subscriptions',
-        async (req) => (control.addSubscription(req.body as SimSubscription), { ok: true }),
-      );
-      admin.post('/invoices', async (req) => (control.addInvoice(req.body as SimInvoice), { ok: true }));
-      admin.post('/faults', async (req) => {
-        const { count = 1, ...fault } = (req.body ?? {}) as BillsbyFault & { count?: number };
-        control.failNext(count, fault);
-        return { ok: true };
-      });
-      admin.post('/faults/clear', async () => (control.clearFaults(), { ok: true }));
-      admin.post(
-        '/latency',
-        async (req) => (control.setLatency(Number((req.body as { ms?: number })?.ms ?? 0)), { ok: true }),
-      );
-      admin.get('/requests', async () => control.requestLog());
+  route(
+    `${prefix}/invoices/:id`,
+    (p) => {
+      const i = data.invoices.find((x) => x.invoiceNumber === p.id);
+      return i && invoiceBody(i);
     },
-    { prefix: '/__admin' },
+    false,
   );
+  registerAdmin(app, control);
 
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? 0, host });
@@ -152,5 +131,65 @@ export async function startBillsbySimulator(opts: BillsbySimulatorOptions = {}):
   return { baseUrl: `${origin}/api/v1/rest`, origin, port, control, close: () => app.close() };
 }
 
+/**
+ * `GET /core/{cd}/customers?page&pageSize`: both required, pageSize 1–100. Pages count from 1, and
+ * page 0 (where Billsby's own example starts) is the first page too. Rows are shaped like Billsby's
+ * list example, which names the dial-code country `phoneNumberDialCodeCountry`.
+ */
+function customerPage(customers: SimCustomer[], q: Record<string, string | undefined>) {
+  const page = Number(q.page);
+  const pageSize = Number(q.pageSize);
+  if (
+    !/^\d+$/.test(q.page ?? '') ||
+    !/^\d+$/.test(q.pageSize ?? '') ||
+    pageSize < 1 ||
+    pageSize > MAX_PAGE_SIZE
+  )
+    return new Refusal(400, `page and pageSize (1-${MAX_PAGE_SIZE}) are required`);
+  const start = Math.max(page - 1, 0) * pageSize;
+  const results = customers.slice(start, start + pageSize).map((c) => {
+    const { phoneNumberDialCountry, ...rest } = c;
+    return { ...rest, phoneNumberDialCodeCountry: phoneNumberDialCountry ?? null };
+  });
+  return {
+    currentPage: page,
+    pageCount: Math.ceil(customers.length / pageSize),
+    pageSize,
+    rowCount: customers.length,
+    results,
+  };
+}
+
+function subscriptionBody(s: SimSubscription) {
+  const { planFeatureTags: _p, subscriptionFeatureTags: _s, ...rest } = s;
+  return { ...rest, planIdNext: s.planIdNext ?? null, cycleIdNext: s.cycleIdNext ?? null };
+}
+
+function invoiceBody(i: SimInvoice) {
+  return {
+    ...i,
+    customerFirstName: i.customerFirstName ?? null,
+    customerLastName: i.customerLastName ?? null,
+  };
+}
+
 export { billsbySeed } from './seed';
+export { offsetLessUtc } from './webhooks';
+export { UnknownRecordError } from './types';
 export type { BillsbyDataset, SimCustomer, SimInvoice, SimSubscription } from './seed';
+export type {
+  BillsbyFault,
+  BillsbyRequestLogEntry,
+  BillsbySimulator,
+  BillsbySimulatorControl,
+  BillsbySimulatorOptions,
+  BillsbyWebhookBody,
+  CustomerInput,
+  CustomerPatch,
+  InvoiceInput,
+  InvoicePatch,
+  SubscriptionInput,
+  SubscriptionPatch,
+  WebhookDelivery,
+  WebhookTarget,
+} from './types';

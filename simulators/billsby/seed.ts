@@ -44,6 +44,9 @@ export interface SimSubscription {
   totalRevenue: number;
   units: number;
   planPricingModel: { frequency: number; frequencyType: string };
+  /** The plan and cycle the subscription moves to at its next renewal; served as null when absent. */
+  planIdNext?: number | null;
+  cycleIdNext?: number | null;
   /** Served by …/tags/split; not part of the subscription body. */
   planFeatureTags: string[];
   subscriptionFeatureTags: string[];
@@ -53,6 +56,9 @@ export interface SimInvoice {
   invoiceNumber: string;
   customerUniqueId: string;
   customerEmail: string;
+  /** Served as null when absent (the invoice then names its customer by email only). */
+  customerFirstName?: string | null;
+  customerLastName?: string | null;
   amount: number;
   formattedAmount: string;
   currency: string;
@@ -135,6 +141,8 @@ export function billsbySeed(): BillsbyDataset {
         totalRevenue: 1289,
         units: 1,
         planPricingModel: { frequency: 1, frequencyType: 'Monthly' },
+        planIdNext: null,
+        cycleIdNext: null,
         planFeatureTags: ['gold', 'water'],
         subscriptionFeatureTags: ['towel'],
       },
@@ -165,6 +173,8 @@ export function billsbySeed(): BillsbyDataset {
         invoiceNumber: '5VL9JC0NE0-3',
         customerUniqueId: '5VL9JC0NE0',
         customerEmail: 'madeline.parsons@example.com',
+        customerFirstName: 'Madeline',
+        customerLastName: 'Parsons',
         amount: 1289,
         formattedAmount: '12.89',
         currency: 'GBP',

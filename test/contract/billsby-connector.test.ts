@@ -1,37 +1,14 @@
 /** Billsby connector against the Billsby simulator: happy paths, auth, 429/5xx, transport, bad bodies. */
-import {
-  BillsbyApiError,
-  BillsbyClient,
-  createBillsbyClient,
-  DEFAULT_RATE_LIMIT_WAIT_MS,
-  MAX_RETRY_AFTER_MS,
-} from '../../connectors/billsby';
+import { BillsbyClient, DEFAULT_RATE_LIMIT_WAIT_MS, MAX_RETRY_AFTER_MS } from '../../connectors/billsby';
 import { BillsbySimulator, startBillsbySimulator } from '../../simulators/billsby';
+import { clientFor, NOW, rejection } from './billsby-helpers';
 
 let sim: BillsbySimulator;
 let billsby: BillsbyClient;
-const NOW = Date.parse('2026-11-01T12:00:00.000Z');
-
-async function rejection(p: Promise<unknown>): Promise<BillsbyApiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(BillsbyApiError);
-    return err as BillsbyApiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeEach(async () => {
   sim = await startBillsbySimulator();
-  const { apiKey, companyDomain } = sim.control.dataset;
-  billsby = createBillsbyClient({
-    baseUrl: sim.baseUrl,
-    apiKey,
-    companyDomain,
-    timeoutMs: 2000,
-    now: () => NOW,
-  });
+  billsby = clientFor(sim);
 });
 afterEach(() => sim.close());
 
@@ -39,21 +16,27 @@ describe('happy paths', () => {
   test('getCustomer', async () => {
     const c = await billsby.getCustomer('5VL9JC0NE0');
     expect(c).toMatchObject({
-      customerUniqueId: '5VL9JC0NE0',
       email: 'madeline.parsons@example.com',
       billingAddress: { city: 'Brighton', postCode: 'BN1 1AA' },
       phoneNumberDialCode: '+1',
+      phoneNumberDialCountry: 'US',
     });
-    expect(c.additionalEmail).toBeNull();
+    // Fields the product never reads are not passed on.
+    expect(c).not.toHaveProperty('additionalEmail');
+    expect(c).not.toHaveProperty('totalAmountPaid');
   });
 
   test('getSubscription and its feature tags', async () => {
     const s = await billsby.getSubscription('6WJYRQ9V3G');
     expect(s).toMatchObject({
       planName: 'Gold',
-      nextBillingAmount: 1289,
-      currency: 'GBP',
+      productName: 'Gym Membership',
       productId: 17,
+      planId: 24,
+      cycleId: 35,
+      planPricingModel: { frequency: 1, frequencyType: 'Monthly' },
+      planIdNext: null,
+      cycleIdNext: null,
       nextBillingDate: '2020-12-21T15:59:19.095789',
     });
     expect(await billsby.getSubscriptionFeatureTags('6WJYRQ9V3G')).toEqual({
@@ -69,6 +52,9 @@ describe('happy paths', () => {
   test('getInvoice (path without companyDomain)', async () => {
     const i = await billsby.getInvoice('5VL9JC0NE0-3');
     expect(i).toMatchObject({
+      customerUniqueId: '5VL9JC0NE0',
+      customerFirstName: 'Madeline',
+      customerLastName: 'Parsons',
       amount: 1289,
       currency: 'GBP',
       status: 'Paid',
@@ -89,18 +75,17 @@ describe('happy paths', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...sim.control.dataset.invoices[0], invoiceNumber: 'NEWCUST001-1' }),
     });
-    expect((await billsby.getInvoice('NEWCUST001-1')).invoiceNumber).toBe('NEWCUST001-1');
+    expect((await billsby.getInvoice('NEWCUST001-1')).customerUniqueId).toBe('5VL9JC0NE0');
+    expect(sim.control.requestLog().at(-1)).toMatchObject({
+      path: '/api/v1/rest/core/invoices/NEWCUST001-1',
+      status: 200,
+    });
   });
 });
 
 describe('errors', () => {
   test('wrong ApiKey → unauthorized, not retryable, key not in the message', async () => {
-    const bad = createBillsbyClient({
-      baseUrl: sim.baseUrl,
-      apiKey: 'wrong-key-123',
-      companyDomain: 'widgets',
-      timeoutMs: 2000,
-    });
+    const bad = clientFor(sim, { apiKey: 'wrong-key-123' });
     const err = await rejection(bad.getCustomer('5VL9JC0NE0'));
     expect(err).toMatchObject({ kind: 'unauthorized', status: 401, retryable: false });
     expect(JSON.stringify(err)).not.toContain('wrong-key-123');
@@ -146,22 +131,12 @@ describe('errors', () => {
 
   test('timeout and network failures are retryable', async () => {
     sim.control.setLatency(300);
-    const quick = createBillsbyClient({
-      baseUrl: sim.baseUrl,
-      apiKey: sim.control.dataset.apiKey,
-      companyDomain: 'widgets',
-      timeoutMs: 50,
-    });
+    const quick = clientFor(sim, { timeoutMs: 50 });
     expect(await rejection(quick.getCustomer('5VL9JC0NE0'))).toMatchObject({
       kind: 'timeout',
       retryable: true,
     });
-    const down = createBillsbyClient({
-      baseUrl: 'http://127.0.0.1:1/api/v1/rest',
-      apiKey: 'k',
-      companyDomain: 'widgets',
-      timeoutMs: 1000,
-    });
+    const down = clientFor(sim, { baseUrl: 'http://127.0.0.1:1/api/v1/rest', timeoutMs: 1000 });
     expect(await rejection(down.getCustomer('5VL9JC0NE0'))).toMatchObject({
       kind: 'network',
       retryable: true,
@@ -170,9 +145,10 @@ describe('errors', () => {
 
   test.each<[string, unknown, string]>([
     ['non-JSON', '<html>maintenance</html>', '(root)'],
-    ['missing id', { firstName: 'A' }, 'customerUniqueId'],
-    ['wrong type', { customerUniqueId: 'X', email: 5 }, 'email'],
+    ['an array', [{ email: 'a@b.c' }], '(root)'],
+    ['wrong type in a field read', { customerUniqueId: 'X', email: 5 }, 'email'],
     ['nested wrong type', { customerUniqueId: 'X', billingAddress: { city: 1 } }, 'billingAddress.city'],
+    ['address not an object', { billingAddress: 'Brighton' }, 'billingAddress'],
   ])('bad customer body (%s) → invalid_response naming the field', async (_l, body, fieldPath) => {
     sim.control.failNext(1, { status: 200, body });
     const err = await rejection(billsby.getCustomer('5VL9JC0NE0'));
@@ -180,8 +156,33 @@ describe('errors', () => {
     expect(err.message).toContain(fieldPath);
   });
 
-  test('non-integer amount on an invoice → invalid_response', async () => {
-    sim.control.failNext(1, { status: 200, body: { invoiceNumber: 'X-1', amount: 12.89 } });
-    expect((await rejection(billsby.getInvoice('X-1'))).fieldPath).toBe('amount');
+  test.each<[string, unknown]>([
+    ['a decimal number', 12.89],
+    ['a decimal string', '12.89'],
+    ['a formatted string', '$12.89'],
+    ['a boolean', true],
+  ])('invoice amount as %s → invalid_response on amount (minor units are integers)', async (_l, amount) => {
+    sim.control.failNext(1, { status: 200, body: { invoiceNumber: 'X-1', amount } });
+    expect(await rejection(billsby.getInvoice('X-1'))).toMatchObject({
+      kind: 'invalid_response',
+      fieldPath: 'amount',
+    });
+  });
+
+  test('a frequency that is not a number → invalid_response on planPricingModel.frequency', async () => {
+    sim.control.failNext(1, {
+      status: 200,
+      body: { planPricingModel: { frequency: 'monthly', frequencyType: 'Monthly' } },
+    });
+    expect((await rejection(billsby.getSubscription('6WJYRQ9V3G'))).fieldPath).toBe(
+      'planPricingModel.frequency',
+    );
+  });
+
+  test('tags that are not strings → invalid_response on the tag', async () => {
+    sim.control.failNext(1, { status: 200, body: { planFeatureTags: ['gold', { name: 'x' }] } });
+    expect((await rejection(billsby.getSubscriptionFeatureTags('6WJYRQ9V3G'))).fieldPath).toBe(
+      'planFeatureTags.1',
+    );
   });
 });
