@@ -2,13 +2,19 @@
  * Benchmark (not a test): Billsby webhooks → Webex messages, the product beside the minimal
  * Temporal program that does the same job, in one run on one Temporal dev server. Sections:
  * delivery shapes (a, b, c), ingest per gateway process (PostgreSQL and SQLite), paced latency,
- * backlog drain, many idle accounts then load spread over them. See bench/README.md; `npm run bench:webhook -- --help` lists the flags.
+ * backlog drain, many idle accounts then load spread over them, Billsby's public webhooks filled
+ * from its API against rich events. See bench/README.md; `npm run bench:webhook -- --help` lists the flags.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import {
+  DEFAULT_FILL_READS_PER_ACCOUNT,
+  DEFAULT_FILL_READS_PER_PROCESS,
+} from '../activities/webex/billsby-fill/batch-filler';
+import { startBillsbySimulator } from '../simulators/billsby';
 import { startWebexSimulator } from '../simulators/webex';
 import { ensureTemporalCli } from '../temporal/cli';
 import { parseEncryptionKeys } from '../temporal/codec';
@@ -22,6 +28,7 @@ import { runIngest } from './webhook/ingest';
 import { runMany } from './webhook/many';
 import { parseOptions, USAGE, type Options } from './webhook/options';
 import { providePostgres } from './webhook/postgres';
+import { printPublicRun, runPublic } from './webhook/public';
 import { bundleProductWorkflows, engineLabel, startProduct, type ProductProgram } from './webhook/product';
 import {
   describeShape,
@@ -101,6 +108,14 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
 
   const sim = await startWebexSimulator({ port: 0 });
   teardown.add('Webex simulator', () => sim.close());
+  // Billsby's REST API for the product's worker (filling public webhooks); only `public` reads it.
+  const billsby = await startBillsbySimulator({ port: 0, latencyMs: opts.public.latencyMs });
+  teardown.add('Billsby simulator', () => billsby.close());
+  const { companyDomain, apiKey } = billsby.control.dataset;
+  const fillReads = {
+    readsPerAccount: opts.public.readsPerAccount ?? DEFAULT_FILL_READS_PER_ACCOUNT,
+    readsPerProcess: opts.public.readsPerProcess ?? DEFAULT_FILL_READS_PER_PROCESS,
+  };
   const keyBase64 = randomBytes(32).toString('base64');
   const keys = parseEncryptionKeys(keyBase64);
   const env: BenchEnv = {
@@ -121,7 +136,8 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
   const has = (s: Options['sections'][number]) => opts.sections.includes(s);
   const needsPostgres =
     (has('ingest') && opts.ingestEngines.includes('postgres')) ||
-    (opts.engine === 'postgres' && (has('delivery') || has('paced') || has('backlog') || has('many')));
+    (opts.engine === 'postgres' &&
+      (has('delivery') || has('paced') || has('backlog') || has('many') || has('public')));
   let databaseUrl = opts.databaseUrl;
   let postgresMissing: string | undefined;
   if (needsPostgres && !databaseUrl) {
@@ -152,6 +168,7 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
       databaseUrl,
       gatewayProcess: false,
       bundleCode: productBundle,
+      billsby: { apiBaseUrl: billsby.baseUrl, defaultCredentials: { companyDomain, apiKey }, ...fillReads },
     }));
   const getMinimal = async () => (minimal ??= await startMinimal(env, minimalBundle!));
 
@@ -167,6 +184,19 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
         printDeliveryRun(`delivery ${describeShape(shape)}`, run);
       }
     }
+  }
+
+  if (has('public')) {
+    const { customers, latencyMs } = opts.public;
+    log(`public: ${customers} customers × 4 thin Billsby webhooks, then as many rich — ${machineLoad()}`);
+    const run = await runPublic(env, await getProduct(), billsby, {
+      customers,
+      latencyMs,
+      concurrency: opts.concurrency,
+      ...fillReads,
+    });
+    results.public = run;
+    printPublicRun(run);
   }
 
   if (has('ingest')) {
@@ -237,8 +267,8 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
   }
 
   return printSummary(results, [
-    `Temporal dev server ${temporalText} on loopback; Webex simulator on loopback; webhooks ${opts.concurrency} in flight`,
-    `the product in delivery, paced, backlog and many: ${engineLabel(opts.engine)}` +
+    `Temporal dev server ${temporalText} on loopback; Webex and Billsby simulators on loopback; webhooks ${opts.concurrency} in flight`,
+    `the product in delivery, paced, backlog, many and public: ${engineLabel(opts.engine)}` +
       (databaseUrl ? `; PostgreSQL at ${redact(databaseUrl)}` : ''),
     `machine at the start: ${startLoad}`,
     `machine now:          ${machineLoad()}`,

@@ -28,6 +28,10 @@ export interface PostCheck {
 
 const EVENT_ID = /^CustomerUniqueId: (.*)$/m;
 
+/** Which event a message is: by default its `CustomerUniqueId` line (the load generator's events name themselves there). */
+export type EventIdOf = (text: string) => string | undefined;
+const customerUniqueIdLine: EventIdOf = (text) => EVENT_ID.exec(text)?.[1];
+
 export const postedCount = (sim: WebexSimulator, accounts: BenchAccount[]) =>
   accounts.reduce((n, a) => n + sim.control.messageCount(a.roomId), 0);
 
@@ -74,7 +78,12 @@ export async function waitForPosts(
   return complete;
 }
 
-export function checkPosts(sim: WebexSimulator, accounts: BenchAccount[], sent: Sent[]): PostCheck {
+export function checkPosts(
+  sim: WebexSimulator,
+  accounts: BenchAccount[],
+  sent: Sent[],
+  eventIdOf: EventIdOf = customerUniqueIdLine,
+): PostCheck {
   const byEventId = new Map(sent.filter((s) => s.status === 202).map((s) => [s.eventId, s]));
   const counts = new Map<string, number>();
   const latencies: number[] = [];
@@ -84,7 +93,7 @@ export function checkPosts(sim: WebexSimulator, accounts: BenchAccount[], sent: 
   for (const [index, account] of accounts.entries()) {
     let latestStartSoFar = 0;
     for (const message of sim.control.messages(account.roomId)) {
-      const eventId = EVENT_ID.exec(message.text ?? '')?.[1];
+      const eventId = eventIdOf(message.text ?? '');
       const s = eventId ? byEventId.get(eventId) : undefined;
       if (!s || s.account !== index) {
         foreign++;

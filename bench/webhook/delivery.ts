@@ -6,7 +6,7 @@
 import type { BenchAccount, BenchEnv, Program } from './env';
 import { log } from './env';
 import { traceDeliveries } from './trace';
-import { checkPosts, postsOk, waitForPosts, type PostCheck } from './checks';
+import { checkPosts, postsOk, waitForPosts, type EventIdOf, type PostCheck } from './checks';
 import { planEvents, sendEvents, type Sent } from './load';
 import type { Shape } from './options';
 import { maxOf, minOf, perSecond, percentiles, type Percentiles } from './stats';
@@ -90,7 +90,7 @@ export async function measureDelivery(
   program: Program,
   accounts: BenchAccount[],
   events: Sent[],
-  opts: { tag: string; concurrency: number; rate: number },
+  opts: { tag: string; concurrency: number; rate: number; eventIdOf?: EventIdOf },
 ): Promise<DeliveryRun> {
   const sent = await sendEvents(accounts, events, {
     concurrency: opts.concurrency,
@@ -107,7 +107,7 @@ export async function measureDelivery(
     stallMs: 60_000,
     onProgress: (n) => log(`${program.name}: ${n}/${sent.accepted.length} posted`),
   });
-  const check = checkPosts(env.sim, accounts, events);
+  const check = checkPosts(env.sim, accounts, events, opts.eventIdOf);
   const failed = await program.failedCount(accounts);
   if (env.trace && program.name === 'product') {
     for (const account of accounts.slice(0, 3))

@@ -20,7 +20,21 @@ export interface Sent {
   status?: number;
   /** When it is due, ms after the send starts (open loop); events must be in due order. */
   dueMs?: number;
+  /** The webhook's body; default {@link richCustomerCreated} of `eventId`. */
+  body?: object;
 }
+
+/**
+ * The default webhook: a rich-contract `CustomerCreated` (DESIGN §4.3) naming the event.
+ * `CustomerDetails: null` keeps it rich: without it the gateway takes it for a public webhook,
+ * which the product fills from Billsby's API (one read per event, `public` measures that).
+ */
+export const richCustomerCreated = (eventId: string) => ({
+  Id: eventId,
+  Type: 'CustomerCreated',
+  CustomerUniqueId: eventId,
+  CustomerDetails: null,
+});
 
 /** N events spread round-robin over the accounts; the message text names the event (CustomerUniqueId). */
 export function planEvents(accounts: BenchAccount[], total: number, prefix: string): Sent[] {
@@ -101,7 +115,7 @@ export async function sendEvents(
             : 0;
       if (paced) await sleep(due - performance.now());
       const account = accounts[s.account]!;
-      const body = JSON.stringify({ Id: s.eventId, Type: 'CustomerCreated', CustomerUniqueId: s.eventId });
+      const body = JSON.stringify(s.body ?? richCustomerCreated(s.eventId));
       s.startedAt = Date.now();
       // Paced: timed from when the request was due, so a stall that holds senders back counts
       // against the server, not for it (no coordinated omission).

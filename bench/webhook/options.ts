@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Engine } from './product';
 
-export const SECTIONS = ['delivery', 'ingest', 'paced', 'backlog', 'many'] as const;
+export const SECTIONS = ['delivery', 'ingest', 'paced', 'backlog', 'many', 'public'] as const;
 export type Section = (typeof SECTIONS)[number];
 export const SHAPES = ['a', 'b', 'c'] as const;
 export type ShapeKey = (typeof SHAPES)[number];
@@ -20,7 +20,7 @@ export interface Options {
   shapes: Shape[];
   /** Webhook requests in flight (delivery shapes and backlog). */
   concurrency: number;
-  /** The product's event log in delivery, paced, backlog and many. */
+  /** The product's event log in delivery, paced, backlog, many and public. */
   engine: Engine;
   ingestEngines: Engine[];
   /** Peak: `events` as fast as `concurrency` allows; then `rate`/s for `rateSeconds`, open loop. */
@@ -52,6 +52,12 @@ export interface Options {
     connectConcurrency: number;
     fewAccounts: number;
   };
+  /**
+   * Billsby's public webhooks (`public`): `customers` customers, 4 thin events each, filled from
+   * the Billsby simulator answering after `latencyMs`, against as many rich events. The reads'
+   * bounds go to the product's deps (undefined: the product's defaults).
+   */
+  public: { customers: number; latencyMs: number; readsPerAccount?: number; readsPerProcess?: number };
   /** Where each product run's batch time went, from the integration workflows' histories. */
   trace: boolean;
   /** An existing PostgreSQL database; otherwise a throwaway cluster is started. */
@@ -69,6 +75,7 @@ const FULL = {
   paced: { rate: 10, seconds: 60, accounts: 10 },
   backlog: 20_000,
   many: { accounts: 1_000, idleMinutes: 10, eventsPerAccount: 5, seconds: 60, settleSeconds: 30 },
+  publicCustomers: 250,
 };
 const QUICK = {
   a: { accounts: 3, perAccount: 50 },
@@ -78,17 +85,18 @@ const QUICK = {
   paced: { rate: 10, seconds: 10, accounts: 5 },
   backlog: 500,
   many: { accounts: 50, idleMinutes: 1, eventsPerAccount: 5, seconds: 10, settleSeconds: 10 },
+  publicCustomers: 25,
 };
 
 export const USAGE = `npm run bench:webhook -- [flags]
-  --only delivery,ingest,paced,backlog,many   sections to run (default: all)
+  --only delivery,ingest,paced,backlog,many,public   sections to run (default: all)
   --shapes a,b,c                          delivery shapes (default: all)
   --quick                                 small sizes, a smoke run (any size flag still wins)
   --a-accounts N --a-events-per-account N shape (a)  (10 × 1000)
   --b-events N                            shape (b), one account (2000)
   --c-events N --c-latency-ms MS          shape (c), one account, simulator latency (300, 100)
   --concurrency C                         webhooks in flight, delivery and backlog (64)
-  --engine sqlite|postgres                the product's event log in delivery, paced, backlog, many (sqlite)
+  --engine sqlite|postgres                the product's event log in delivery, paced, backlog, many, public (sqlite)
   --ingest-engines postgres,sqlite        (both) --ingest-events N (20000) --ingest-accounts M (10)
   --ingest-concurrency C                  (64)  peak: as fast as C in flight allow
   --ingest-rate R --ingest-rate-seconds S then R/s for S s, open loop (1000/s, 20 s)
@@ -101,6 +109,10 @@ export const USAGE = `npm run bench:webhook -- [flags]
                                           and the same events over 10 accounts
   --many-settle-seconds S                 between connecting and the idle count (30)
   --many-connect-concurrency C            accounts connecting at once (16)
+  --public-customers N                    public: N customers × 4 thin Billsby webhooks, then as many rich (250)
+  --public-latency-ms MS                  public: the Billsby simulator answers every read after MS (50)
+  --public-reads-per-account N            public: the product's Billsby reads in flight per account's batch
+  --public-reads-per-process N            and per worker process (default: the product's, 16 and 64)
   --trace                                 where each product run's batches spent their time (or BENCH_TRACE=1)
   --database-url URL                      an existing PostgreSQL; default: a throwaway cluster
   --temporal-db memory|sqlite             the dev server's own database (memory)
@@ -139,6 +151,10 @@ export function parseOptions(argv: string[]): Options {
       'many-seconds': { type: 'string' },
       'many-settle-seconds': { type: 'string' },
       'many-connect-concurrency': { type: 'string', default: '16' },
+      'public-customers': { type: 'string' },
+      'public-latency-ms': { type: 'string' },
+      'public-reads-per-account': { type: 'string' },
+      'public-reads-per-process': { type: 'string' },
       trace: { type: 'boolean', default: false },
       'database-url': { type: 'string' },
       'temporal-db': { type: 'string', default: 'memory' },
@@ -157,6 +173,8 @@ export function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
     return n;
   };
+  const optionalInt = (name: string, value: string | undefined) =>
+    value === undefined ? undefined : int(name, value, 0);
   const list = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T[] => {
     if (value === undefined) return [...allowed];
     const items = value
@@ -224,6 +242,12 @@ export function parseOptions(argv: string[]): Options {
       settleSeconds: int('many-settle-seconds', values['many-settle-seconds'], d.many.settleSeconds, 0),
       connectConcurrency: int('many-connect-concurrency', values['many-connect-concurrency'], 16),
       fewAccounts: 10,
+    },
+    public: {
+      customers: int('public-customers', values['public-customers'], d.publicCustomers),
+      latencyMs: int('public-latency-ms', values['public-latency-ms'], 50, 0),
+      readsPerAccount: optionalInt('public-reads-per-account', values['public-reads-per-account']),
+      readsPerProcess: optionalInt('public-reads-per-process', values['public-reads-per-process']),
     },
     trace: values.trace || Boolean(process.env.BENCH_TRACE),
     databaseUrl: values['database-url'] ?? undefined,

@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createWebexActivities } from '../../activities/webex';
+import type { BillsbyDeps } from '../../activities/webex/deps';
 import { buildGateway } from '../../client/gateway/server';
 import { gatewaySecurity } from '../../client/gateway/security';
 import { createIntegrationService } from '../../client/gateway/start';
@@ -45,6 +46,11 @@ export interface ProductOptions {
   /** Run the gateway in a child process (one gateway process, as deployed). */
   gatewayProcess: boolean;
   bundleCode: string;
+  /**
+   * Billsby's REST API for filling public webhooks (the bench's Billsby simulator, its
+   * credentials as BILLSBY_COMPANY_DOMAIN / BILLSBY_API_KEY); none: public webhooks post unfilled.
+   */
+  billsby?: BillsbyDeps;
 }
 
 export interface ProductProgram extends Program {
@@ -129,6 +135,7 @@ async function start(
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       redirectUri: `${gatewayUrl}/oauth/webex/callback`,
+      billsby: opts.billsby,
     }),
     sinks: productMetricSinks(),
     ...PRODUCT_WORKER_DEFAULTS,

@@ -5,6 +5,7 @@ import type { DeliveryRun } from './delivery';
 import type { IngestRun } from './ingest';
 import { IDLE_TASKS_PER_ACCOUNT_HOUR, type ManyRun } from './many';
 import type { Shape } from './options';
+import type { PublicRun } from './public';
 import { engineLabel } from './product';
 import { fmtInt, fmtMs, fmtPct, fmtRate, fmtRatio, fmtS } from './stats';
 
@@ -19,6 +20,8 @@ export const TARGETS = {
   pacedP99Ratio: 3,
   backlogRatio: 1.2,
   idleTasksPerAccountHour: IDLE_TASKS_PER_ACCOUNT_HOUR,
+  /** Issue 21 item 5: public webhooks filled from Billsby (+50 ms) ≥ this × the rich events' delivered/s. */
+  publicRatio: 0.8,
 };
 
 export interface ShapeResult {
@@ -33,6 +36,7 @@ export interface Results {
   paced: { rate: number; seconds: number; accounts: number; product?: DeliveryRun; minimal?: DeliveryRun };
   backlog?: BacklogRun;
   many?: ManyRun;
+  public?: PublicRun;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
@@ -255,6 +259,17 @@ export function printSummary(r: Results, header: string[]): boolean {
         `  ${pad(title, 15)}webhook request → message created p50 ${fmtMs(run.latency.p50)} · p99 ${fmtMs(run.latency.p99)}   checks ${okText(run.ok)}`,
       );
     }
+  }
+  if (r.public) {
+    const p = r.public;
+    ok &&= p.ok;
+    const verdictText = `target ≥ ${TARGETS.publicRatio}: ${p.ratio >= TARGETS.publicRatio ? 'PASS' : 'BELOW'}`;
+    lines.push(
+      '',
+      `Public Billsby webhooks: 1 account × ${fmtInt(p.thin.events)} thin, filled from Billsby (+${p.latencyMs} ms a read), vs as many rich`,
+      `  thin ${fmtRate(p.thin.deliveredPerS)} delivered/s (${p.reads.perEvent.toFixed(2)} reads per event) · rich ${fmtRate(p.rich.deliveredPerS)} delivered/s` +
+        ` → ratio ${fmtRatio(p.ratio)}   checks ${okText(p.ok)}   ${verdictText}`,
+    );
   }
   lines.push(
     '',
