@@ -4,6 +4,7 @@ import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import { formatEventMessages } from '../../domain/billsby/format-event-messages';
 import type { DeliveredBy, EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import { BatchFiller, type BillsbyFillDeps } from './billsby-fill/batch-filler';
+import { Semaphore } from './billsby-fill/semaphore';
 import type { WebexActivityMetrics } from './deps';
 import {
   postWithReadback,
@@ -54,6 +55,9 @@ interface Progress {
 /** Skew allowed between our clock and Webex's `created` when looking for a post that landed. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/** No Billsby API: public webhooks are still turned into their messages, from the webhook alone. */
+const NO_BILLSBY_API: BillsbyFillDeps = { perProcess: new Semaphore(1) };
+
 /** While a public webhook's Billsby reads are still in flight, the activity heartbeats this often. */
 const FILL_WAIT_HEARTBEAT_MS = 5_000;
 
@@ -101,10 +105,15 @@ export async function deliverBatch(
     if (!resumed) result.lastMessageId = await log.lastMessageIdBefore(input.accountId, input.fromSeq);
   }
   const events = await log.readQueued(input.accountId, input.fromSeq, input.toSeq);
-  // Public webhooks are filled from Billsby before their first post (billsby-fill/batch-filler.ts).
-  const filler = fill
-    ? await BatchFiller.start(log, input.accountId, events, fill, ctx.cancellationSignal)
-    : null;
+  // Public webhooks are filled from Billsby before their first post (billsby-fill/batch-filler.ts);
+  // without Billsby's API configured, from their own values only.
+  const filler = await BatchFiller.start(
+    log,
+    input.accountId,
+    events,
+    fill ?? NO_BILLSBY_API,
+    ctx.cancellationSignal,
+  );
   try {
     return await postEvents(log, client, input, events, filler, result, recentWindow, metrics, by);
   } finally {

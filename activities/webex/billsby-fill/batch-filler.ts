@@ -19,7 +19,8 @@ import { BatchReads } from './reads';
 import { Semaphore } from './semaphore';
 
 export interface BillsbyFillDeps {
-  apiBaseUrl: string;
+  /** None: Billsby's API is not configured; public webhooks post with their own values only. */
+  apiBaseUrl?: string;
   /** BILLSBY_COMPANY_DOMAIN + BILLSBY_API_KEY: for accounts without their own. */
   defaultCredentials?: BillsbyCredentials;
   timeoutMs?: number;
@@ -68,12 +69,12 @@ export class BatchFiller {
     cancel: AbortSignal,
   ): Promise<BatchFiller | null> {
     if (!events.some((e) => isPublicEvent(e.payload))) return null;
-    const record = await log.getBillsbyAccount(accountId);
-    const credentials = credentialsInUse(record, deps.defaultCredentials);
+    const record = deps.apiBaseUrl ? await log.getBillsbyAccount(accountId) : null;
+    const credentials = deps.apiBaseUrl ? credentialsInUse(record, deps.defaultCredentials) : null;
     const fingerprint = credentials ? credentialsFingerprint(credentials) : null;
     const client = credentials
       ? createBillsbyClient({
-          baseUrl: deps.apiBaseUrl,
+          baseUrl: deps.apiBaseUrl!,
           ...credentials,
           timeoutMs: deps.timeoutMs ?? DEFAULT_BILLSBY_TIMEOUT_MS,
         })
