@@ -138,7 +138,7 @@ export class WorkerMetrics {
     });
     new Gauge({
       name: METRIC.billsbyRejected,
-      help: "Accounts whose Billsby credentials Billsby refuses (their Billsby webhooks wait, in order)",
+      help: 'Accounts whose Billsby credentials Billsby refuses (their Billsby webhooks wait, in order)',
       registers,
       collect: async function collect(this: Gauge) {
         const log = metrics.eventLog;

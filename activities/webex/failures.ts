@@ -27,7 +27,11 @@ export function toWebexFailure(err: unknown, attempt: number, backoff: BackoffPo
  * Billsby trouble while filling a public webhook (`Billsby.<kind>`): 429 waits its Retry-After,
  * 5xx and timeouts our backoff; the account's queue waits meanwhile, other accounts do not.
  */
-export function toBillsbyFailure(err: BillsbyApiError, attempt: number, backoff: BackoffPolicy): ApplicationFailure {
+export function toBillsbyFailure(
+  err: BillsbyApiError,
+  attempt: number,
+  backoff: BackoffPolicy,
+): ApplicationFailure {
   return connectorFailure('Billsby', err, {
     nextRetryDelay: err.retryAfterMs ?? backoffWithJitter(attempt, backoff),
   });

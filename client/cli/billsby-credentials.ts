@@ -34,7 +34,8 @@ export async function billsbyCredentialsCommand(argv: string[], out: Output): Pr
   const { values } = parsed;
   const domain = str(values['company-domain']);
   const modes = [domain !== undefined, values.show === true, values.remove === true].filter(Boolean);
-  if (modes.length !== 1) throw new UsageError('give exactly one of --company-domain, --show, --remove', USAGE);
+  if (modes.length !== 1)
+    throw new UsageError('give exactly one of --company-domain, --show, --remove', USAGE);
   const path = `/api/accounts/${encodeURIComponent(accountId)}/billsby`;
   const base = gatewayBase(values);
 
@@ -49,7 +50,10 @@ export async function billsbyCredentialsCommand(argv: string[], out: Output): Pr
     view = answer.body as View;
   } else {
     if (!COMPANY_DOMAIN_PATTERN.test(domain!)) {
-      throw new UsageError('--company-domain must be the login subdomain, e.g. widgets for widgets.billsby.com', USAGE);
+      throw new UsageError(
+        '--company-domain must be the login subdomain, e.g. widgets for widgets.billsby.com',
+        USAGE,
+      );
     }
     const apiKey = await apiKeyFrom(values['api-key-stdin'] === true);
     const answer = await callGateway(base, path, { method: 'PUT', json: { companyDomain: domain, apiKey } });

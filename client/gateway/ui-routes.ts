@@ -85,7 +85,11 @@ export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
     const body = billsbyCredentialsBody.safeParse(pick(request.body, ['companyDomain', 'apiKey']));
     if (!body.success) return reply.redirect(controlPagePath(accountId, { outcome: 'billsby_invalid' }), 303);
     const outcome = await ctx.integrations.billsby.put(accountId, body.data.companyDomain, body.data.apiKey);
-    const result = outcome.ok ? 'billsby_saved' : outcome.status === 422 ? 'billsby_refused' : 'billsby_unreachable';
+    const result = outcome.ok
+      ? 'billsby_saved'
+      : outcome.status === 422
+        ? 'billsby_refused'
+        : 'billsby_unreachable';
     return reply.redirect(controlPagePath(accountId, { outcome: result }), 303);
   });
 

@@ -8,9 +8,7 @@ import type { IntegrationStatusValue } from '../../domain/integration/status';
  * alerts on. Messages name no person and no secret.
  */
 export type IntegrationAlertCode =
-  | 'reauthorization_required'
-  | 'undelivered_events_waiting'
-  | 'billsby_credentials_rejected';
+  'reauthorization_required' | 'undelivered_events_waiting' | 'billsby_credentials_rejected';
 
 export interface IntegrationAlert {
   code: IntegrationAlertCode;

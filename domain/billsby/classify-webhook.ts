@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { BillsbyEvent } from './event-schema';
 import { EVENT_ID_PATTERN } from './event-schema';
+import { sanitiseValue } from './message-text';
 import { describeType, formatPath, issueMessage, parseBillsbyEvent } from './parse-event';
 import {
   PUBLIC_FORM,
@@ -91,9 +92,9 @@ function isPaid(status: unknown): boolean {
   return typeof status === 'string' && status.toLowerCase() === 'paid';
 }
 
-/** Control characters would break a list line or a log line. */
+/** Control characters would break a list line or a log line (sanitiseValue: the message rule). */
 function sanitiseType(type: string): string {
-  return type.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return sanitiseValue(type);
 }
 
 const deliver = (event: BillsbyEvent | PublicBillsbyEvent): ClassifiedWebhook => ({ kind: 'deliver', event });

@@ -114,9 +114,21 @@ describe('classifying a webhook body (DESIGN §4.3, §4.3.1)', () => {
     ['an ignored type with a bad Id', { Type: 'CustomerDeleted', Id: 'a b' }, /^Id: expected 1 to 128/],
     ['a payment without InvoiceNumber', { ...INVOICE, InvoiceNumber: undefined }, /^InvoiceNumber: required/],
     ['a payment with a fractional amount', { ...INVOICE, InvoiceAmount: 12.89 }, /^InvoiceAmount: /],
-    ['a payment with a bad currency', { ...INVOICE, CurrencyCode: 'POUNDS' }, /^CurrencyCode: expected a 3-letter/],
-    ['a public customer event without CustomerUniqueId', { ...CUSTOMER_CREATED, CustomerUniqueId: undefined }, /^CustomerUniqueId: required/],
-    ['a public subscription event with a bad date', { ...SUBSCRIPTION_UPDATED, NextBillingDate: 'soon' }, /^NextBillingDate: expected a valid ISO-8601/],
+    [
+      'a payment with a bad currency',
+      { ...INVOICE, CurrencyCode: 'POUNDS' },
+      /^CurrencyCode: expected a 3-letter/,
+    ],
+    [
+      'a public customer event without CustomerUniqueId',
+      { ...CUSTOMER_CREATED, CustomerUniqueId: undefined },
+      /^CustomerUniqueId: required/,
+    ],
+    [
+      'a public subscription event with a bad date',
+      { ...SUBSCRIPTION_UPDATED, NextBillingDate: 'soon' },
+      /^NextBillingDate: expected a valid ISO-8601/,
+    ],
   ])('%s is invalid, naming the field', (_name, body, message) => {
     const out = classifyWebhook(body, AT);
     expect(out.kind).toBe('invalid');

@@ -73,7 +73,11 @@ export function goldSubscription(subscriptionUniqueId: string, customerUniqueId:
 }
 
 /** The invoice names the customer by email only: first and last names come from the customer read. */
-export function paidInvoice(invoiceNumber: string, customerUniqueId: string, subscriptionUniqueId: string): SimInvoice {
+export function paidInvoice(
+  invoiceNumber: string,
+  customerUniqueId: string,
+  subscriptionUniqueId: string,
+): SimInvoice {
   return {
     invoiceNumber,
     customerUniqueId,

@@ -51,7 +51,12 @@ describe('webhooks with no message', () => {
   it('InvoiceCreated, InvoiceUpdated Pending, CustomerDeleted and an unknown type are kept as ignored, without payload; a second Paid of one invoice too', async () => {
     const accountId = newAccount();
     const { roomId } = await connectAsOwnUser(app, accountId);
-    const invoice = { InvoiceNumber: 'INV-IGN-1', InvoiceAmount: 1289, CurrencyCode: 'GBP', Url: 'https://app.billsby.com/invoice/INV-IGN-1' };
+    const invoice = {
+      InvoiceNumber: 'INV-IGN-1',
+      InvoiceAmount: 1289,
+      CurrencyCode: 'GBP',
+      Url: 'https://app.billsby.com/invoice/INV-IGN-1',
+    };
     const ignored = [
       publicWebhook('InvoiceCreated', { ...invoice, InvoiceStatus: 'Pending' }),
       publicWebhook('InvoiceUpdated', { ...invoice, InvoiceStatus: 'Pending' }),
@@ -65,9 +70,15 @@ describe('webhooks with no message', () => {
       expect([res.status, res.body]).toEqual([202, { eventId: body.Id, status: 'ignored' }]);
     }
     expect((await sendEvent(app, accountId, paid)).body).toEqual({ eventId: paid.Id, status: 'accepted' });
-    expect((await sendEvent(app, accountId, paidAgain)).body).toEqual({ eventId: paidAgain.Id, status: 'ignored' });
+    expect((await sendEvent(app, accountId, paidAgain)).body).toEqual({
+      eventId: paidAgain.Id,
+      status: 'ignored',
+    });
     // The same Id again is a duplicate, whatever it was.
-    expect((await sendEvent(app, accountId, ignored[0])).body).toEqual({ eventId: ignored[0]!.Id, status: 'duplicate' });
+    expect((await sendEvent(app, accountId, ignored[0])).body).toEqual({
+      eventId: ignored[0]!.Id,
+      status: 'duplicate',
+    });
     const marker = numberedEvent('ign', 1);
     await sendEvent(app, accountId, marker);
     const status = await delivered(accountId, 2);
@@ -86,12 +97,18 @@ describe('webhooks with no message', () => {
       expect(record).toMatchObject({ state: 'ignored', type: body.Type });
       expect(record.lastError).toMatch(/\w/);
     }
-    const payloads = await app.eventLog.readPayloads(accountId, [...ignored, paidAgain].map((b) => b.Id));
+    const payloads = await app.eventLog.readPayloads(
+      accountId,
+      [...ignored, paidAgain].map((b) => b.Id),
+    );
     expect(payloads.size).toBe(0);
-    const listed = (await api(app, `/api/accounts/${accountId}/webex/events?state=ignored&limit=10`)).body as {
+    const listed = (await api(app, `/api/accounts/${accountId}/webex/events?state=ignored&limit=10`))
+      .body as {
       events: { eventId: string }[];
     };
-    expect(listed.events.map((e) => e.eventId).sort()).toEqual([...ignored, paidAgain].map((b) => b.Id).sort());
+    expect(listed.events.map((e) => e.eventId).sort()).toEqual(
+      [...ignored, paidAgain].map((b) => b.Id).sort(),
+    );
   });
 });
 
@@ -101,7 +118,11 @@ describe("the account's Billsby credentials", () => {
     await connectAsOwnUser(app, accountId);
     const wrong = await putCredentials(accountId, 'not-the-key-0123456789');
     expect(wrong.status).toBe(422);
-    expect((await api(app, credentialsPath(accountId))).body).toEqual({ companyDomain: null, state: 'not_configured', checkedAt: null });
+    expect((await api(app, credentialsPath(accountId))).body).toEqual({
+      companyDomain: null,
+      state: 'not_configured',
+      checkedAt: null,
+    });
     const unknownCompany = await api(app, credentialsPath(accountId), {
       method: 'PUT',
       json: { companyDomain: 'nosuchcompany', apiKey: sim().control.dataset.apiKey },
@@ -113,11 +134,16 @@ describe("the account's Billsby credentials", () => {
     const shown = await api(app, credentialsPath(accountId));
     expect(shown.body).toMatchObject({ companyDomain: sim().control.dataset.companyDomain, state: 'ok' });
     expect(JSON.stringify(shown.body)).not.toContain(sim().control.dataset.apiKey);
-    expect(JSON.stringify((await integrationStatus(app, accountId)).body)).not.toContain(sim().control.dataset.apiKey);
+    expect(JSON.stringify((await integrationStatus(app, accountId)).body)).not.toContain(
+      sim().control.dataset.apiKey,
+    );
     expect((await api(app, credentialsPath(accountId), { method: 'DELETE' })).status).toBe(204);
     expect((await api(app, credentialsPath(accountId))).body).toMatchObject({ state: 'not_configured' });
     expect((await api(app, credentialsPath('never-integrated-acct'))).status).toBe(404);
-    const bad = await api(app, credentialsPath(accountId), { method: 'PUT', json: { companyDomain: 'widgets' } });
+    const bad = await api(app, credentialsPath(accountId), {
+      method: 'PUT',
+      json: { companyDomain: 'widgets' },
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -178,7 +204,8 @@ describe('the filled text is fixed before the first post', () => {
     const body = publicWebhook('CustomerCreated', { CustomerUniqueId: ids.customer });
     await sendEvent(app, accountId, body);
     await eventually(
-      async () => (await api(app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as { attempts: number },
+      async () =>
+        (await api(app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as { attempts: number },
       (e) => e.attempts >= 1,
     );
     await app.stopWorker();

@@ -28,7 +28,11 @@ afterAll(async () => {
 const sim = () => app.billsby!;
 let counter = 0;
 const newAccount = () => `acct-pub-${Date.now().toString(36)}-${counter++}`;
-type Status = { counts: Record<string, number>; billsby: { state: string; companyDomain: string | null }; alerts: { code: string }[] };
+type Status = {
+  counts: Record<string, number>;
+  billsby: { state: string; companyDomain: string | null };
+  alerts: { code: string }[];
+};
 const statusOf = async (accountId: string) => (await integrationStatus(app, accountId)).body as Status;
 const putCredentials = (accountId: string, apiKey = sim().control.dataset.apiKey) =>
   api(app, `/api/accounts/${accountId}/billsby`, {
@@ -59,12 +63,42 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     const before = Date.now();
     const sent = [
       // The webhook says Maddie; the API says Madeline: the webhook wins.
-      publicWebhook('CustomerCreated', { CustomerUniqueId: ids.customer, Email: 'maddie@example.com', FirstName: 'Maddie', LastName: 'Parsons', SubscriptionIds: [ids.subscription] }),
-      publicWebhook('SubscriptionCreated', { SubscriptionUniqueId: ids.subscription, CustomerUniqueId: ids.customer, SubscriptionStatus: 'Active', BillsbyProductId: 17, BillsbyPlanId: 24, BillsbyCycleId: 35, Units: 1 }),
-      publicWebhook('SubscriptionUpdated', { SubscriptionUniqueId: ids.subscription, CustomerUniqueId: ids.customer, SubscriptionStatus: 'Active', BillsbyProductId: 17, BillsbyPlanId: 24, BillsbyCycleId: 35, Units: 1, NextBillingDate: '2020-06-22T10:17:42.018276' }),
-      publicWebhook('InvoiceUpdated', { InvoiceNumber: ids.invoice, InvoiceAmount: 1289, CurrencyCode: 'GBP', InvoiceStatus: 'Paid', Url: `https://app.billsby.com/invoice/${ids.invoice}` }),
+      publicWebhook('CustomerCreated', {
+        CustomerUniqueId: ids.customer,
+        Email: 'maddie@example.com',
+        FirstName: 'Maddie',
+        LastName: 'Parsons',
+        SubscriptionIds: [ids.subscription],
+      }),
+      publicWebhook('SubscriptionCreated', {
+        SubscriptionUniqueId: ids.subscription,
+        CustomerUniqueId: ids.customer,
+        SubscriptionStatus: 'Active',
+        BillsbyProductId: 17,
+        BillsbyPlanId: 24,
+        BillsbyCycleId: 35,
+        Units: 1,
+      }),
+      publicWebhook('SubscriptionUpdated', {
+        SubscriptionUniqueId: ids.subscription,
+        CustomerUniqueId: ids.customer,
+        SubscriptionStatus: 'Active',
+        BillsbyProductId: 17,
+        BillsbyPlanId: 24,
+        BillsbyCycleId: 35,
+        Units: 1,
+        NextBillingDate: '2020-06-22T10:17:42.018276',
+      }),
+      publicWebhook('InvoiceUpdated', {
+        InvoiceNumber: ids.invoice,
+        InvoiceAmount: 1289,
+        CurrencyCode: 'GBP',
+        InvoiceStatus: 'Paid',
+        Url: `https://app.billsby.com/invoice/${ids.invoice}`,
+      }),
     ];
-    for (const body of sent) expect((await sendEvent(app, accountId, body)).body).toMatchObject({ status: 'accepted' });
+    for (const body of sent)
+      expect((await sendEvent(app, accountId, body)).body).toMatchObject({ status: 'accepted' });
     const after = Date.now();
     await delivered(accountId, 4);
     const [created, subCreated, subUpdated, payment] = roomTexts(app, roomId).map((t) => t.split('\n'));
@@ -140,12 +174,18 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     await app.stopWorker(); // so the three events land in one batch
     try {
       for (const name of ['a', 'b', 'c'])
-        await sendEvent(app, accountId, publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: `${name}@example.com` }));
+        await sendEvent(
+          app,
+          accountId,
+          publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: `${name}@example.com` }),
+        );
     } finally {
       await app.startWorker();
     }
     await delivered(accountId, 3);
-    const reads = sim().control.requestLog().filter((r) => r.path.endsWith(`/customers/${ids.customer}`));
+    const reads = sim()
+      .control.requestLog()
+      .filter((r) => r.path.endsWith(`/customers/${ids.customer}`));
     expect(reads).toHaveLength(1);
   });
 
@@ -153,18 +193,40 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     const { accountId, roomId } = await connected();
     const ids = uniqueIds('old');
     sim().control.addCustomer(madeline(ids.customer));
-    await sendEvent(app, accountId, publicWebhook('CustomerCreated', { CustomerUniqueId: ids.customer, Email: 'first@example.com', FirstName: 'Madeline', LastName: 'Parsons' }));
+    await sendEvent(
+      app,
+      accountId,
+      publicWebhook('CustomerCreated', {
+        CustomerUniqueId: ids.customer,
+        Email: 'first@example.com',
+        FirstName: 'Madeline',
+        LastName: 'Parsons',
+      }),
+    );
     await delivered(accountId, 1);
     // Billsby's data changes between the two webhooks.
     const customer = sim().control.dataset.customers.find((c) => c.customerUniqueId === ids.customer)!;
     customer.phoneNumber = '7700900123';
     customer.billingAddress!.city = 'Hove';
-    await sendEvent(app, accountId, publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: 'second@example.com', FirstName: 'Madeline', LastName: 'Parsons' }));
+    await sendEvent(
+      app,
+      accountId,
+      publicWebhook('CustomerUpdated', {
+        CustomerUniqueId: ids.customer,
+        Email: 'second@example.com',
+        FirstName: 'Madeline',
+        LastName: 'Parsons',
+      }),
+    );
     await delivered(accountId, 2);
     const [created, updated] = roomTexts(app, roomId).map((t) => t.split('\n'));
     const createdDetails = created!.slice(2).map((l) => l.replace(/^CustomerDetails_/, ''));
-    const oldDetails = updated!.filter((l) => l.startsWith('OldDetails_')).map((l) => l.replace(/^OldDetails_/, ''));
-    const newDetails = updated!.filter((l) => l.startsWith('NewDetails_')).map((l) => l.replace(/^NewDetails_/, ''));
+    const oldDetails = updated!
+      .filter((l) => l.startsWith('OldDetails_'))
+      .map((l) => l.replace(/^OldDetails_/, ''));
+    const newDetails = updated!
+      .filter((l) => l.startsWith('NewDetails_'))
+      .map((l) => l.replace(/^NewDetails_/, ''));
     expect(oldDetails).toEqual(createdDetails);
     expect(newDetails).toContain('Email: second@example.com');
     expect(newDetails).toContain('PhoneNumber: 7700900123');
@@ -175,7 +237,11 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
       json: { customerUniqueId: ids.customer },
     });
     expect(forgot.status).toBe(200);
-    await sendEvent(app, accountId, publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: 'third@example.com' }));
+    await sendEvent(
+      app,
+      accountId,
+      publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: 'third@example.com' }),
+    );
     await delivered(accountId, 3);
     const third = roomTexts(app, roomId)[2]!.split('\n');
     const oldAfterForget = third.filter((l) => l.startsWith('OldDetails_'));
@@ -187,7 +253,16 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
   it('Billsby no longer has the customer (404): the message posts with the webhook’s values, the rest empty', async () => {
     const { accountId, roomId } = await connected();
     const ids = uniqueIds('gone');
-    await sendEvent(app, accountId, publicWebhook('CustomerCreated', { CustomerUniqueId: ids.customer, Email: 'gone@example.com', FirstName: 'Gone', LastName: 'Away' }));
+    await sendEvent(
+      app,
+      accountId,
+      publicWebhook('CustomerCreated', {
+        CustomerUniqueId: ids.customer,
+        Email: 'gone@example.com',
+        FirstName: 'Gone',
+        LastName: 'Away',
+      }),
+    );
     await delivered(accountId, 1);
     expect(roomTexts(app, roomId)[0]!.split('\n')).toEqual([
       'Customer created',
@@ -212,7 +287,10 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     const ids = uniqueIds('429');
     sim().control.addCustomer(madeline(ids.customer));
     sim().control.failNext(1, { status: 429, retryAfter: '2', path: `/customers/${ids.customer}` });
-    const body = publicWebhook('CustomerCreated', { CustomerUniqueId: ids.customer, Email: 'rl@example.com' });
+    const body = publicWebhook('CustomerCreated', {
+      CustomerUniqueId: ids.customer,
+      Email: 'rl@example.com',
+    });
     await sendEvent(app, accountId, body);
     await delivered(accountId, 1);
     const event = (await api(app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as {
@@ -221,7 +299,9 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     };
     expect(Date.parse(event.deliveredAt) - Date.parse(event.receivedAt)).toBeGreaterThanOrEqual(1_900);
     expect(roomTexts(app, roomId)).toHaveLength(1);
-    const reads = sim().control.requestLog().filter((r) => r.path.endsWith(`/customers/${ids.customer}`));
+    const reads = sim()
+      .control.requestLog()
+      .filter((r) => r.path.endsWith(`/customers/${ids.customer}`));
     expect(reads.map((r) => r.status)).toEqual([429, 200]);
   });
 });

@@ -127,7 +127,9 @@ function assembleSubscription(event: PublicSubscriptionEvent, reads: FillReads):
     NextBillsbyPlanId: integer(s?.planIdNext),
     NextBillsbyCycleId: integer(s?.cycleIdNext),
     NextBillingDate: event.NextBillingDate ?? date(s?.nextBillingDate),
-    SubscriptionFeatureTags: tags ? distinct([...tags.planFeatureTags, ...tags.subscriptionFeatureTags]) : null,
+    SubscriptionFeatureTags: tags
+      ? distinct([...tags.planFeatureTags, ...tags.subscriptionFeatureTags])
+      : null,
   };
 }
 
@@ -188,7 +190,9 @@ export function cycleName(
 ): string | null {
   const frequency = model?.frequency;
   const type = model?.frequencyType?.toLowerCase() ?? '';
-  const unit = Object.keys(UNITS).find((stem) => type.startsWith(stem) || (stem === 'day' && type === 'daily'));
+  const unit = Object.keys(UNITS).find(
+    (stem) => type.startsWith(stem) || (stem === 'day' && type === 'daily'),
+  );
   if (!unit || typeof frequency !== 'number' || !Number.isInteger(frequency) || frequency < 1) return null;
   const [single, plural] = UNITS[unit]!;
   return frequency === 1 ? single : `Every ${frequency} ${plural}`;
@@ -221,5 +225,7 @@ function integer(value: unknown): number | null {
 }
 
 function date(value: unknown): string | null {
-  return typeof value === 'string' && value.length <= MAX_STRING_LENGTH && isIsoDateTime(value) ? value : null;
+  return typeof value === 'string' && value.length <= MAX_STRING_LENGTH && isIsoDateTime(value)
+    ? value
+    : null;
 }

@@ -165,7 +165,11 @@ export class BatchFiller {
         this.lastKnown.get(id),
       );
       if (result.lastKnown) this.lastKnown.set(result.lastKnown.customerUniqueId, result.lastKnown.details);
-      filled.push({ seq: event.seq, event: result.event, ...(result.lastKnown ? { lastKnown: result.lastKnown } : {}) });
+      filled.push({
+        seq: event.seq,
+        event: result.event,
+        ...(result.lastKnown ? { lastKnown: result.lastKnown } : {}),
+      });
       event.payload = result.event;
     }
     await this.log.storeFilled(this.accountId, filled, new Date().toISOString());
