@@ -93,6 +93,13 @@ export function statusTable(s: StatusResult): string {
     ['failed', String(c.failed)],
     ['duplicates', String(c.duplicates)],
     ['dropped', String(c.dropped ?? 0)],
+    ['ignored', String(c.ignored ?? 0)],
+    [
+      'billsby',
+      s.billsby
+        ? `${s.billsby.state}${s.billsby.companyDomain ? ` (company ${s.billsby.companyDomain})` : ''}`
+        : '-',
+    ],
     ['last error', s.lastError ?? '-'],
     ['recent failures', s.recentFailures?.length ? String(s.recentFailures.length) : '-'],
   ];

@@ -79,7 +79,7 @@ async function connectViaCli(accountId: string) {
 }
 
 beforeAll(async () => {
-  app = await startWebexApp();
+  app = await startWebexApp({ billsby: {} });
   dir = mkdtempSync(path.join(tmpdir(), 'cli-webex-'));
 });
 afterAll(async () => {
@@ -246,6 +246,58 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     const down = await cli(['status', accountId], { PUBLIC_BASE_URL: closed });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain(`could not reach the gateway at ${closed} (ECONNREFUSED)`);
+  });
+});
+
+describe('CLI: billsby-credentials', () => {
+  it('stores a key from standard input (checked with Billsby), shows the state but never the key, and removes it', async () => {
+    const accountId = newAccount();
+    await connectViaCli(accountId);
+    const { companyDomain, apiKey } = app.billsby!.control.dataset;
+    const wrong = await cli(
+      ['billsby-credentials', accountId, '--company-domain', companyDomain, '--api-key-stdin', ...gw()],
+      {},
+      'wrong-key-0123456789\n',
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/422/);
+    expect(wrong.stderr).toMatch(/refused the API key/);
+    const stored = await cli(
+      ['billsby-credentials', accountId, '--company-domain', companyDomain, '--api-key-stdin', ...gw()],
+      {},
+      `${apiKey}\n`,
+    );
+    expect(stored).toMatchObject({ code: 0, stderr: '' });
+    expect(stored.stdout).toContain(`Billsby for ${accountId}: ok (company ${companyDomain})`);
+    const shown = await cli(['billsby-credentials', accountId, '--show', ...gw()]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('ok (company');
+    const status = await cli(['status', accountId, ...gw()]);
+    expect(status.stdout).toMatch(new RegExp(`^billsby\\s+ok \\(company ${companyDomain}\\)$`, 'm'));
+    for (const out of [stored, shown, status]) expect(out.stdout + out.stderr).not.toContain(apiKey);
+    const removed = await cli(['billsby-credentials', accountId, '--remove', ...gw()]);
+    expect(removed.code).toBe(0);
+    expect((await cli(['billsby-credentials', accountId, '--show', ...gw()])).stdout).toContain(
+      'not_configured',
+    );
+  });
+
+  it('refuses a key on the command line and a missing key, sending nothing', async () => {
+    const onArgv = await cli([
+      'billsby-credentials',
+      'acct-x',
+      '--company-domain',
+      'widgets',
+      '--api-key',
+      'k',
+      ...gw(),
+    ]);
+    expect(onArgv.code).toBe(2);
+    const none = await cli(['billsby-credentials', 'acct-x', '--company-domain', 'widgets', ...gw()], {
+      BILLSBY_API_KEY: '',
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--api-key-stdin/);
   });
 });
 
