@@ -5,6 +5,8 @@
  * answers are reported in the {@link WebhookDelivery}.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { SimCustomer, SimInvoice, SimSubscription } from './seed';
 import type { BillsbyWebhookBody, WebhookDelivery, WebhookTarget } from './types';
 
@@ -83,45 +85,77 @@ export function offsetLessUtc(value: string): string {
   return `${new Date(ms).toISOString().slice(0, -1)}000`;
 }
 
-export async function sendWebhook(
+/**
+ * One POST on a fresh connection (no keep-alive pool: a receiver that restarted between two events
+ * must see a plain refusal, not a stale socket).
+ */
+export function sendWebhook(
   target: WebhookTarget | null,
   body: BillsbyWebhookBody,
   timeoutMs: number,
 ): Promise<WebhookDelivery> {
-  if (!target) return { body, sent: false, status: null, ok: false, response: null, error: 'not configured' };
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (target.secret) headers.secret = target.secret;
-  try {
-    const res = await fetch(target.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    let response: unknown = text;
-    try {
-      response = text === '' ? null : JSON.parse(text);
-    } catch {
-      // not JSON: kept as text
-    }
-    const ok = res.status >= 200 && res.status < 300;
-    return {
+  if (!target)
+    return Promise.resolve({
       body,
-      sent: true,
-      status: res.status,
-      ok,
-      response,
-      ...(ok ? {} : { error: `HTTP ${res.status}` }),
-    };
-  } catch (err) {
-    return { body, sent: true, status: null, ok: false, response: null, error: failureCode(err) };
-  }
+      sent: false,
+      status: null,
+      ok: false,
+      response: null,
+      error: 'not configured',
+    });
+  const failed = (error: string): WebhookDelivery => ({
+    body,
+    sent: true,
+    status: null,
+    ok: false,
+    response: null,
+    error,
+  });
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': payload.length,
+  };
+  if (target.secret) headers.secret = target.secret;
+  return new Promise<WebhookDelivery>((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(target.url);
+    } catch {
+      return resolve(failed('invalid url'));
+    }
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    const req = request(url, { method: 'POST', headers, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err) => resolve(failed(failureCode(err))));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString('utf8');
+        let response: unknown = text === '' ? null : text;
+        try {
+          if (text !== '') response = JSON.parse(text);
+        } catch {
+          // not JSON: kept as text
+        }
+        const ok = status >= 200 && status < 300;
+        resolve({ body, sent: true, status, ok, response, ...(ok ? {} : { error: `HTTP ${status}` }) });
+      });
+    });
+    const deadline = setTimeout(() => req.destroy(new TimeoutError()), timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
+    req.on('timeout', () => req.destroy(new TimeoutError()));
+    req.on('error', (err) => resolve(failed(failureCode(err))));
+    req.end(payload);
+  });
+}
+
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
 }
 
 function failureCode(err: unknown): string {
-  const e = err as { name?: string; code?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
-  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? String((err as Error)?.message ?? err);
+  if (err instanceof TimeoutError) return 'timeout';
+  const e = err as { code?: string; message?: string };
+  return e?.code ?? e?.message ?? String(err);
 }

@@ -86,7 +86,8 @@ describe('customer', () => {
     const c = await billsby.getCustomer('X');
     expect(c).toMatchObject({ email: null, firstName: null, billingAddress: null });
     expect(c.phoneNumberDialCountry).toBeUndefined();
-    for (const unread of ['customerUniqueId', 'n', 'obj', 'status', 'createdOn']) expect(c).not.toHaveProperty(unread);
+    for (const unread of ['customerUniqueId', 'n', 'obj', 'status', 'createdOn'])
+      expect(c).not.toHaveProperty(unread);
     answer({});
     expect(await billsby.getCustomer('X')).toEqual({ phoneNumberDialCountry: undefined });
   });
