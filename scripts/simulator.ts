@@ -12,7 +12,8 @@ const USAGE = `usage: npm run simulator -- <kind> [--port N] [options]
 
   webex    [--port N] [--seed S]                    Webex API, OAuth and admin/fault endpoints
   bill     [--port N] [--host H] [--latency MS] [--hourly-limit N] [--generate N --seed S]
-  billsby  [--port N] [--host H] [--latency MS]
+  billsby  [--port N] [--host H] [--latency MS] [--api-key K] [--company-domain CD]
+           [--webhook-url URL [--webhook-secret S]]   Billsby REST reads; sends its public webhooks there
 
 --port 0 picks a free port. Stops on Ctrl+C.
 `;
