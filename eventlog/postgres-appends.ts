@@ -1,9 +1,16 @@
 import type { Pool } from 'pg';
-import { planAppend, eventKey, type AccountState } from './append-plan';
+import {
+  eventKey,
+  planAppend,
+  prepareRequests,
+  requestEventId,
+  type AccountState,
+  type LoggedState,
+} from './append-plan';
 import type { PayloadCipher } from './payload-cipher';
 import { checkCount, now } from './rows';
 import { inTransaction, pipelinedTransaction, type Statement } from './postgres-connection';
-import { APPEND_WRITE, LOCK_ACCOUNTS, LOGGED_IDS } from './sql/postgres-statements';
+import { APPEND_WRITE, LOCK_ACCOUNTS, LOGGED_IDS, TAKEN_ONCE_KEYS } from './sql/postgres-statements';
 import type { AppendOptions, AppendOutcome, AppendRequest } from './types';
 
 /**
@@ -48,9 +55,9 @@ export async function isAccountActive(pool: Pool, accountId: string): Promise<bo
 
 /**
  * Appends a batch in one transaction and two round trips (pipelinedTransaction): the account locks
- * and the read of ids already logged go out with BEGIN; the rows, the counters and COMMIT go out
- * together. `pool` must be pipelined. Five sequential round trips made a batch take 20-50 ms on
- * a busy two-core machine, and webhooks wait for the batch before theirs as well as their own.
+ * and the reads of ids and once keys already logged go out with BEGIN; the rows, the counters and
+ * COMMIT go out together. `pool` must be pipelined. Five sequential round trips made a batch take
+ * 20-50 ms on a busy two-core machine, and webhooks wait for the batch before theirs as well as their own.
  */
 export async function append(
   pool: Pool,
@@ -60,28 +67,42 @@ export async function append(
 ): Promise<AppendOutcome[]> {
   checkCount('maxUndelivered', options.maxUndelivered, 0);
   if (requests.length === 0) return [];
-  // Encrypt before the transaction, so account locks are held as briefly as possible.
-  const sealed = requests.map((r) => cipher.sealEvent(r.accountId, r.event));
+  // Encrypt and tag before the transaction, so account locks are held as briefly as possible.
+  const { prepared, lookups } = prepareRequests(cipher, requests);
   const accountIds = [...new Set(requests.map((r) => r.accountId))];
   const reads: Statement[] = [
     [LOCK_ACCOUNTS, [accountIds]],
-    // Runs after the locks are held: its snapshot includes every earlier writer's events.
-    [LOGGED_IDS, [requests.map((r) => r.accountId), requests.map((r) => r.event.Id)]],
+    // These run after the locks are held: their snapshots include every earlier writer's rows.
+    [LOGGED_IDS, [requests.map((r) => r.accountId), requests.map(requestEventId)]],
+    [TAKEN_ONCE_KEYS, [lookups.map((l) => l.accountId), lookups.map((l) => l.keyTag)]],
   ];
-  return pipelinedTransaction(pool, reads, ([locked, loggedRows]) => {
+  return pipelinedTransaction(pool, reads, ([locked, loggedRows, onceRows]) => {
     const accounts = new Map<string, AccountState>(
       (locked!.rows as { account_id: string; active: boolean; next_seq: number; queued: number }[]).map(
         (r) => [r.account_id, { active: r.active, nextSeq: r.next_seq, queued: r.queued }],
       ),
     );
-    const logged = new Set<string>(
-      (loggedRows!.rows as { account_id: string; event_id: string }[]).map((row) =>
-        eventKey(row.account_id, row.event_id),
+    const logged: LoggedState = {
+      ids: new Set<string>(
+        (loggedRows!.rows as { account_id: string; event_id: string }[]).map((row) =>
+          eventKey(row.account_id, row.event_id),
+        ),
       ),
+      onceKeys: new Map(),
+    };
+    const firstByTag = new Map(
+      (onceRows!.rows as { account_id: string; key_tag: string; event_id: string }[]).map((row) => [
+        eventKey(row.account_id, row.key_tag),
+        row.event_id,
+      ]),
     );
-    const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
+    for (const { accountId, keyTag, once } of lookups) {
+      const first = firstByTag.get(eventKey(accountId, keyTag));
+      if (first !== undefined) logged.onceKeys.set(once, first);
+    }
+    const plan = planAppend(requests, prepared, accounts, logged, options.maxUndelivered);
     if (plan.deltas.length === 0) return { writes: [], answer: plan.outcomes };
-    const { rows, deltas } = plan;
+    const { rows, ignored, onceKeys, deltas } = plan;
     const write: Statement = [
       APPEND_WRITE,
       [
@@ -98,6 +119,15 @@ export async function append(
         deltas.map((d) => d.duplicates),
         deltas.map((d) => d.queued),
         rows.map((r) => r.sealed.customerTag),
+        deltas.map((d) => d.ignored),
+        ignored.map((r) => r.accountId),
+        ignored.map((r) => r.seq),
+        ignored.map((r) => r.eventId),
+        ignored.map((r) => r.type),
+        ignored.map((r) => r.reason),
+        onceKeys.map((r) => r.accountId),
+        onceKeys.map((r) => r.keyTag),
+        onceKeys.map((r) => r.eventId),
       ],
     ];
     return { writes: [write], answer: plan.outcomes };

@@ -19,6 +19,7 @@ const MIGRATION_LOCK = 7_380_241_913;
 const WARM_UP = `SELECT
   (SELECT count(*) FROM accounts WHERE account_id = '') +
   (SELECT count(*) FROM events WHERE account_id = '' AND event_id = '') +
+  (SELECT count(*) FROM ignored_events WHERE account_id = '' AND event_id = '') +
   (SELECT count(*) FROM events WHERE account_id = '' AND state = 'queued' AND seq > 0) +
   (SELECT count(*) FROM webhook_secrets WHERE account_id = '') AS n`;
 

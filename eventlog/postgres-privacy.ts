@@ -6,10 +6,17 @@ import { inTransaction, lockAccount } from './postgres-connection';
 import { ERASED_ON_REQUEST, type ForgetOutcome } from './types';
 
 /**
- * The PostgreSQL engine's retention and erasure (DESIGN.md §6): delivered payloads erased after
- * the retention period, and one customer's events forgotten on request.
+ * The PostgreSQL engine's retention and erasure (DESIGN.md §6): delivered payloads (and old
+ * last-known customer details) erased after the retention period, and one customer's events and
+ * details forgotten on request.
  */
 
+/**
+ * Retention: payloads of events delivered before `deliveredBefore`, then, with what is left of
+ * `limit`, last-known customer details last written before it (they are as old as the event that
+ * wrote them, whose payload went or goes the same way). Answers how many of both were erased, so
+ * a sweep that loops until an answer below its limit empties both.
+ */
 export async function erasePayloads(
   pool: Pool,
   deliveredBefore: string,
@@ -17,19 +24,36 @@ export async function erasePayloads(
   limit: number,
 ): Promise<number> {
   checkCount('limit', limit);
-  const { rowCount } = await pool.query(
-    `WITH due AS (
-       SELECT account_id, seq FROM events
-       WHERE state = 'delivered' AND payload_erased_at IS NULL AND delivered_at < $1
-       ORDER BY delivered_at LIMIT $3 FOR UPDATE SKIP LOCKED
-     )
-     UPDATE events e SET payload = ''::bytea, payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
-       payload_erased_at = $2
-     FROM due WHERE e.account_id = due.account_id AND e.seq = due.seq
-       AND e.state = 'delivered' AND e.payload_erased_at IS NULL`,
-    [isoOrEmpty(deliveredBefore), at, limit],
-  );
-  return rowCount ?? 0;
+  const before = isoOrEmpty(deliveredBefore);
+  const erased =
+    (
+      await pool.query(
+        `WITH due AS (
+           SELECT account_id, seq FROM events
+           WHERE state = 'delivered' AND payload_erased_at IS NULL AND delivered_at < $1
+           ORDER BY delivered_at LIMIT $3 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE events e SET payload = ''::bytea, payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL,
+           payload_erased_at = $2
+         FROM due WHERE e.account_id = due.account_id AND e.seq = due.seq
+           AND e.state = 'delivered' AND e.payload_erased_at IS NULL`,
+        [before, at, limit],
+      )
+    ).rowCount ?? 0;
+  if (erased >= limit) return erased;
+  const details =
+    (
+      await pool.query(
+        `WITH due AS (
+           SELECT account_id, customer_tag FROM customer_details WHERE updated_at < $1
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         )
+         DELETE FROM customer_details d USING due
+         WHERE d.account_id = due.account_id AND d.customer_tag = due.customer_tag AND d.updated_at < $1`,
+        [before === '' ? null : before, limit - erased],
+      )
+    ).rowCount ?? 0;
+  return erased + details;
 }
 
 export async function forgetCustomer(
@@ -74,6 +98,11 @@ export async function forgetCustomer(
         [accountId, dropped, at],
       );
     }
+    // The last-known details too (they are not payloads: not in the answer's counts).
+    await c.query('DELETE FROM customer_details WHERE account_id = $1 AND customer_tag = ANY($2::text[])', [
+      accountId,
+      tags,
+    ]);
     return { erased, dropped };
   });
 }

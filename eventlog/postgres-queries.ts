@@ -1,8 +1,9 @@
 import type { Pool } from 'pg';
-import type { BillsbyEvent } from '../domain/billsby/event-schema';
 import type { PayloadCipher } from './payload-cipher';
 import { isoOrEmpty } from './privacy';
 import {
+  COUNTS_COLUMNS,
+  IGNORED_RECORD_COLUMNS,
   RECORD_COLUMNS,
   checkCount,
   deliverySummarySql,
@@ -14,7 +15,16 @@ import {
   type EventRow,
   type SummaryRow,
 } from './rows';
-import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
+import type {
+  DeliveryState,
+  DeliverySummary,
+  EventRecord,
+  EventState,
+  LoggedEvent,
+  LogCounts,
+} from './types';
+
+const IGNORED = IGNORED_RECORD_COLUMNS('postgres');
 
 /**
  * The PostgreSQL engine's reads for the CLI, the Web UI, metrics and redelivery: one event, an
@@ -23,34 +33,49 @@ import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './t
 
 export async function get(pool: Pool, accountId: string, eventId: string): Promise<EventRecord | null> {
   const { rows } = await pool.query<EventRow>(
-    `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND event_id = $2`,
+    `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND event_id = $2
+     UNION ALL SELECT ${IGNORED} FROM ignored_events WHERE account_id = $1 AND event_id = $2`,
     [accountId, eventId],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
+/**
+ * Without a state, the newest of both tables by seq: each side's newest `limit` (read backwards on
+ * its primary key), merged, so neither table is scanned whole.
+ */
+const LIST_ALL = `
+  (SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2)
+  UNION ALL
+  (SELECT ${IGNORED} FROM ignored_events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2)
+  ORDER BY seq DESC LIMIT $2`;
+
 export async function list(
   pool: Pool,
   accountId: string,
-  options: { state?: DeliveryState; limit: number },
+  options: { state?: EventState; limit: number },
 ): Promise<EventRecord[]> {
   checkCount('limit', options.limit);
-  const { rows } = options.state
-    ? await pool.query<EventRow>(
-        `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND state = $2
-         ORDER BY seq ${options.state === 'queued' ? 'ASC' : 'DESC'} LIMIT $3`,
-        [accountId, options.state, options.limit],
-      )
-    : await pool.query<EventRow>(
-        `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2`,
-        [accountId, options.limit],
-      );
+  const { state, limit } = options;
+  const { rows } =
+    state === undefined
+      ? await pool.query<EventRow>(LIST_ALL, [accountId, limit])
+      : state === 'ignored'
+        ? await pool.query<EventRow>(
+            `SELECT ${IGNORED} FROM ignored_events WHERE account_id = $1 ORDER BY seq DESC LIMIT $2`,
+            [accountId, limit],
+          )
+        : await pool.query<EventRow>(
+            `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = $1 AND state = $2
+             ORDER BY seq ${state === 'queued' ? 'ASC' : 'DESC'} LIMIT $3`,
+            [accountId, state, limit],
+          );
   return rows.map(toRecord);
 }
 
 export async function counts(pool: Pool, accountId: string): Promise<LogCounts> {
   const { rows } = await pool.query<CountsRow>(
-    'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = $1',
+    `SELECT ${COUNTS_COLUMNS} FROM accounts WHERE account_id = $1`,
     [accountId],
   );
   return toCounts(rows[0]);
@@ -121,7 +146,7 @@ export async function readPayloads(
   cipher: PayloadCipher,
   accountId: string,
   eventIds: string[],
-): Promise<Map<string, BillsbyEvent>> {
+): Promise<Map<string, LoggedEvent>> {
   const { rows } = await pool.query<{ event_id: string; payload: Buffer; payload_key_id: string }>(
     `SELECT event_id, payload, payload_key_id FROM events
      WHERE account_id = $1 AND event_id = ANY($2::text[]) AND payload_erased_at IS NULL`,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EncryptionKey } from '../temporal/codec';
-import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import type { CustomerDetails } from '../domain/billsby/event-schema';
 import { PayloadCipher } from './payload-cipher';
 import { DEFAULT_POOL_SIZE, migrate, openPool, warmPool } from './postgres-connection';
 import * as appends from './postgres-appends';
@@ -10,8 +10,11 @@ import * as redelivery from './postgres-redelivery';
 import * as privacy from './postgres-privacy';
 import * as secrets from './postgres-secrets';
 import * as leases from './postgres-leases';
+import * as billsby from './postgres-billsby';
+import * as filled from './postgres-filled';
 import type {
   AppendOptions,
+  BillsbyAccountRecord,
   AppendOutcome,
   AppendRequest,
   DeliveredBy,
@@ -19,7 +22,10 @@ import type {
   DeliverySummary,
   EventLog,
   EventRecord,
+  EventState,
+  FilledEvent,
   ForgetOutcome,
+  LoggedEvent,
   LogCounts,
   QueuedEvent,
   QueuedRef,
@@ -47,7 +53,7 @@ export interface PostgresEventLogOptions {
  *
  * This class holds the pool and the payload cipher and answers the EventLog interface; the SQL
  * lives in one module per group of methods (postgres-appends, -delivery, -queries, -redelivery,
- * -privacy, -secrets, -leases), and the pool, transactions and migrations in postgres-connection.
+ * -privacy, -secrets, -leases, -filled, -billsby), and the pool, transactions and migrations in postgres-connection.
  */
 export class PostgresEventLog implements EventLog {
   readonly engine = 'postgres' as const;
@@ -138,7 +144,7 @@ export class PostgresEventLog implements EventLog {
     return queries.get(this.pool, accountId, eventId);
   }
 
-  list(accountId: string, options: { state?: DeliveryState; limit: number }): Promise<EventRecord[]> {
+  list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]> {
     return queries.list(this.pool, accountId, options);
   }
 
@@ -173,7 +179,7 @@ export class PostgresEventLog implements EventLog {
     return queries.select(this.pool, accountId, options);
   }
 
-  readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, BillsbyEvent>> {
+  readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>> {
     return queries.readPayloads(this.pool, this.cipher, accountId, eventIds);
   }
 
@@ -199,6 +205,42 @@ export class PostgresEventLog implements EventLog {
 
   consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
     return secrets.consumeToken(this.pool, tokenId, expiresAt);
+  }
+
+  storeFilled(accountId: string, items: FilledEvent[], at: string): Promise<number[]> {
+    return filled.storeFilled(this.pool, this.cipher, accountId, items, at);
+  }
+
+  lastKnownDetails(accountId: string, customerUniqueIds: string[]): Promise<Map<string, CustomerDetails>> {
+    return filled.lastKnownDetails(this.pool, this.cipher, accountId, customerUniqueIds);
+  }
+
+  getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null> {
+    return billsby.getBillsbyAccount(this.pool, this.cipher, accountId);
+  }
+
+  putBillsbyCredentials(
+    accountId: string,
+    credentials: { companyDomain: string; apiKey: string },
+    checkedAt: string,
+  ): Promise<void> {
+    return billsby.putBillsbyCredentials(this.pool, this.cipher, accountId, credentials, checkedAt);
+  }
+
+  deleteBillsbyCredentials(accountId: string): Promise<void> {
+    return billsby.deleteBillsbyCredentials(this.pool, accountId);
+  }
+
+  markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void> {
+    return billsby.markBillsbyRejected(this.pool, accountId, fingerprint, at);
+  }
+
+  clearBillsbyRejected(accountId: string): Promise<void> {
+    return billsby.clearBillsbyRejected(this.pool, accountId);
+  }
+
+  countBillsbyRejected(): Promise<number> {
+    return billsby.countBillsbyRejected(this.pool);
   }
 
   close(): Promise<void> {

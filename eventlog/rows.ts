@@ -1,4 +1,4 @@
-import type { DeliveredBy, DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
+import type { DeliveredBy, DeliverySummary, EventRecord, EventState, LogCounts } from './types';
 
 /**
  * Row shapes shared by both engines. Each engine hands back numbers as numbers and times as ISO
@@ -9,6 +9,23 @@ import type { DeliveredBy, DeliveryState, DeliverySummary, EventRecord, LogCount
 export const RECORD_COLUMNS =
   'event_id, type, state, seq, received_at, delivered_at, message_ids, attempts, first_attempt_at, last_error, updated_at, ' +
   'payload_erased_at, finished_by_workflow_id, finished_by_run_id';
+
+/**
+ * RECORD_COLUMNS computed from an ignored_events row: state `ignored`, its reason as lastError,
+ * never attempted nor delivered, updatedAt its receivedAt, no payload to erase. The casts give
+ * PostgreSQL each column's type when this branch stands alone; in a UNION with events they match.
+ */
+export const IGNORED_RECORD_COLUMNS = (engine: 'sqlite' | 'postgres') => {
+  const [time, text] = engine === 'postgres' ? ['::timestamptz', '::text'] : ['', ''];
+  return (
+    `event_id, type, 'ignored'${text} AS state, seq, received_at, NULL${time} AS delivered_at, '[]'${text} AS message_ids, ` +
+    `0 AS attempts, NULL${time} AS first_attempt_at, reason AS last_error, received_at AS updated_at, ` +
+    `NULL${time} AS payload_erased_at, NULL${text} AS finished_by_workflow_id, NULL${text} AS finished_by_run_id`
+  );
+};
+
+/** The columns of the accounts row that counts() reads. */
+export const COUNTS_COLUMNS = 'received, delivered, duplicates, queued, failed, dropped, ignored';
 
 export interface EventRow {
   event_id: string;
@@ -39,13 +56,14 @@ export interface CountsRow {
   queued: number;
   failed: number;
   dropped: number;
+  ignored: number;
 }
 
 export function toRecord(row: EventRow): EventRecord {
   return {
     eventId: row.event_id,
     type: row.type,
-    state: row.state as DeliveryState,
+    state: row.state as EventState,
     seq: Number(row.seq),
     receivedAt: row.received_at,
     deliveredAt: row.delivered_at,
@@ -70,6 +88,7 @@ export function toCounts(row: CountsRow | undefined): LogCounts {
     pending: Number(row?.queued ?? 0),
     failed: Number(row?.failed ?? 0),
     dropped: Number(row?.dropped ?? 0),
+    ignored: Number(row?.ignored ?? 0),
   };
 }
 

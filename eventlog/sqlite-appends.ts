@@ -1,8 +1,23 @@
-import { accountsOf, eventKey, planAppend, type AccountState } from './append-plan';
+import {
+  accountsOf,
+  eventKey,
+  planAppend,
+  prepareRequests,
+  requestEventId,
+  type AccountState,
+  type LoggedState,
+} from './append-plan';
 import type { PayloadCipher } from './payload-cipher';
 import { checkCount, now } from './rows';
 import type { SqliteConnection } from './sqlite-connection';
-import { ACTIVATE, ADD_TO_COUNTERS, INSERT_EVENT } from './sql/sqlite-statements';
+import {
+  ACTIVATE,
+  ADD_TO_COUNTERS,
+  ID_LOGGED,
+  INSERT_EVENT,
+  INSERT_IGNORED,
+  INSERT_ONCE_KEY,
+} from './sql/sqlite-statements';
 import type { AppendOptions, AppendOutcome, AppendRequest } from './types';
 
 /**
@@ -48,8 +63,8 @@ export function append(
 ): AppendOutcome[] {
   checkCount('maxUndelivered', options.maxUndelivered, 0);
   if (requests.length === 0) return [];
-  // Encrypt before taking the write lock, so other processes wait as little as possible.
-  const sealed = requests.map((r) => cipher.sealEvent(r.accountId, r.event));
+  // Encrypt and tag before taking the write lock, so other processes wait as little as possible.
+  const { prepared, lookups } = prepareRequests(cipher, requests);
   return db.write(() => {
     const readAccount = db.q<[string], { active: number; next_seq: number; queued: number }>(
       'SELECT active, next_seq, queued FROM accounts WHERE account_id = ?',
@@ -60,14 +75,25 @@ export function append(
       if (row)
         accounts.set(accountId, { active: row.active === 1, nextSeq: row.next_seq, queued: row.queued });
     }
-    const exists = db.q('SELECT 1 FROM events WHERE account_id = ? AND event_id = ?').pluck();
-    const logged = new Set<string>();
-    for (const { accountId, event } of requests) {
-      if (accounts.get(accountId)?.active && exists.get(accountId, event.Id) !== undefined) {
-        logged.add(eventKey(accountId, event.Id));
+    const logged: LoggedState = { ids: new Set(), onceKeys: new Map() };
+    const exists = db.q(ID_LOGGED).pluck();
+    for (const request of requests) {
+      const eventId = requestEventId(request);
+      if (
+        accounts.get(request.accountId)?.active &&
+        exists.get({ accountId: request.accountId, eventId }) !== undefined
+      ) {
+        logged.ids.add(eventKey(request.accountId, eventId));
       }
     }
-    const plan = planAppend(requests, sealed, accounts, logged, options.maxUndelivered);
+    const taken = db
+      .q<[string, string], string>('SELECT event_id FROM once_keys WHERE account_id = ? AND key_tag = ?')
+      .pluck();
+    for (const { accountId, keyTag, once } of lookups) {
+      const first = accounts.get(accountId)?.active ? taken.get(accountId, keyTag) : undefined;
+      if (first !== undefined) logged.onceKeys.set(once, first);
+    }
+    const plan = planAppend(requests, prepared, accounts, logged, options.maxUndelivered);
     const at = now();
     const insert = db.q(INSERT_EVENT);
     for (const { sealed, ...row } of plan.rows) {
@@ -79,6 +105,10 @@ export function append(
         customerTag: sealed.customerTag,
       });
     }
+    const insertIgnored = db.q(INSERT_IGNORED);
+    for (const row of plan.ignored) insertIgnored.run({ ...row, at });
+    const insertOnceKey = db.q(INSERT_ONCE_KEY);
+    for (const row of plan.onceKeys) insertOnceKey.run(row);
     const update = db.q(ADD_TO_COUNTERS);
     for (const delta of plan.deltas) update.run({ ...delta, at });
     return plan.outcomes;

@@ -5,10 +5,17 @@ import type { SqliteConnection } from './sqlite-connection';
 import { ERASED_ON_REQUEST, type ForgetOutcome } from './types';
 
 /**
- * The SQLite engine's retention and erasure (DESIGN.md §6): delivered payloads erased after the
- * retention period, and one customer's events forgotten on request.
+ * The SQLite engine's retention and erasure (DESIGN.md §6): delivered payloads (and old last-known
+ * customer details) erased after the retention period, and one customer's events and details
+ * forgotten on request.
  */
 
+/**
+ * Retention: payloads of events delivered before `deliveredBefore`, then, with what is left of
+ * `limit`, last-known customer details last written before it (they are as old as the event that
+ * wrote them, whose payload went or goes the same way). Answers how many of both were erased, so
+ * a sweep that loops until an answer below its limit empties both.
+ */
 export function erasePayloads(
   db: SqliteConnection,
   deliveredBefore: string,
@@ -16,16 +23,24 @@ export function erasePayloads(
   limit: number,
 ): number {
   checkCount('limit', limit);
-  return db.write(
-    () =>
-      db
-        .q(
-          `UPDATE events SET payload = X'', payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = ?
-           WHERE rowid IN (SELECT rowid FROM events WHERE state = 'delivered' AND payload_erased_at IS NULL
-             AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
-        )
-        .run(at, isoOrEmpty(deliveredBefore), limit).changes,
-  );
+  const before = isoOrEmpty(deliveredBefore);
+  return db.write(() => {
+    const erased = db
+      .q(
+        `UPDATE events SET payload = X'', payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = ?
+         WHERE rowid IN (SELECT rowid FROM events WHERE state = 'delivered' AND payload_erased_at IS NULL
+           AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
+      )
+      .run(at, before, limit).changes;
+    if (erased >= limit) return erased;
+    const details = db
+      .q(
+        `DELETE FROM customer_details WHERE rowid IN (
+           SELECT rowid FROM customer_details WHERE updated_at < ? ORDER BY updated_at LIMIT ?)`,
+      )
+      .run(before, limit - erased).changes;
+    return erased + details;
+  });
 }
 
 export function forgetCustomer(
@@ -66,6 +81,10 @@ export function forgetCustomer(
         'UPDATE accounts SET queued = queued - ?, dropped = dropped + ?, updated_at = ? WHERE account_id = ?',
       ).run(dropped, dropped, at, accountId);
     }
+    // The last-known details too (they are not payloads: not in the answer's counts).
+    db.q(
+      `DELETE FROM customer_details WHERE account_id = ? AND customer_tag IN (${tags.map(() => '?').join(', ')})`,
+    ).run(accountId, ...tags);
     return { erased, dropped };
   });
 }

@@ -1,7 +1,8 @@
-import type { BillsbyEvent } from '../domain/billsby/event-schema';
 import type { PayloadCipher } from './payload-cipher';
 import { isoOrEmpty } from './privacy';
 import {
+  COUNTS_COLUMNS,
+  IGNORED_RECORD_COLUMNS,
   RECORD_COLUMNS,
   checkCount,
   deliverySummarySql,
@@ -14,7 +15,16 @@ import {
   type SummaryRow,
 } from './rows';
 import type { SqliteConnection } from './sqlite-connection';
-import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './types';
+import type {
+  DeliveryState,
+  DeliverySummary,
+  EventRecord,
+  EventState,
+  LoggedEvent,
+  LogCounts,
+} from './types';
+
+const IGNORED = IGNORED_RECORD_COLUMNS('sqlite');
 
 /**
  * The SQLite engine's reads for the CLI, the Web UI, metrics and redelivery: one event, an
@@ -22,40 +32,58 @@ import type { DeliveryState, DeliverySummary, EventRecord, LogCounts } from './t
  */
 
 export function get(db: SqliteConnection, accountId: string, eventId: string): EventRecord | null {
-  const row = db
-    .q<[string, string], EventRow>(
-      `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND event_id = ?`,
-    )
-    .get(accountId, eventId);
+  const row =
+    db
+      .q<[string, string], EventRow>(
+        `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND event_id = ?`,
+      )
+      .get(accountId, eventId) ??
+    db
+      .q<[string, string], EventRow>(
+        `SELECT ${IGNORED} FROM ignored_events WHERE account_id = ? AND event_id = ?`,
+      )
+      .get(accountId, eventId);
   return row ? toRecord(row) : null;
 }
+
+/**
+ * Without a state, the newest of both tables by seq: each side's newest `limit` (read backwards on
+ * its primary key), merged, so neither table is scanned whole.
+ */
+const LIST_ALL = `
+  SELECT * FROM (SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = @accountId ORDER BY seq DESC LIMIT @limit)
+  UNION ALL
+  SELECT * FROM (SELECT ${IGNORED} FROM ignored_events WHERE account_id = @accountId ORDER BY seq DESC LIMIT @limit)
+  ORDER BY seq DESC LIMIT @limit`;
 
 export function list(
   db: SqliteConnection,
   accountId: string,
-  options: { state?: DeliveryState; limit: number },
+  options: { state?: EventState; limit: number },
 ): EventRecord[] {
   checkCount('limit', options.limit);
-  const rows = options.state
-    ? db
-        .q<[string, string, number], EventRow>(
-          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND state = ?
-             ORDER BY seq ${options.state === 'queued' ? 'ASC' : 'DESC'} LIMIT ?`,
-        )
-        .all(accountId, options.state, options.limit)
-    : db
-        .q<[string, number], EventRow>(
-          `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? ORDER BY seq DESC LIMIT ?`,
-        )
-        .all(accountId, options.limit);
+  const { state, limit } = options;
+  const rows =
+    state === undefined
+      ? db.q<[{ accountId: string; limit: number }], EventRow>(LIST_ALL).all({ accountId, limit })
+      : state === 'ignored'
+        ? db
+            .q<[string, number], EventRow>(
+              `SELECT ${IGNORED} FROM ignored_events WHERE account_id = ? ORDER BY seq DESC LIMIT ?`,
+            )
+            .all(accountId, limit)
+        : db
+            .q<[string, string, number], EventRow>(
+              `SELECT ${RECORD_COLUMNS} FROM events WHERE account_id = ? AND state = ?
+                 ORDER BY seq ${state === 'queued' ? 'ASC' : 'DESC'} LIMIT ?`,
+            )
+            .all(accountId, state, limit);
   return rows.map(toRecord);
 }
 
 export function counts(db: SqliteConnection, accountId: string): LogCounts {
   const row = db
-    .q<[string], CountsRow>(
-      'SELECT received, delivered, duplicates, queued, failed, dropped FROM accounts WHERE account_id = ?',
-    )
+    .q<[string], CountsRow>(`SELECT ${COUNTS_COLUMNS} FROM accounts WHERE account_id = ?`)
     .get(accountId);
   return toCounts(row);
 }
@@ -121,11 +149,11 @@ export function readPayloads(
   cipher: PayloadCipher,
   accountId: string,
   eventIds: string[],
-): Map<string, BillsbyEvent> {
+): Map<string, LoggedEvent> {
   const read = db.q<[string, string], { payload: Buffer; payload_key_id: string }>(
     'SELECT payload, payload_key_id FROM events WHERE account_id = ? AND event_id = ? AND payload_erased_at IS NULL',
   );
-  const payloads = new Map<string, BillsbyEvent>();
+  const payloads = new Map<string, LoggedEvent>();
   for (const eventId of new Set(eventIds)) {
     const row = read.get(accountId, eventId);
     if (row)

@@ -1,5 +1,5 @@
 import type { EncryptionKey } from '../temporal/codec';
-import type { BillsbyEvent } from '../domain/billsby/event-schema';
+import type { CustomerDetails } from '../domain/billsby/event-schema';
 import { PayloadCipher } from './payload-cipher';
 import { SqliteConnection } from './sqlite-connection';
 import * as appends from './sqlite-appends';
@@ -9,8 +9,11 @@ import * as redelivery from './sqlite-redelivery';
 import * as privacy from './sqlite-privacy';
 import * as secrets from './sqlite-secrets';
 import * as leases from './sqlite-leases';
+import * as billsby from './sqlite-billsby';
+import * as filled from './sqlite-filled';
 import type {
   AppendOptions,
+  BillsbyAccountRecord,
   AppendOutcome,
   AppendRequest,
   DeliveredBy,
@@ -18,7 +21,10 @@ import type {
   DeliverySummary,
   EventLog,
   EventRecord,
+  EventState,
+  FilledEvent,
   ForgetOutcome,
+  LoggedEvent,
   LogCounts,
   QueuedEvent,
   QueuedRef,
@@ -46,7 +52,7 @@ export interface SqliteEventLogOptions {
  *
  * This class holds the connection and the payload cipher and answers the EventLog interface; the
  * SQL lives in one module per group of methods (sqlite-appends, -delivery, -queries, -redelivery,
- * -privacy, -secrets, -leases), and the file, pragmas, transactions and migrations in sqlite-connection.
+ * -privacy, -secrets, -leases, -filled, -billsby), and the file, pragmas, transactions and migrations in sqlite-connection.
  */
 export class SqliteEventLog implements EventLog {
   readonly engine = 'sqlite' as const;
@@ -130,7 +136,7 @@ export class SqliteEventLog implements EventLog {
     return queries.get(this.db, accountId, eventId);
   }
 
-  async list(accountId: string, options: { state?: DeliveryState; limit: number }): Promise<EventRecord[]> {
+  async list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]> {
     return queries.list(this.db, accountId, options);
   }
 
@@ -165,7 +171,7 @@ export class SqliteEventLog implements EventLog {
     return queries.select(this.db, accountId, options);
   }
 
-  async readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, BillsbyEvent>> {
+  async readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>> {
     return queries.readPayloads(this.db, this.cipher, accountId, eventIds);
   }
 
@@ -195,6 +201,45 @@ export class SqliteEventLog implements EventLog {
 
   async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
     return secrets.consumeToken(this.db, tokenId, expiresAt);
+  }
+
+  async storeFilled(accountId: string, items: FilledEvent[], at: string): Promise<number[]> {
+    return filled.storeFilled(this.db, this.cipher, accountId, items, at);
+  }
+
+  async lastKnownDetails(
+    accountId: string,
+    customerUniqueIds: string[],
+  ): Promise<Map<string, CustomerDetails>> {
+    return filled.lastKnownDetails(this.db, this.cipher, accountId, customerUniqueIds);
+  }
+
+  async getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null> {
+    return billsby.getBillsbyAccount(this.db, this.cipher, accountId);
+  }
+
+  async putBillsbyCredentials(
+    accountId: string,
+    credentials: { companyDomain: string; apiKey: string },
+    checkedAt: string,
+  ): Promise<void> {
+    billsby.putBillsbyCredentials(this.db, this.cipher, accountId, credentials, checkedAt);
+  }
+
+  async deleteBillsbyCredentials(accountId: string): Promise<void> {
+    billsby.deleteBillsbyCredentials(this.db, accountId);
+  }
+
+  async markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void> {
+    billsby.markBillsbyRejected(this.db, accountId, fingerprint, at);
+  }
+
+  async clearBillsbyRejected(accountId: string): Promise<void> {
+    billsby.clearBillsbyRejected(this.db, accountId);
+  }
+
+  async countBillsbyRejected(): Promise<number> {
+    return billsby.countBillsbyRejected(this.db);
   }
 
   async close(): Promise<void> {

@@ -325,8 +325,11 @@ export interface EventLog {
     options: { state: DeliveryState; since?: string; limit: number },
   ): Promise<EventRecord[]>;
 
-  /** The stored payloads of these events, decrypted, by event id (erased ones are absent). */
-  readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, BillsbyEvent>>;
+  /**
+   * The stored payloads of these events, decrypted, by event id (erased ones are absent; ignored
+   * events have none). A public webhook not filled yet answers its public payload.
+   */
+  readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>>;
 
   /**
    * Redelivery, in ONE transaction on an active account: each change applies only while its event

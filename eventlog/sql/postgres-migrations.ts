@@ -117,4 +117,57 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'ignored events, once keys, last-known customer details, Billsby credentials',
+    sql: `
+      -- Webhooks kept by id and reason but never posted (DESIGN.md §4.3.1): no payload, never queued.
+      -- Their seq comes from accounts.next_seq like an event's, so they list in order among the rest.
+      CREATE TABLE ignored_events (
+        account_id text NOT NULL REFERENCES accounts (account_id),
+        seq bigint NOT NULL,
+        event_id text NOT NULL,
+        type text NOT NULL,
+        reason text NOT NULL,
+        received_at timestamptz NOT NULL,
+        PRIMARY KEY (account_id, seq),
+        UNIQUE (account_id, event_id)
+      );
+      ALTER TABLE accounts ADD COLUMN ignored bigint NOT NULL DEFAULT 0;
+
+      -- At most one accepted event per key (a paid invoice is announced once). The key names an
+      -- invoice, whose number embeds a customer id: only its HMAC (PayloadCipher.onceKeyTag) is kept.
+      CREATE TABLE once_keys (
+        account_id text NOT NULL REFERENCES accounts (account_id),
+        key_tag text NOT NULL,
+        event_id text NOT NULL,
+        PRIMARY KEY (account_id, key_tag)
+      );
+
+      -- What the account's last message about a customer showed (the OldDetails of its next public
+      -- CustomerUpdated), sealed, by customer tag; erased with the customer, and by retention.
+      CREATE TABLE customer_details (
+        account_id text NOT NULL REFERENCES accounts (account_id),
+        customer_tag text NOT NULL,
+        sealed bytea NOT NULL,
+        key_id text NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (account_id, customer_tag)
+      );
+      CREATE INDEX customer_details_retention ON customer_details (updated_at);
+
+      -- An account's own Billsby credentials (the API key sealed, never in plain text) and the
+      -- mark Billsby's refusal left. Kept across an uninstall: a re-integration uses them again.
+      CREATE TABLE billsby_accounts (
+        account_id text PRIMARY KEY,
+        company_domain text,
+        api_key_sealed bytea,
+        key_id text,
+        checked_at timestamptz,
+        rejected_fingerprint text,
+        rejected_at timestamptz,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

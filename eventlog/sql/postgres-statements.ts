@@ -10,28 +10,53 @@ export const LOCK_ACCOUNTS = `
   ORDER BY account_id COLLATE "C"
   FOR UPDATE`;
 
-/** Which of the batch's (account, id) pairs the log already holds (the unique index answers). */
+/**
+ * Which of the batch's (account, id) pairs the log already holds, as events or as ignored events
+ * (the unique indexes answer).
+ */
 export const LOGGED_IDS = `
   SELECT e.account_id, e.event_id
   FROM unnest($1::text[], $2::text[]) AS r (account_id, event_id)
-  JOIN events e ON e.account_id = r.account_id AND e.event_id = r.event_id`;
+  JOIN events e ON e.account_id = r.account_id AND e.event_id = r.event_id
+  UNION ALL
+  SELECT i.account_id, i.event_id
+  FROM unnest($1::text[], $2::text[]) AS r (account_id, event_id)
+  JOIN ignored_events i ON i.account_id = r.account_id AND i.event_id = r.event_id`;
 
-/** The accepted rows and the accounts' counters, in one statement. */
+/** Which of the batch's once-key tags the accounts already hold, and the event that took each. */
+export const TAKEN_ONCE_KEYS = `
+  SELECT o.account_id, o.key_tag, o.event_id
+  FROM unnest($1::text[], $2::text[]) AS r (account_id, key_tag)
+  JOIN once_keys o ON o.account_id = r.account_id AND o.key_tag = r.key_tag`;
+
+/**
+ * The accepted rows, the ignored ones, the once keys taken and the accounts' counters, in one
+ * statement ($7 the time; each group's columns as arrays).
+ */
 export const APPEND_WRITE = `
   WITH inserted AS (
     INSERT INTO events (account_id, seq, event_id, type, state, received_at, updated_at, payload, payload_key_id, customer_tag)
     SELECT account_id, seq, event_id, type, 'queued', $7::timestamptz, $7::timestamptz, payload, payload_key_id, customer_tag
     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::text[], $13::text[])
       AS r (account_id, seq, event_id, type, payload, payload_key_id, customer_tag)
+  ), ignored AS (
+    INSERT INTO ignored_events (account_id, seq, event_id, type, reason, received_at)
+    SELECT account_id, seq, event_id, type, reason, $7::timestamptz
+    FROM unnest($15::text[], $16::bigint[], $17::text[], $18::text[], $19::text[])
+      AS r (account_id, seq, event_id, type, reason)
+  ), once AS (
+    INSERT INTO once_keys (account_id, key_tag, event_id)
+    SELECT * FROM unnest($20::text[], $21::text[], $22::text[])
   )
   UPDATE accounts a
   SET next_seq = d.next_seq,
       received = a.received + d.received,
       duplicates = a.duplicates + d.duplicates,
       queued = a.queued + d.queued,
+      ignored = a.ignored + d.ignored,
       updated_at = $7::timestamptz
-  FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[])
-    AS d (account_id, next_seq, received, duplicates, queued)
+  FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $14::bigint[])
+    AS d (account_id, next_seq, received, duplicates, queued, ignored)
   WHERE a.account_id = d.account_id`;
 
 /**

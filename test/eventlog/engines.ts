@@ -2,8 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import type { EncryptionKey } from '../../temporal/codec';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
+import type { PublicCustomerEvent, PublicInvoicePaidEvent } from '../../domain/billsby/public-event';
 import { openEventLog } from '../../eventlog/open';
 import type { AppendRequest, EventLog } from '../../eventlog/types';
 import { createTestDatabase } from '../harness/postgres';
@@ -93,4 +96,60 @@ export async function queuedAccount(log: EventLog, n: number): Promise<string> {
   await log.activateAccount(accountId);
   await log.append(requests(accountId, ids('e', n)), NO_CAP);
   return accountId;
+}
+
+/** A public `InvoiceUpdated` Paid webhook (§4.3.1) as the gateway logs it, with its once key. */
+export function publicInvoicePaid(id: string, invoiceNumber: string): PublicInvoicePaidEvent {
+  return {
+    Id: id,
+    Type: 'InvoiceUpdated',
+    InvoiceNumber: invoiceNumber,
+    InvoiceAmount: 4578,
+    CurrencyCode: 'GBP',
+    Form: 'public',
+    PaidOn: '2026-07-22T10:17:42.018Z',
+  };
+}
+
+/** A public CustomerCreated webhook (§4.3.1): ids and names only. */
+export function publicCustomerCreated(id: string, customerUniqueId: string): PublicCustomerEvent {
+  return { Id: id, Type: 'CustomerCreated', CustomerUniqueId: customerUniqueId, Email: null, Form: 'public' };
+}
+
+/** An ignored webhook's append request. */
+export const ignoredRequest = (
+  accountId: string,
+  eventId: string,
+  reason = 'InvoiceCreated has no message',
+) => ({
+  accountId,
+  ignored: { eventId, type: 'InvoiceCreated', reason },
+});
+
+/**
+ * Runs SQL on the engine's storage directly, bypassing the EventLog (what no product code path
+ * can do): `$n` placeholders on both engines. Answers the rows.
+ */
+export async function rawQuery(
+  engine: EngineUnderTest,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  const at = await engine.location();
+  if (engine.name === 'sqlite') {
+    const db = new Database(at, { timeout: 10_000 });
+    try {
+      const statement = db.prepare(sql.replace(/\$\d+/g, '?'));
+      return statement.reader ? (statement.all(...params) as never) : (statement.run(...params), []);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new Client({ connectionString: at });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }

@@ -101,6 +101,7 @@ describe.each(engines())('event log delivery on $name', (engine) => {
         pending: 0,
         failed: 1,
         dropped: 0,
+        ignored: 0,
       });
       expect(await log.beginAttempt(accountId, 1, new Date().toISOString())).toBeNull();
     });
@@ -133,17 +134,24 @@ describe.each(engines())('event log delivery on $name', (engine) => {
       for (const seq of [1, 2, 3]) await log.markDelivered(accountId, seq, ['m'], at);
       await log.markFailed(accountId, 4, 'x', at);
       await log.append(requests(accountId, ['c-3', 'c-10']), NO_CAP);
+      // Ignored webhooks: counted apart from received; a repeat of one is a duplicate too.
+      const ignored = (eventId: string) => ({
+        accountId,
+        ignored: { eventId, type: 'InvoiceCreated', reason: 'no message' },
+      });
+      await log.append([ignored('i-1'), ignored('i-2'), ignored('i-1')], NO_CAP);
       const listed = await log.list(accountId, { limit: 100 });
       const byState = (state: string) => listed.filter((e) => e.state === state).length;
       expect(await log.counts(accountId)).toEqual({
-        received: listed.length,
+        received: listed.length - byState('ignored'),
         delivered: byState('delivered'),
-        duplicates: 3,
+        duplicates: 4,
         pending: byState('queued'),
         failed: byState('failed'),
         dropped: byState('dropped'),
+        ignored: byState('ignored'),
       });
-      expect(listed.length).toBe(11);
+      expect([listed.length, byState('ignored')]).toEqual([13, 2]);
     });
 
     test('accountsWithQueued lists active accounts with queued events only', async () => {

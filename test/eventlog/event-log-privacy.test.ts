@@ -127,6 +127,7 @@ describe.each(engines())('event log privacy and redelivery on $name', (engine) =
         pending: 4,
         failed: 0,
         dropped: 0,
+        ignored: 0,
       });
       // The Id stays taken: a webhook repeating it is still a duplicate.
       expect(await log.append(requests(accountId, ['r-0']), NO_CAP)).toEqual([{ status: 'duplicate' }]);
@@ -296,6 +297,7 @@ describe.each(engines())('event log privacy and redelivery on $name', (engine) =
         pending: 1,
         failed: 1,
         dropped: 1,
+        ignored: 0,
       });
       // The same customer id in another account is another customer of another merchant.
       expect((await log.readPayloads(other, ['e-1'])).size).toBe(1);

@@ -30,6 +30,7 @@ describe.each(engines())('event log on $name at scale', (engine) => {
       pending: 50_002,
       failed: 0,
       dropped: 0,
+      ignored: 0,
     });
     expect(await log.peekQueued(accountId, 2)).toEqual([
       { seq: 1, eventId: 'evt-0', type: 'CustomerCreated' },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
+import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import { PayloadCipher } from '../../eventlog/payload-cipher';
 import { DEFAULT_SQLITE_PATH, openEventLog } from '../../eventlog/open';
 import { POSTGRES_MIGRATIONS } from '../../eventlog/sql/postgres-migrations';
@@ -91,7 +92,9 @@ describe.each(engines())('event log storage on $name', (engine) => {
     await log.activateAccount(accountId);
     await log.append(requests(accountId, ['p1', 'p2']), NO_CAP);
     await log.markFailed(accountId, 2, 'Webex answered 400 (bad request)', new Date().toISOString());
-    expect((await log.readQueued(accountId, 1, 1))[0]?.payload.CustomerUniqueId).toBe('5VL9JC0NE0');
+    expect(((await log.readQueued(accountId, 1, 1))[0]?.payload as BillsbyEvent).CustomerUniqueId).toBe(
+      '5VL9JC0NE0',
+    );
     const raw = await rawAccess(engine);
     try {
       const text = dump(await raw.tables());

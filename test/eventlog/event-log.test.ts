@@ -31,6 +31,7 @@ describe.each(engines())('event log on $name', (engine) => {
         pending: 0,
         failed: 0,
         dropped: 0,
+        ignored: 0,
       });
       expect(await log.closeAccount(accountId)).toBe(0);
     });
@@ -54,6 +55,7 @@ describe.each(engines())('event log on $name', (engine) => {
         delivered: 1,
         pending: 0,
         dropped: 2,
+        ignored: 0,
       });
       // Nothing stored, and not even the duplicate counts while uninstalled.
       expect(await log.append(requests(accountId, ['a', 'd']), NO_CAP)).toEqual([
@@ -85,6 +87,7 @@ describe.each(engines())('event log on $name', (engine) => {
         pending: 1,
         failed: 0,
         dropped: 2,
+        ignored: 0,
       });
       expect((await log.list(accountId, { limit: 10 })).map((e) => [e.eventId, e.state])).toEqual([
         ['c', 'queued'],

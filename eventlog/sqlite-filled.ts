@@ -1,0 +1,68 @@
+import type { CustomerDetails } from '../domain/billsby/event-schema';
+import { sealFilled, tagsOf, toLastKnown, type DetailsRow } from './filled-rows';
+import type { PayloadCipher } from './payload-cipher';
+import { isoTime } from './rows';
+import type { SqliteConnection } from './sqlite-connection';
+import type { FilledEvent } from './types';
+
+/**
+ * The SQLite engine's filled public webhooks (DESIGN.md §4.3.1): a filled event stored in place of
+ * its public payload before its first post, and the account's last-known details of a customer.
+ */
+
+export function storeFilled(
+  db: SqliteConnection,
+  cipher: PayloadCipher,
+  accountId: string,
+  filled: FilledEvent[],
+  at: string,
+): number[] {
+  const updatedAt = isoTime('at', at);
+  // Encrypt before taking the write lock.
+  const items = sealFilled(cipher, accountId, filled);
+  if (items.length === 0) return [];
+  return db.write(() => {
+    // The event Id must match too: a payload sealed for one event is never stored in another's row.
+    const replace = db.q(
+      `UPDATE events SET payload = ?, payload_key_id = ?, customer_tag = ?
+       WHERE account_id = ? AND seq = ? AND event_id = ? AND state = 'queued' AND payload_erased_at IS NULL`,
+    );
+    const dropOlder = db.q(
+      'DELETE FROM customer_details WHERE account_id = ? AND customer_tag IN (SELECT value FROM json_each(?))',
+    );
+    const upsert = db.q(
+      `INSERT INTO customer_details (account_id, customer_tag, sealed, key_id, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, customer_tag) DO UPDATE SET
+         sealed = excluded.sealed, key_id = excluded.key_id, updated_at = excluded.updated_at`,
+    );
+    const stored: number[] = [];
+    for (const { seq, eventId, sealed, details } of items) {
+      const { payload, keyId, customerTag } = sealed;
+      if (replace.run(payload, keyId, customerTag, accountId, seq, eventId).changes === 0) continue;
+      stored.push(seq);
+      // Only with its event: once an event is dropped (its customer forgotten, the account
+      // uninstalled), the details it carries must not come back.
+      if (!details) continue;
+      dropOlder.run(accountId, JSON.stringify(details.olderTags));
+      upsert.run(accountId, details.tag, details.sealed.payload, details.sealed.keyId, updatedAt);
+    }
+    return stored;
+  });
+}
+
+export function lastKnownDetails(
+  db: SqliteConnection,
+  cipher: PayloadCipher,
+  accountId: string,
+  customerUniqueIds: string[],
+): Map<string, CustomerDetails> {
+  const { tags, byTag } = tagsOf(cipher, accountId, customerUniqueIds);
+  if (tags.length === 0) return new Map();
+  const rows = db
+    .q<[string, string], DetailsRow>(
+      `SELECT customer_tag, sealed, key_id, updated_at FROM customer_details
+       WHERE account_id = ? AND customer_tag IN (SELECT value FROM json_each(?))`,
+    )
+    .all(accountId, JSON.stringify(tags));
+  return toLastKnown(cipher, accountId, rows, byTag);
+}
