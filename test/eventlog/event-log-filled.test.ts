@@ -31,7 +31,7 @@ const details = (email: string): CustomerDetails => ({
 
 /** The rich events a fill produces for the public ones appended below. */
 const filledCustomer = (id: string, customer: string, email: string): BillsbyEvent => ({
-  ...customerCreated(id),
+  ...(customerCreated(id) as Extract<BillsbyEvent, { Type: 'CustomerCreated' }>),
   CustomerUniqueId: customer,
   CustomerDetails: details(email),
 });
