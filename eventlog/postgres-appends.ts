@@ -56,8 +56,9 @@ export async function isAccountActive(pool: Pool, accountId: string): Promise<bo
 /**
  * Appends a batch in one transaction and two round trips (pipelinedTransaction): the account locks
  * and the reads of ids and once keys already logged go out with BEGIN; the rows, the counters and
- * COMMIT go out together. `pool` must be pipelined. Five sequential round trips made a batch take
- * 20-50 ms on a busy two-core machine, and webhooks wait for the batch before theirs as well as their own.
+ * COMMIT go out together. `pool` must be pipelined. Five sequential round trips made a batch
+ * take 20-50 ms on a busy two-core machine, and webhooks wait for the batch before theirs as well
+ * as their own.
  */
 export async function append(
   pool: Pool,

@@ -53,7 +53,8 @@ export interface PostgresEventLogOptions {
  *
  * This class holds the pool and the payload cipher and answers the EventLog interface; the SQL
  * lives in one module per group of methods (postgres-appends, -delivery, -queries, -redelivery,
- * -privacy, -secrets, -leases, -filled, -billsby), and the pool, transactions and migrations in postgres-connection.
+ * -privacy, -secrets, -leases, -filled, -billsby), and the pool, transactions and migrations in
+ * postgres-connection.
  */
 export class PostgresEventLog implements EventLog {
   readonly engine = 'postgres' as const;

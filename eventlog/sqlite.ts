@@ -52,7 +52,8 @@ export interface SqliteEventLogOptions {
  *
  * This class holds the connection and the payload cipher and answers the EventLog interface; the
  * SQL lives in one module per group of methods (sqlite-appends, -delivery, -queries, -redelivery,
- * -privacy, -secrets, -leases, -filled, -billsby), and the file, pragmas, transactions and migrations in sqlite-connection.
+ * -privacy, -secrets, -leases, -filled, -billsby), and the file, pragmas, transactions and
+ * migrations in sqlite-connection.
  */
 export class SqliteEventLog implements EventLog {
   readonly engine = 'sqlite' as const;

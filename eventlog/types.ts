@@ -213,8 +213,13 @@ export interface EventLog {
   /**
    * Appends many events (any accounts) in ONE transaction, committed before this resolves; one
    * outcome per request, in order. A repeated `Id` (in the log, or earlier in the same call) is
-   * `duplicate` and counts in `duplicates`. Sequence numbers per account increase in commit
-   * order, so a reader that sees seq n has seen every committed seq < n.
+   * `duplicate` and counts in `duplicates`, whether each was an event or ignored; it is answered
+   * before any once-key decision. Sequence numbers per account increase in commit order, so a
+   * reader that sees seq n has seen every committed seq < n.
+   *
+   * An ignored request (or an event whose once key the account already holds) takes the next seq
+   * but is never queued: no payload, not in `received` but in `ignored`, never `backlog_full`.
+   * Once keys are stored only as HMAC tags; an event refused for a full backlog takes no key.
    */
   append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]>;
 
@@ -343,29 +348,40 @@ export interface EventLog {
 
   /**
    * Retention: erases the payloads of events delivered before `deliveredBefore` (any account),
-   * keeping their records; at most `limit` per call. Answers how many were erased.
+   * keeping their records, then, with what is left of `limit`, deletes last-known customer details
+   * last written before it (as old as the event that wrote them). At most `limit` of both per
+   * call; answers how many of both were erased (so looping until an answer below the limit
+   * empties both).
    */
   erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number>;
 
   /**
    * Erasure at a customer's request: erases the payload of every event of the account whose
    * CustomerUniqueId is this one, in every state; a queued one cannot be delivered any more and
-   * becomes `dropped` (lastError {@link ERASED_ON_REQUEST}). null for an unknown account.
+   * becomes `dropped` (lastError {@link ERASED_ON_REQUEST}). Deletes the account's last-known
+   * details of that customer too (not counted in the outcome). null for an unknown account.
    */
   forgetCustomer(accountId: string, customerUniqueId: string, at: string): Promise<ForgetOutcome | null>;
 
   /**
    * Stores filled events in place of their public payloads, and the last-known customer details they
-   * carry (upserted in the order given), in ONE transaction. Only while the event is still queued:
-   * answers the seqs stored (a dropped one is skipped). The customer tag is set from the filled
-   * event, so erasure finds a filled payment by its customer.
+   * carry (upserted in the order given), in ONE transaction. Only while the event is still queued
+   * and its seq still holds that event Id: answers the seqs stored (a dropped one is skipped, and
+   * so are its details, so a customer just forgotten does not come back). The customer tag is set
+   * from the filled event, so erasure finds a filled payment by its customer.
    */
   storeFilled(accountId: string, filled: FilledEvent[], at: string): Promise<number[]>;
 
-  /** The account's last-known details of these customers (decrypted), by CustomerUniqueId. */
+  /**
+   * The account's last-known details of these customers (decrypted), by CustomerUniqueId. A
+   * customer without any, or whose row does not open (its key no longer configured), is absent.
+   */
   lastKnownDetails(accountId: string, customerUniqueIds: string[]): Promise<Map<string, CustomerDetails>>;
 
-  /** The account's Billsby credentials and refusal mark; null when it has neither. */
+  /**
+   * The account's Billsby credentials and refusal mark; null when it has neither. Credentials
+   * that do not open (sealed with a payload key no longer configured) read as null, never throw.
+   */
   getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null>;
 
   /** Stores (replaces) the account's own credentials, sealed, and clears any refusal mark. */
@@ -384,7 +400,10 @@ export interface EventLog {
   /** Clears the refusal mark (the credentials in use were accepted again). */
   clearBillsbyRejected(accountId: string): Promise<void>;
 
-  /** How many accounts carry a refusal mark (the metric behind the alert). */
+  /**
+   * How many active accounts carry a refusal mark (the metric behind the alert); an uninstalled
+   * account keeps its mark for a re-integration but has nothing waiting.
+   */
   countBillsbyRejected(): Promise<number>;
 
   close(): Promise<void>;

@@ -275,6 +275,22 @@ describe.each(engines())('ignored events and once keys on $name', (engine) => {
       ]);
     });
 
+    test('two processes appending the same key at once: exactly one is accepted', async () => {
+      const accountId = await activeAccount();
+      const [a, b] = [await engine.open(), await engine.open()];
+      for (let round = 0; round < 5; round++) {
+        const invoice = `INV-race-${round}`;
+        const outcomes = (
+          await Promise.all([
+            a.append([paid(accountId, `ra-${round}`, invoice)], NO_CAP),
+            b.append([paid(accountId, `rb-${round}`, invoice)], NO_CAP),
+          ])
+        ).flat();
+        expect(outcomes.map((o) => o.status).sort()).toEqual(['accepted', 'ignored']);
+      }
+      expect(await log.counts(accountId)).toMatchObject({ received: 5, ignored: 5 });
+    });
+
     test('a key taken before a key rotation is still found', async () => {
       const accountId = uniqueAccount('rotate');
       const oldKey = testKey('once-old');
