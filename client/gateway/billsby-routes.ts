@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { COMPANY_DOMAIN_PATTERN } from '../integration/billsby-credentials';
 import type { GatewayContext } from './context';
 import { accountIdOr400 } from './replies';
+import { authorizationRateLimits } from './security';
 
 /** `{companyDomain, apiKey}`; nothing else (an unknown field is refused rather than ignored). */
 export const billsbyCredentialsBody = z.strictObject({
@@ -22,7 +23,9 @@ export function registerBillsbyRoutes(app: FastifyInstance, ctx: GatewayContext)
     error: `account ${accountId} has never integrated Webex`,
   });
 
-  app.put('/api/accounts/:accountId/billsby', async (request, reply) => {
+  // Each PUT costs a call to Billsby: limited per address and per account like connect.
+  const limits = authorizationRateLimits(app, ctx.security.rateLimits, { perAccount: true });
+  app.put('/api/accounts/:accountId/billsby', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
     const body = billsbyCredentialsBody.safeParse(request.body ?? {});

@@ -80,18 +80,27 @@ export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
   );
 
   // The key goes to Billsby for one check and into the sealed store; the page never shows it back.
-  app.post('/ui/accounts/:accountId/webex/billsby', { preHandler: formGuards }, async (request, reply) => {
-    const accountId = request.uiSession!.accountId;
-    const body = billsbyCredentialsBody.safeParse(pick(request.body, ['companyDomain', 'apiKey']));
-    if (!body.success) return reply.redirect(controlPagePath(accountId, { outcome: 'billsby_invalid' }), 303);
-    const outcome = await ctx.integrations.billsby.put(accountId, body.data.companyDomain, body.data.apiKey);
-    const result = outcome.ok
-      ? 'billsby_saved'
-      : outcome.status === 422
-        ? 'billsby_refused'
-        : 'billsby_unreachable';
-    return reply.redirect(controlPagePath(accountId, { outcome: result }), 303);
-  });
+  app.post(
+    '/ui/accounts/:accountId/webex/billsby',
+    { onRequest: limits, preHandler: formGuards },
+    async (request, reply) => {
+      const accountId = request.uiSession!.accountId;
+      const body = billsbyCredentialsBody.safeParse(pick(request.body, ['companyDomain', 'apiKey']));
+      if (!body.success)
+        return reply.redirect(controlPagePath(accountId, { outcome: 'billsby_invalid' }), 303);
+      const outcome = await ctx.integrations.billsby.put(
+        accountId,
+        body.data.companyDomain,
+        body.data.apiKey,
+      );
+      const result = outcome.ok
+        ? 'billsby_saved'
+        : outcome.status === 422
+          ? 'billsby_refused'
+          : 'billsby_unreachable';
+      return reply.redirect(controlPagePath(accountId, { outcome: result }), 303);
+    },
+  );
 
   app.post(
     '/ui/accounts/:accountId/webex/billsby/remove',
