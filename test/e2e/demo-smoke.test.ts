@@ -1,9 +1,12 @@
 /**
  * `npm run demo -- --exit` as a newcomer runs it (issue 7): a real child process on embedded
  * defaults — its own Temporal dev server with the Web UI, simulators, worker and gateway — on
- * free ports and a fresh data folder. Checks the printed messages against the golden texts, the
- * engagement summary against the seed's hand-written reasons, the URLs, the Web UI while it runs,
- * a second run on the same data, and the clear failure on a busy port.
+ * free ports and a fresh data folder. Checks the path a real Billsby account takes (issue 21:
+ * credentials stored through the API and never printed, Billsby's own webhooks for changes made in
+ * the Billsby simulator, the ignored ones reported, messages filled from Billsby's API), the rich
+ * samples against the golden texts, the engagement summary against the seed's hand-written
+ * reasons, the URLs, the Web UI while it runs, a second run on the same data, and the clear
+ * failure on a busy port.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ENGAGEMENT_REASONS } from '../../domain/engagement';
 import { SEED_EXPECTED_REASONS } from '../../simulators/bill';
+import { billsbySeed } from '../../simulators/billsby';
 import { GOLDEN_MESSAGES, SAMPLE_EVENT_NAMES } from '../fixtures/golden-messages';
 import { freePort } from '../harness/free-port';
 
@@ -73,6 +77,17 @@ async function distinctFreePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
+/** The Billsby simulator's API key: the demo stores it through the API and must never print it. */
+const BILLSBY_API_KEY = billsbySeed().apiKey;
+
+/** The messages of the demo's Billsby step: lines a thin webhook lacks, filled from Billsby's API. */
+function billsbyMessages(stdout: string): string[] {
+  const step = stdout.slice(stdout.indexOf('=== 4. '), stdout.indexOf('=== 5. '));
+  return [...step.matchAll(/----- message \d+ of \d+ -----\n([\s\S]*?)\n----- end of message/g)].map(
+    (m) => m[1]!,
+  );
+}
+
 const expectedCount = (reason: string) =>
   Object.values(SEED_EXPECTED_REASONS).filter((r) => r === reason).length;
 
@@ -104,7 +119,7 @@ describe('npm run demo -- --exit', () => {
     ];
   });
 
-  it('prints the five golden messages, the engagement summary and the URLs; the Web UI is up while it runs', async () => {
+  it("takes a real Billsby account's path, prints the golden samples, the engagement summary and the URLs; the Web UI is up while it runs", async () => {
     const uiSeen: {
       status?: number;
       codec?: string;
@@ -154,7 +169,74 @@ describe('npm run demo -- --exit', () => {
       /GET {2}\S+\/oauth\/webex\/callback → 302 → \S+\/ui\/accounts\/demo\/webex\?outcome=connected/,
     );
 
-    // The five messages, each exactly the golden text, delimited, in the order sent.
+    // The Billsby simulator's credentials, stored through the API, checked, never printed.
+    expect(run.stdout).toMatch(/Billsby simulator: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/rest/);
+    expect(run.stdout).toContain('PUT /api/accounts/demo/billsby (API key)');
+    expect(run.stdout).toContain('"apiKey": (from the Billsby simulator, not shown)');
+    expect(run.stdout).toMatch(/→ 200 \{"companyDomain":"widgets","state":"ok","checkedAt":"[^"]+"\}/);
+    expect(run.stdout).not.toContain(BILLSBY_API_KEY);
+    expect(run.stderr).not.toContain(BILLSBY_API_KEY);
+
+    // Billsby's own webhooks, one per change, with the gateway's answers.
+    const answer = (type: string, status: string) =>
+      new RegExp(`→ ${type} +Id [0-9a-f-]{36} → 202 ${status}\\b`);
+    for (const type of ['CustomerCreated', 'SubscriptionCreated', 'SubscriptionUpdated', 'CustomerUpdated'])
+      expect(run.stdout).toMatch(answer(type, 'accepted'));
+    expect(run.stdout).toMatch(answer('InvoiceCreated', 'ignored'));
+    expect(run.stdout).toMatch(answer('InvoiceUpdated', 'accepted'));
+    expect(run.stdout).toMatch(answer('CustomerDeleted', 'ignored'));
+    expect(run.stdout).toContain(
+      '5 of 5 accepted webhooks posted, 2 of 2 ignored (account totals: received 5, delivered 5, failed 0, pending 0, ignored 2)',
+    );
+
+    // Their messages: what the thin webhooks lack (phone, address, names, cycle, tags, invoice
+    // lines) comes from the Billsby simulator's data, as of each change.
+    const [created, subCreated, subUpdated, updated, payment, ...more] = billsbyMessages(run.stdout);
+    expect(more).toEqual([]);
+    const customerId = /^CustomerUniqueId: ([0-9A-Z]{10})$/m.exec(created ?? '')?.[1];
+    const subscriptionId = /^SubscriptionUniqueId: ([0-9A-Z]{10})$/m.exec(subCreated ?? '')?.[1];
+    expect(created).toBe(
+      [
+        'Customer created',
+        `CustomerUniqueId: ${customerId}`,
+        'CustomerDetails_Email: grace.hopper@example.com',
+        'CustomerDetails_FirstName: Grace',
+        'CustomerDetails_LastName: Hopper',
+        'CustomerDetails_PhoneNumber: 2079460018',
+        'CustomerDetails_PhoneNumberDialCode: +44',
+        'CustomerDetails_PhoneNumberCountry: GB',
+        "CustomerDetails_BillingAddress_AddressLine1: 12 St James's Square",
+        'CustomerDetails_BillingAddress_AddressLine2: ',
+        'CustomerDetails_BillingAddress_City: London',
+        'CustomerDetails_BillingAddress_Country: GBR',
+        'CustomerDetails_BillingAddress_State: Greater London',
+        'CustomerDetails_BillingAddress_Postcode: SW1Y 4JH',
+      ].join('\n'),
+    );
+    expect(subCreated).toBe(
+      [
+        'Subscription created',
+        `CustomerUniqueId: ${customerId}`,
+        `SubscriptionUniqueId: ${subscriptionId}`,
+        'BillsbyProduct: Gym Membership',
+        'BillsbyPlan: Gold',
+        'BillsbyCycle: Every 3 months',
+      ].join('\n'),
+    );
+    expect(subUpdated).toContain('NextBillsbyPlanId: 25\nNextBillsbyCycleId: 36\n');
+    expect(subUpdated).toMatch(/\nSubscriptionFeatureTags:\n1: gold\n2: water\n3: towel\n4: locker$/);
+    // OldDetails: what the Customer created showed; NewDetails: Billsby's data after the move.
+    expect(updated).toContain('OldDetails_PhoneNumber: 2079460018\n');
+    expect(updated).toContain('OldDetails_BillingAddress_City: London\n');
+    expect(updated).toContain('NewDetails_PhoneNumber: 1614960321\n');
+    expect(updated).toContain('NewDetails_BillingAddress_City: Manchester\n');
+    expect(payment).toMatch(/^Successful payment\n/);
+    expect(payment).toContain(`\nAmountPaid: 38.67\nAmountPaidinUsd: \n`);
+    expect(payment).toContain(`\nInvoiceCodeNumber: ${customerId}-1\n`);
+    expect(payment).toContain('\nPlanName: Gold\nProductName: Gym Membership\n');
+    expect(payment).toContain(`\nSubscriptionUniqueId: ${subscriptionId}`);
+
+    // The rich samples' five messages, each exactly the golden text, delimited, in the order sent.
     SAMPLE_EVENT_NAMES.forEach((name, i) => {
       const n = i + 1;
       expect(run.stdout).toContain(
@@ -175,12 +257,11 @@ describe('npm run demo -- --exit', () => {
     expect(run.stdout).toContain(`http://localhost:${ports.ui}/namespaces/default/workflows`);
     expect(run.stdout).toContain('BillsbyAccountId="demo"');
     expect(run.stdout).toContain('webex-integration:demo');
-    // Each event's lookup (which names the run that posted it), ids as the demo makes them.
-    expect(run.stdout).toMatch(
-      new RegExp(
-        `GET http://localhost:${ports.gateway}/api/accounts/demo/webex/events/3f9e2a71-5c4d-4b8e-9a06-1d2c3b4a5f60-`,
-      ),
-    );
+    // Events' lookups (which name the run that posted them), ids as the demo makes them.
+    const lookups = `GET http://localhost:${ports.gateway}/api/accounts/demo/webex/events/`;
+    expect(run.stdout).toMatch(new RegExp(`${lookups}[0-9a-f-]{36} {2}\\(Billsby's InvoiceUpdated Paid\\)`));
+    expect(run.stdout).toMatch(new RegExp(`${lookups}[0-9a-f-]{36} {2}\\(Billsby's InvoiceCreated: ignored`));
+    expect(run.stdout).toContain(`${lookups}7d2b8c1e-0f5a-4c3e-9b7a-2f1e6d4c8a90-`);
     // The control page as a single-use sign-in link, which opens the connected page.
     const link = new RegExp(
       `(http://localhost:${ports.gateway}/ui/accounts/demo/webex/open\\?token=\\S+)`,
@@ -194,7 +275,10 @@ describe('npm run demo -- --exit', () => {
     const run = await runDemo(flags);
     if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('account totals: received 10, delivered 10, failed 0, pending 0');
+    expect(run.stdout).toContain('5 of 5 accepted webhooks posted, 2 of 2 ignored');
+    expect(run.stdout).toContain('account totals: received 20, delivered 20, failed 0, pending 0, ignored 4');
+    expect(billsbyMessages(run.stdout)).toHaveLength(5);
+    expect(run.stdout).not.toContain(BILLSBY_API_KEY);
     for (const name of SAMPLE_EVENT_NAMES) expect(run.stdout).toContain(`\n${GOLDEN_MESSAGES[name]}\n-----`);
     expect(run.stdout).toMatch(/^total\s+25$/m);
   }, 300_000);

@@ -321,3 +321,23 @@ export async function deliveredByOf(
   );
   return (lookup.body as { deliveredBy: { workflowId: string; runId: string } }).deliveredBy;
 }
+
+/**
+ * Opens a fresh ui-link in `browser`; returns the control page's HTML and its CSRF token. An
+ * account that never integrated is set up first (connect: awaiting authorization): ui-link
+ * answers 404 for it.
+ */
+export async function signInToControlPage(app: WebexApp, browser: ScriptBrowser, accountId: string) {
+  if (!(await app.integrations.everIntegrated(accountId))) {
+    expect((await api(app, `/api/accounts/${accountId}/webex/connect`, { method: 'POST' })).status).toBe(200);
+  }
+  const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
+  expect(link.status).toBe(200);
+  const opened = await browser.request((link.body as { url: string }).url);
+  expect(opened.status).toBe(302);
+  const page = await browser.request(`${app.gatewayUrl}/ui/accounts/${accountId}/webex`);
+  expect(page.status).toBe(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  expect(csrf).toBeDefined();
+  return { page, csrf: csrf!, linkUrl: (link.body as { url: string }).url };
+}

@@ -16,6 +16,7 @@ import {
   connectAsOwnUser,
   connectLikeABrowser,
   integrationStatus,
+  signInToControlPage,
   startWebexApp,
   type WebexApp,
 } from '../harness/webex-app';
@@ -44,24 +45,7 @@ async function workflowExists(accountId: string): Promise<boolean> {
   }
 }
 
-/**
- * Opens a fresh ui-link in `browser`; returns the page's HTML and its CSRF token. An account that
- * never integrated is set up first (connect: awaiting authorization): ui-link answers 404 for it.
- */
-async function signIn(browser: ScriptBrowser, accountId: string) {
-  if (!(await app.integrations.everIntegrated(accountId))) {
-    expect((await api(app, `/api/accounts/${accountId}/webex/connect`, { method: 'POST' })).status).toBe(200);
-  }
-  const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
-  expect(link.status).toBe(200);
-  const opened = await browser.request((link.body as { url: string }).url);
-  expect(opened.status).toBe(302);
-  const page = await browser.request(`${app.gatewayUrl}${pagePath(accountId)}`);
-  expect(page.status).toBe(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-  expect(csrf).toBeDefined();
-  return { page, csrf: csrf!, linkUrl: (link.body as { url: string }).url };
-}
+const signIn = (browser: ScriptBrowser, accountId: string) => signInToControlPage(app, browser, accountId);
 
 describe('API keys on /api/*', () => {
   const routes = (accountId: string): [string, string, unknown?][] => [
@@ -74,6 +58,13 @@ describe('API keys on /api/*', () => {
     ['GET', `/api/accounts/${accountId}/webex`],
     ['POST', `/api/accounts/${accountId}/webex/uninstall`],
     ['POST', `/api/accounts/${accountId}/webex/redeliver`, { state: 'failed' }],
+    [
+      'PUT',
+      `/api/accounts/${accountId}/billsby`,
+      { companyDomain: 'widgets', apiKey: 'sim-billsby-api-key' },
+    ],
+    ['GET', `/api/accounts/${accountId}/billsby`],
+    ['DELETE', `/api/accounts/${accountId}/billsby`],
     ['GET', `/api/accounts/${accountId}/webex/no-such-route`],
   ];
 
