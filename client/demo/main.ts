@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole product on embedded defaults in one process tree — the Temporal dev
- * server with its Web UI, the Webex and BILL simulators, the worker and the gateway — then the
- * five demo steps, then (unless --exit) it keeps running until Ctrl+C and stops everything.
+ * server with its Web UI, the Webex, Billsby and BILL simulators, the worker and the gateway —
+ * then the demo steps, then (unless --exit) it keeps running until Ctrl+C and stops everything.
  */
 import path from 'node:path';
 import { DATA_DIR } from '../../temporal/paths';

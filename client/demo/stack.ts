@@ -1,6 +1,6 @@
 /**
- * The demo's process tree: the embedded Temporal dev server with its Web UI, the Webex and BILL
- * simulators, the product's worker and gateway — composed from the same pieces as `npm start`,
+ * The demo's process tree: the embedded Temporal dev server with its Web UI, the Webex, Billsby and
+ * BILL simulators, the product's worker and gateway — composed from the same pieces as `npm start`,
  * but pointed at the simulators and at the demo's own ports and database.
  */
 import path from 'node:path';
@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { activityDepsFromConfig, createActivities } from '../../activities';
 import { parseConfig, type AppConfig } from '../../config/env';
 import { startBillSimulator, SEED_CREDENTIALS, type BillSimulator } from '../../simulators/bill';
+import { startBillsbySimulator, type BillsbySimulator } from '../../simulators/billsby';
 import { startWebexSimulator, type WebexSimulator } from '../../simulators/webex';
 import { ensureTemporalCli } from '../../temporal/cli';
 import { AesGcmPayloadCodec } from '../../temporal/codec';
@@ -45,6 +46,8 @@ export interface StackOptions {
 export interface DemoStack {
   server?: DevServer;
   webex?: WebexSimulator;
+  /** Billsby's REST API (what the worker fills public webhooks from) and its webhooks. */
+  billsby?: BillsbySimulator;
   bill?: BillSimulator;
   workers?: { workers: Worker[]; done: Promise<void> };
   gateway?: FastifyInstance;
@@ -94,6 +97,10 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
     seed: Date.now() % 2 ** 31 || 1,
   });
   log(`  Webex simulator: ${stack.webex.baseUrl}`);
+  stack.billsby = await startBillsbySimulator({ port: 0 });
+  log(
+    `  Billsby simulator: ${stack.billsby.baseUrl} (company "${stack.billsby.control.dataset.companyDomain}")`,
+  );
   stack.bill = await startBillSimulator({ port: 0 });
   log(`  BILL simulator:  ${stack.bill.baseUrl} (seeded data set)`);
 
@@ -111,6 +118,9 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
     WEBEX_API_BASE_URL: stack.webex.baseUrl,
     WEBEX_CLIENT_ID: SIM_CLIENT_ID,
     WEBEX_CLIENT_SECRET: SIM_CLIENT_SECRET,
+    // No default BILLSBY_COMPANY_DOMAIN / BILLSBY_API_KEY: the demo account stores its own
+    // credentials through the API (PUT /api/accounts/demo/billsby), as a real account does.
+    BILLSBY_API_BASE_URL: stack.billsby.baseUrl,
     BILL_API_BASE_URL: stack.bill.baseUrl,
     BILL_USERNAME: SEED_CREDENTIALS.username,
     BILL_PASSWORD: SEED_CREDENTIALS.password,
@@ -221,7 +231,7 @@ async function within(ms: number, what: string, work: () => Promise<unknown>, lo
 
 /** Gateway, worker, simulators, Temporal server last; each bounded so Ctrl+C always ends. */
 export async function stopDemoStack(stack: DemoStack, log: (line: string) => void): Promise<void> {
-  const { gateway, codec, client, workers, webex, bill, server, eventLog, integrations } = stack;
+  const { gateway, codec, client, workers, webex, billsby, bill, server, eventLog, integrations } = stack;
   stack.quiet = true;
   if (gateway) await within(10_000, 'gateway', () => gateway.close(), log);
   if (codec) await within(5_000, 'codec endpoint', () => codec.close(), log);
@@ -240,6 +250,7 @@ export async function stopDemoStack(stack: DemoStack, log: (line: string) => voi
   integrations?.close();
   if (eventLog) await within(5_000, 'event log', () => eventLog.close(), log);
   if (webex) await within(5_000, 'Webex simulator', () => webex.close(), log);
+  if (billsby) await within(5_000, 'Billsby simulator', () => billsby.close(), log);
   if (bill) await within(5_000, 'BILL simulator', () => bill.close(), log);
   if (server) await within(15_000, 'Temporal dev server', () => server.stop(), log);
 }

@@ -1,32 +1,20 @@
-/** What the demo does once everything runs: the five steps a newcomer watches. */
+/** What the demo does once everything runs: the steps a newcomer watches. */
 import { ENGAGEMENT_REASONS } from '../../domain/engagement';
 import type { StatusResult } from '../integration/service';
 import { SEED_AS_OF } from '../../simulators/bill';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
 import { runEngagement } from '../engagement';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
+import { driveBillsbyChanges, storeBillsbyCredentials, type BillsbyChange } from './billsby-steps';
+import { DEMO_ACCOUNT, heading, printMessages, status, totals, type Print } from './common';
 import { loadDemoEvents, type DemoEvent } from './events';
 import { pollUntil, request } from './http';
 import { connectThroughBrowser, ScriptBrowser } from './script-browser';
 import { mintUiLink } from '../gateway/browser-sessions';
 import type { DemoStack } from './stack';
 
-export const DEMO_ACCOUNT = 'demo';
+export { DEMO_ACCOUNT } from './common';
 const account = DEMO_ACCOUNT;
-
-type Print = (line: string) => void;
-
-function heading(print: Print, n: number, title: string) {
-  print(`\n=== ${n}. ${title} ===`);
-}
-
-async function status(base: string, apiKey: string): Promise<StatusResult> {
-  const res = await request(`${base}/api/accounts/${account}/webex`, {
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
-  if (res.status !== 200) throw new Error(`status API answered ${res.status}: ${res.text.slice(0, 300)}`);
-  return res.body as StatusResult;
-}
 
 /**
  * Connect (API key) → the gateway's start link, which binds the attempt to this "browser" →
@@ -98,27 +86,14 @@ async function waitForDelivery(
     const reasons = after.recentFailures.map((f) => `${f.eventType} ${f.eventId}: ${f.reason}`).join('; ');
     throw new Error(`Webex rejected ${after.counts.failed - before.counts.failed} event(s): ${reasons}`);
   }
-  const c = after.counts;
-  print(
-    `  delivered ${c.delivered - before.counts.delivered} of ${count} ` +
-      `(account totals: received ${c.received}, delivered ${c.delivered}, failed ${c.failed}, pending ${c.pending})`,
-  );
+  print(`  delivered ${after.counts.delivered - before.counts.delivered} of ${count} (${totals(after)})`);
   return after;
 }
 
-function printMessages(stack: DemoStack, roomId: string, print: Print) {
-  const messages = stack.webex!.control.messages(roomId);
-  const room = stack.webex!.control.rooms().find((r) => r.id === roomId);
-  print(`  room "${room?.title ?? '?'}" holds ${messages.length} messages (text exactly as posted):`);
-  messages.forEach((m, i) => {
-    print(`\n----- message ${i + 1} of ${messages.length} -----`);
-    print(m.text ?? '');
-    print(`----- end of message ${i + 1} -----`);
-  });
-  return messages.length;
-}
-
 export interface DemoResult {
+  /** Billsby's own webhooks for the changes made in the Billsby simulator (steps 3 and 4). */
+  billsby: BillsbyChange[];
+  /** The rich-contract samples (step 5). */
   events: DemoEvent[];
   engagementWorkflowId: string;
 }
@@ -132,18 +107,41 @@ export async function runDemoSteps(stack: DemoStack, print: Print): Promise<Demo
   );
   const apiKey = stack.security!.callerKey;
   const connected = await connect(base, apiKey, print);
+  const roomId = connected.status.room!.id;
 
-  heading(print, 2, 'Send one event of each type through the webhook endpoint');
+  heading(print, 2, `Store the account's Billsby API credentials (checked against the Billsby simulator)`);
+  await storeBillsbyCredentials(stack.billsby!, base, apiKey, print);
+
+  heading(print, 3, "Make changes in Billsby: Billsby's own webhooks go to the gateway, one per change");
+  const roomBefore = stack.webex!.control.messages(roomId).length;
+  const billsby = await driveBillsbyChanges(
+    stack.billsby!,
+    {
+      base,
+      apiKey,
+      secret: connected.secret,
+      webhookUrl: connected.status.webhookUrl,
+      before: await status(base, apiKey),
+    },
+    print,
+  );
+
+  heading(print, 4, "Their messages in the room: the webhooks' values, the rest filled from Billsby's API");
+  const posted = billsby.filter((c) => c.answer === 'accepted').length;
+  const shownBillsby = printMessages(stack, roomId, roomBefore, print);
+  if (shownBillsby < posted) throw new Error(`expected at least ${posted} messages, found ${shownBillsby}`);
+
+  heading(print, 5, 'The rich contract: one sample of each type (samples/events/), posted as sent');
   const events = loadDemoEvents(Date.now().toString(36));
   print(`  POST ${base}/webhooks/billsby/${account} (header "secret"), samples from samples/events/`);
+  const before = await status(base, apiKey);
+  const samplesFrom = stack.webex!.control.messages(roomId).length;
   await sendEvents(base, connected.secret, events, print);
-  const delivered = await waitForDelivery(base, apiKey, connected.status, events.length, print);
-
-  heading(print, 3, 'Messages in the "Billsby Data" room');
-  const shown = printMessages(stack, delivered.room?.id ?? connected.status.room!.id, print);
+  await waitForDelivery(base, apiKey, before, events.length, print);
+  const shown = printMessages(stack, roomId, samplesFrom, print);
   if (shown < events.length) throw new Error(`expected at least ${events.length} messages, found ${shown}`);
 
-  heading(print, 4, `BILL customer engagement over the simulator's seeded data (as of ${SEED_AS_OF})`);
+  heading(print, 6, `BILL customer engagement over the simulator's seeded data (as of ${SEED_AS_OF})`);
   const out = { write: (text: string) => process.stdout.write(text), isTTY: process.stdout.isTTY };
   const run = await runEngagement({
     client: stack.client!,
@@ -151,9 +149,9 @@ export async function runDemoSteps(stack: DemoStack, print: Print): Promise<Demo
     taskQueue: DEFAULT_TASK_QUEUES.bill,
     options: { asOf: SEED_AS_OF, showEmails: true }, // simulated contacts: shown, as the README promises
   });
-  const totals = ENGAGEMENT_REASONS.map((r) => `${r} ${run.report.totals[r]}`).join(', ');
-  print(`\n  Engagement summary: ${run.report.organizations.length} organizations — ${totals}`);
-  return { events, engagementWorkflowId: run.workflowId };
+  const totalsByReason = ENGAGEMENT_REASONS.map((r) => `${r} ${run.report.totals[r]}`).join(', ');
+  print(`\n  Engagement summary: ${run.report.organizations.length} organizations — ${totalsByReason}`);
+  return { billsby, events, engagementWorkflowId: run.workflowId };
 }
 
 export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
@@ -161,16 +159,24 @@ export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
   const ui = stack.uiUrl!;
   const list = (query: string) => `${ui}/namespaces/${ns}/workflows?query=${encodeURIComponent(query)}`;
   const integration = integrationWorkflowId(account);
-  heading(print, 5, 'Where to look');
+  const lookup = (id: string) => `GET ${stack.publicUrl}/api/accounts/${account}/webex/events/${id}`;
+  heading(print, 7, 'Where to look');
   print(`  Temporal Web UI:   ${ui}/namespaces/${ns}/workflows`);
   print(`    everything of account "${account}" (search attribute BillsbyAccountId="${account}"):`);
   print(`      ${list(`BillsbyAccountId="${account}"`)}`);
   print(`    integration workflow: ${integration}`);
   print(`      ${list(`WorkflowId="${integration}"`)}`);
   print(`    batch deliveries:     its activities "Post events #<first>–#<last> (<types>) to Billsby Data"`);
-  print(`    the run that posted an event: its lookup's deliveredBy {workflowId, runId}, e.g.`);
-  for (const e of result.events)
-    print(`      GET ${stack.publicUrl}/api/accounts/${account}/webex/events/${e.id}`);
+  const paid = result.billsby.find((c) => c.type === 'InvoiceUpdated');
+  const ignored = result.billsby.find((c) => c.answer === 'ignored');
+  const sample = result.events.at(-1);
+  print(`    one event's delivery (deliveredBy {workflowId, runId} names the run that posted it), e.g.`);
+  if (paid) print(`      ${lookup(paid.id)}  (Billsby's ${paid.type} Paid)`);
+  if (ignored) print(`      ${lookup(ignored.id)}  (Billsby's ${ignored.type}: ignored, with its reason)`);
+  if (sample) print(`      ${lookup(sample.id)}  (the ${sample.sample} sample)`);
+  print(
+    `    every event of the account, newest first: GET ${stack.publicUrl}/api/accounts/${account}/webex/events`,
+  );
   print(`    engagement run:       ${result.engagementWorkflowId}`);
   print(`      ${list(`WorkflowId="${result.engagementWorkflowId}"`)}`);
   print(`    payloads are encrypted; the Web UI shows them decrypted through the codec endpoint`);
