@@ -37,6 +37,7 @@ describe('configuration', () => {
         'BILL_DEV_KEY',
         'BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR',
         'BILLSBY_API_BASE_URL',
+        'BILLSBY_COMPANY_DOMAIN',
         'BILLSBY_API_KEY',
         'PAYLOAD_ENCRYPTION_KEY',
         'DATABASE_URL',

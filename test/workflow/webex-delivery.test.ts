@@ -91,7 +91,8 @@ describe('Billsby events → Webex messages', () => {
     ['Id with spaces', { Id: 'a b', Type: 'CustomerCreated', CustomerUniqueId: 'c' }, 'Id'],
     ['Id too long', { Id: 'x'.repeat(129), Type: 'CustomerCreated', CustomerUniqueId: 'c' }, 'Id'],
     ['no Type', { Id: 'e', CustomerUniqueId: 'c' }, 'Type'],
-    ['unknown Type', { Id: 'e', Type: 'InvoiceVoided', CustomerUniqueId: 'c' }, 'Type'],
+    // An unknown string Type is Billsby's (kept as ignored, §4.3.1); a Type that is no string is not.
+    ['numeric Type', { Id: 'e', Type: 42, CustomerUniqueId: 'c' }, 'Type'],
     ['no CustomerUniqueId', { Id: 'e', Type: 'CustomerCreated' }, 'CustomerUniqueId'],
     [
       'email not a string',
@@ -137,6 +138,8 @@ describe('Billsby events → Webex messages', () => {
         CustomerUniqueId: 'c',
         SubscriptionUniqueId: 's',
         BillsbyPlanId: '12',
+        // A rich-contract key: the rich form's ids are integers (Billsby's public form may send text).
+        NextBillsbyPlanId: null,
       },
       'BillsbyPlanId',
     ],
