@@ -14,7 +14,6 @@ import {
   DEFAULT_FILL_READS_PER_ACCOUNT,
   DEFAULT_FILL_READS_PER_PROCESS,
 } from '../activities/webex/billsby-fill/batch-filler';
-import { startBillsbySimulator } from '../simulators/billsby';
 import { startWebexSimulator } from '../simulators/webex';
 import { ensureTemporalCli } from '../temporal/cli';
 import { parseEncryptionKeys } from '../temporal/codec';
@@ -27,8 +26,10 @@ import { Teardown, log, type BenchEnv, type Program } from './webhook/env';
 import { runIngest } from './webhook/ingest';
 import { runMany } from './webhook/many';
 import { parseOptions, USAGE, type Options } from './webhook/options';
+import { startBenchBillsby } from './webhook/billsby';
 import { providePostgres } from './webhook/postgres';
-import { printPublicRun, runPublic } from './webhook/public';
+import { runPublic } from './webhook/public';
+import { printPublicRun } from './webhook/public-report';
 import { bundleProductWorkflows, engineLabel, startProduct, type ProductProgram } from './webhook/product';
 import {
   describeShape,
@@ -109,9 +110,11 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
   const sim = await startWebexSimulator({ port: 0 });
   teardown.add('Webex simulator', () => sim.close());
   // Billsby's REST API for the product's worker (filling public webhooks); only `public` reads it.
-  const billsby = await startBillsbySimulator({ port: 0, latencyMs: opts.public.latencyMs });
-  teardown.add('Billsby simulator', () => billsby.close());
-  const { companyDomain, apiKey } = billsby.control.dataset;
+  const billsby = await startBenchBillsby(teardown, {
+    latencyMs: opts.public.latencyMs,
+    inProcess: opts.public.billsbyInProcess,
+  });
+  const { companyDomain, apiKey } = billsby;
   const fillReads = {
     readsPerAccount: opts.public.readsPerAccount ?? DEFAULT_FILL_READS_PER_ACCOUNT,
     readsPerProcess: opts.public.readsPerProcess ?? DEFAULT_FILL_READS_PER_PROCESS,
@@ -187,11 +190,14 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
   }
 
   if (has('public')) {
-    const { customers, latencyMs } = opts.public;
-    log(`public: ${customers} customers × 4 thin Billsby webhooks, then as many rich — ${machineLoad()}`);
+    const { customers, latencyMs, rounds } = opts.public;
+    log(
+      `public: ${rounds} round(s) of ${customers} customers × 4 thin Billsby webhooks, then as many rich — ${machineLoad()}`,
+    );
     const run = await runPublic(env, await getProduct(), billsby, {
       customers,
       latencyMs,
+      rounds,
       concurrency: opts.concurrency,
       ...fillReads,
     });

@@ -57,7 +57,16 @@ export interface Options {
    * the Billsby simulator answering after `latencyMs`, against as many rich events. The reads'
    * bounds go to the product's deps (undefined: the product's defaults).
    */
-  public: { customers: number; latencyMs: number; readsPerAccount?: number; readsPerProcess?: number };
+  public: {
+    customers: number;
+    latencyMs: number;
+    /** Thin-then-rich pairs, one after the other; the verdict is on the median ratio. */
+    rounds: number;
+    readsPerAccount?: number;
+    readsPerProcess?: number;
+    /** The Billsby simulator in the benchmark's process rather than one of its own. */
+    billsbyInProcess: boolean;
+  };
   /** Where each product run's batch time went, from the integration workflows' histories. */
   trace: boolean;
   /** An existing PostgreSQL database; otherwise a throwaway cluster is started. */
@@ -76,6 +85,7 @@ const FULL = {
   backlog: 20_000,
   many: { accounts: 1_000, idleMinutes: 10, eventsPerAccount: 5, seconds: 60, settleSeconds: 30 },
   publicCustomers: 250,
+  publicRounds: 3,
 };
 const QUICK = {
   a: { accounts: 3, perAccount: 50 },
@@ -86,6 +96,7 @@ const QUICK = {
   backlog: 500,
   many: { accounts: 50, idleMinutes: 1, eventsPerAccount: 5, seconds: 10, settleSeconds: 10 },
   publicCustomers: 25,
+  publicRounds: 1,
 };
 
 export const USAGE = `npm run bench:webhook -- [flags]
@@ -111,8 +122,10 @@ export const USAGE = `npm run bench:webhook -- [flags]
   --many-connect-concurrency C            accounts connecting at once (16)
   --public-customers N                    public: N customers × 4 thin Billsby webhooks, then as many rich (250)
   --public-latency-ms MS                  public: the Billsby simulator answers every read after MS (50)
+  --public-rounds R                       public: R thin-then-rich pairs; the target is judged on the median ratio (3)
   --public-reads-per-account N            public: the product's Billsby reads in flight per account's batch
   --public-reads-per-process N            and per worker process (default: the product's, 16 and 64)
+  --public-billsby-in-process             public: the Billsby simulator in this process, not its own
   --trace                                 where each product run's batches spent their time (or BENCH_TRACE=1)
   --database-url URL                      an existing PostgreSQL; default: a throwaway cluster
   --temporal-db memory|sqlite             the dev server's own database (memory)
@@ -153,8 +166,10 @@ export function parseOptions(argv: string[]): Options {
       'many-connect-concurrency': { type: 'string', default: '16' },
       'public-customers': { type: 'string' },
       'public-latency-ms': { type: 'string' },
+      'public-rounds': { type: 'string' },
       'public-reads-per-account': { type: 'string' },
       'public-reads-per-process': { type: 'string' },
+      'public-billsby-in-process': { type: 'boolean', default: false },
       trace: { type: 'boolean', default: false },
       'database-url': { type: 'string' },
       'temporal-db': { type: 'string', default: 'memory' },
@@ -246,8 +261,10 @@ export function parseOptions(argv: string[]): Options {
     public: {
       customers: int('public-customers', values['public-customers'], d.publicCustomers),
       latencyMs: int('public-latency-ms', values['public-latency-ms'], 50, 0),
+      rounds: int('public-rounds', values['public-rounds'], d.publicRounds),
       readsPerAccount: optionalInt('public-reads-per-account', values['public-reads-per-account']),
       readsPerProcess: optionalInt('public-reads-per-process', values['public-reads-per-process']),
+      billsbyInProcess: values['public-billsby-in-process'],
     },
     trace: values.trace || Boolean(process.env.BENCH_TRACE),
     databaseUrl: values['database-url'] ?? undefined,

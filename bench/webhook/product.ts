@@ -31,6 +31,7 @@ import { connectThroughBrowser, ScriptBrowser, type BrowserReply } from '../../c
 import { signalEventsAvailable, WakeSweep, type SignalAccount } from '../../workers/wake-sweep';
 import type { GatewayProcessSettings } from './gateway-process';
 import { productMetricSinks } from '../../metrics/worker-metrics';
+import { timedEventLog, type LogTimes } from './timed-log';
 
 const CLIENT_ID = 'sim-client-id';
 const CLIENT_SECRET = 'sim-client-secret';
@@ -61,6 +62,8 @@ export interface ProductProgram extends Program {
   stopWorker(): Promise<void>;
   /** Signals the worker's wake sweep has sent so far (accounts it found stalled and woke). */
   sweepSignals(): number;
+  /** The worker's event-log calls so far: count and time per method (timed-log.ts). */
+  logTimes(): LogTimes;
 }
 
 /**
@@ -120,8 +123,9 @@ async function start(
   });
 
   // The worker: its own handle on the log, as the worker process has in production.
-  const eventLog = await openEventLog({ ...where, keys: env.keys });
-  cleanups.push(() => eventLog.close());
+  const opened = await openEventLog({ ...where, keys: env.keys });
+  cleanups.push(() => opened.close());
+  const { log: eventLog, times: logTimes } = timedEventLog(opened);
   const workerConnection = await NativeConnection.connect({ address: env.server.address });
   cleanups.push(() => workerConnection.close());
   const worker = await Worker.create({
@@ -210,6 +214,7 @@ async function start(
     eventLog,
     stopWorker,
     sweepSignals: () => sweepSignals,
+    logTimes,
     addAccount: (accountId) => connect(env, gatewayUrl, accountId),
     async failedCount(accounts) {
       let failed = 0;

@@ -6,7 +6,8 @@
  * rich contract (DESIGN §4.3), written out with what filling should find. Every customer's objects
  * are its own (ids, city, tags), so nothing is shared between customers.
  */
-import type { BillsbySimulator, SimCustomer, SimInvoice, SimSubscription } from '../../simulators/billsby';
+import type { SimCustomer, SimInvoice, SimSubscription } from '../../simulators/billsby';
+import type { BillsbyRecords } from './billsby';
 
 const CITIES = ['Brighton', 'Leeds', 'Bristol', 'Glasgow', 'Cardiff', 'York', 'Bath', 'Norwich'];
 const NEXT_BILLING = '2026-12-21T15:59:19.095789';
@@ -44,8 +45,8 @@ export function publicCustomer(suffix: string, index: number): PublicCustomer {
   };
 }
 
-/** Puts the customer's records in the simulator. */
-export function seedCustomer(billsby: BillsbySimulator, c: PublicCustomer): void {
+/** The customer's records in Billsby: the customer, its subscription, its paid invoice. */
+export function billsbyRecords(c: PublicCustomer): BillsbyRecords {
   const customer: SimCustomer = {
     customerUniqueId: c.customerId,
     firstName: c.firstName,
@@ -116,9 +117,7 @@ export function seedCustomer(billsby: BillsbySimulator, c: PublicCustomer): void
       },
     ],
   };
-  billsby.control.addCustomer(customer);
-  billsby.control.addSubscription(subscription);
-  billsby.control.addInvoice(invoice);
+  return { customer, subscription, invoice };
 }
 
 export type PublicKind = 'customer' | 'subscriptionCreated' | 'subscriptionUpdated' | 'payment';

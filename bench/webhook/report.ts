@@ -263,12 +263,13 @@ export function printSummary(r: Results, header: string[]): boolean {
   if (r.public) {
     const p = r.public;
     ok &&= p.ok;
+    const events = fmtInt(p.rounds[0]?.thin.events ?? 0);
     const verdictText = `target ≥ ${TARGETS.publicRatio}: ${p.ratio >= TARGETS.publicRatio ? 'PASS' : 'BELOW'}`;
     lines.push(
       '',
-      `Public Billsby webhooks: 1 account × ${fmtInt(p.thin.events)} thin, filled from Billsby (+${p.latencyMs} ms a read), vs as many rich`,
-      `  thin ${fmtRate(p.thin.deliveredPerS)} delivered/s (${p.reads.perEvent.toFixed(2)} reads per event) · rich ${fmtRate(p.rich.deliveredPerS)} delivered/s` +
-        ` → ratio ${fmtRatio(p.ratio)}   checks ${okText(p.ok)}   ${verdictText}`,
+      `Public Billsby webhooks: 1 account × ${events} thin, filled from Billsby (+${p.latencyMs} ms a read; reads ${p.readsPerAccount} per account, ${p.readsPerProcess} per process), vs as many rich; medians of ${p.rounds.length} round(s)`,
+      `  thin ${fmtRate(p.thinPerS)} delivered/s (${p.readsPerEvent.toFixed(2)} reads per event) · rich ${fmtRate(p.richPerS)} delivered/s` +
+        ` → ratio ${fmtRatio(p.ratio)} (rounds: ${p.rounds.map((x) => fmtRatio(x.ratio)).join(', ')})   checks ${okText(p.ok)}   ${verdictText}`,
     );
   }
   lines.push(
