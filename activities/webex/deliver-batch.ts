@@ -5,6 +5,7 @@ import { formatEventMessages } from '../../domain/billsby/format-event-messages'
 import type { DeliveredBy, EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import { BatchFiller, type BillsbyFillDeps } from './billsby-fill/batch-filler';
 import { Semaphore } from './billsby-fill/semaphore';
+import { FillShared } from './billsby-fill/shared';
 import type { WebexActivityMetrics } from './deps';
 import {
   postWithReadback,
@@ -56,7 +57,7 @@ interface Progress {
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** No Billsby API: public webhooks are still turned into their messages, from the webhook alone. */
-const NO_BILLSBY_API: BillsbyFillDeps = { perProcess: new Semaphore(1) };
+const NO_BILLSBY_API: BillsbyFillDeps = { shared: new FillShared(new Semaphore(1), 1) };
 
 /** While a public webhook's Billsby reads are still in flight, the activity heartbeats this often. */
 const FILL_WAIT_HEARTBEAT_MS = 5_000;

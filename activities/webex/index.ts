@@ -20,7 +20,8 @@ import { observeCall, observeClient } from '../observe-calls';
 import { DEFAULT_BACKOFF, toBillsbyFailure, toWebexFailure } from './failures';
 import { isBillsbyApiError } from '../../connectors/billsby';
 import type { BillsbyFillDeps } from './billsby-fill/batch-filler';
-import { DEFAULT_FILL_READS_PER_PROCESS } from './billsby-fill/batch-filler';
+import { DEFAULT_FILL_READS_PER_ACCOUNT, DEFAULT_FILL_READS_PER_PROCESS } from './billsby-fill/batch-filler';
+import { FillShared } from './billsby-fill/shared';
 import { Semaphore } from './billsby-fill/semaphore';
 import { isFailure, REFRESH_REFUSED, type WebexFailure } from '../../temporal/failures';
 
@@ -75,8 +76,10 @@ export function createWebexActivities(deps: WebexActivityDeps) {
     apiBaseUrl: deps.billsby.apiBaseUrl,
     defaultCredentials: deps.billsby.defaultCredentials,
     timeoutMs: deps.billsby.timeoutMs,
-    perAccount: deps.billsby.readsPerAccount,
-    perProcess: new Semaphore(deps.billsby.readsPerProcess ?? DEFAULT_FILL_READS_PER_PROCESS),
+    shared: new FillShared(
+      new Semaphore(deps.billsby.readsPerProcess ?? DEFAULT_FILL_READS_PER_PROCESS),
+      deps.billsby.readsPerAccount ?? DEFAULT_FILL_READS_PER_ACCOUNT,
+    ),
   };
 
   /** Runs a connector call, mapping its errors to Temporal failures with the right retry hints. */

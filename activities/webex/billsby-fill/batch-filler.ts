@@ -9,14 +9,16 @@
  * the batch stops at that event, in order, until the credentials change. Other failures (429, 5xx,
  * timeouts) reject, after the events before have been posted; the activity's retry waits.
  */
-import { createBillsbyClient, isBillsbyApiError } from '../../../connectors/billsby';
+import { setMaxListeners } from 'node:events';
+import { isBillsbyApiError, type BillsbyClient } from '../../../connectors/billsby';
 import type { BillsbyEvent, CustomerDetails } from '../../../domain/billsby/event-schema';
 import { isPublicEvent, type PublicBillsbyEvent } from '../../../domain/billsby/public-event';
 import type { EventLog, FilledEvent, QueuedEvent } from '../../../eventlog/types';
 import { assembleFilled } from './assemble';
 import { credentialsFingerprint, credentialsInUse, type BillsbyCredentials } from './credentials';
 import { BatchReads } from './reads';
-import { Semaphore } from './semaphore';
+import type { Semaphore } from './semaphore';
+import type { FillShared } from './shared';
 
 export interface BillsbyFillDeps {
   /** None: Billsby's API is not configured; public webhooks post with their own values only. */
@@ -24,14 +26,16 @@ export interface BillsbyFillDeps {
   /** BILLSBY_COMPANY_DOMAIN + BILLSBY_API_KEY: for accounts without their own. */
   defaultCredentials?: BillsbyCredentials;
   timeoutMs?: number;
-  /** Reads in flight for one account's batch (default 16). */
-  perAccount?: number;
-  /** Reads in flight in this worker process, over every account (shared; default 64). */
-  perProcess: Semaphore;
+  /** The worker process's clients, read bounds and reads started ahead (shared.ts). */
+  shared: FillShared;
 }
 
-export const DEFAULT_FILL_READS_PER_ACCOUNT = 16;
-export const DEFAULT_FILL_READS_PER_PROCESS = 64;
+/**
+ * Reads in flight per account (across its batches) and per worker process. Billsby documents no
+ * rate limit; a 429 is honoured (Retry-After) and these are configurable (BillsbyDeps).
+ */
+export const DEFAULT_FILL_READS_PER_ACCOUNT = 32;
+export const DEFAULT_FILL_READS_PER_PROCESS = 128;
 const DEFAULT_BILLSBY_TIMEOUT_MS = 10_000;
 
 type Prepared = { state: 'pending' } | { state: 'ready' } | { state: 'failed'; error: unknown };
@@ -72,19 +76,22 @@ export class BatchFiller {
     const record = deps.apiBaseUrl ? await log.getBillsbyAccount(accountId) : null;
     const credentials = deps.apiBaseUrl ? credentialsInUse(record, deps.defaultCredentials) : null;
     const fingerprint = credentials ? credentialsFingerprint(credentials) : null;
-    const client = credentials
-      ? createBillsbyClient({
-          baseUrl: deps.apiBaseUrl!,
-          ...credentials,
-          timeoutMs: deps.timeoutMs ?? DEFAULT_BILLSBY_TIMEOUT_MS,
-        })
-      : null;
-    const bounds = {
-      account: new Semaphore(deps.perAccount ?? DEFAULT_FILL_READS_PER_ACCOUNT),
-      process: deps.perProcess,
-    };
+    const client =
+      credentials && fingerprint
+        ? deps.shared.client(
+            deps.apiBaseUrl!,
+            credentials,
+            fingerprint,
+            deps.timeoutMs ?? DEFAULT_BILLSBY_TIMEOUT_MS,
+          )
+        : null;
+    const bounds = { account: deps.shared.accountBound(accountId), process: deps.shared.perProcess };
     const abort = new AbortController();
-    const reads = new BatchReads(client, bounds, AbortSignal.any([cancel, abort.signal]));
+    const signal = AbortSignal.any([cancel, abort.signal]);
+    // Every read in flight listens to it: more than Node's default of 10 is expected here.
+    setMaxListeners(0, signal);
+    const scope = `${accountId}\0${fingerprint}`;
+    const reads = new BatchReads(client, bounds, signal, deps.shared.takeAhead(scope));
     const filler = new BatchFiller(
       log,
       accountId,
@@ -103,7 +110,10 @@ export class BatchFiller {
       }
     }
     // Credentials Billsby refused already: nothing is read until they change.
-    if (!filler.blocked()) filler.startReads();
+    if (!filler.blocked()) {
+      filler.startReads();
+      if (client) void readAhead(log, accountId, events, client, bounds, deps.shared, scope);
+    }
     return filler;
   }
 
@@ -173,10 +183,41 @@ export class BatchFiller {
       event.payload = result.event;
     }
     await this.log.storeFilled(this.accountId, filled, new Date().toISOString());
-    if (this.clearMark && this.reads.readCount > 0) {
+    if (this.clearMark && this.reads.answered > 0) {
       // The credentials in use now were accepted: a refusal of earlier ones no longer applies.
       this.clearMark = false;
       await this.log.clearBillsbyRejected(this.accountId);
     }
+  }
+}
+
+/**
+ * Starts the reads of the events queued right after this batch (as many again), for the batch
+ * that will follow: they run behind this batch's own reads (the bounds are FIFO) while it posts,
+ * so the next batch starts posting without waiting for Billsby. Best effort: a failure here only
+ * means the next batch reads for itself.
+ */
+async function readAhead(
+  log: EventLog,
+  accountId: string,
+  events: QueuedEvent[],
+  client: BillsbyClient,
+  bounds: { account: Semaphore; process: Semaphore },
+  shared: FillShared,
+  scope: string,
+): Promise<void> {
+  try {
+    const last = events[events.length - 1]!.seq;
+    const next = await log.readQueued(accountId, last + 1, last + events.length);
+    const ahead = new BatchReads(client, bounds, undefined);
+    let any = false;
+    for (const event of next) {
+      if (!isPublicEvent(event.payload)) continue;
+      any = true;
+      ahead.prepare(event.payload).catch(() => undefined);
+    }
+    if (any) shared.putAhead(scope, ahead.reads);
+  } catch {
+    // The next batch reads what it needs itself.
   }
 }

@@ -20,16 +20,30 @@ import type { Semaphore } from './semaphore';
 /** Kinds after which the lines are left empty and the message posts. */
 const EMPTY_LINES = new Set(['not_found', 'bad_request', 'invalid_response']);
 
-export class BatchReads implements FillReads {
-  private readonly started = new Map<string, Promise<unknown>>();
-  private readonly done = new Map<string, unknown>();
+/**
+ * Reads started and reads answered, by object. A batch has its own; the reads a batch starts ahead
+ * for the next one (prefetch.ts) are handed over to it as its store.
+ */
+export class ReadStore {
+  readonly started = new Map<string, Promise<unknown>>();
+  readonly done = new Map<string, unknown>();
+}
 
-  /** @param client null: no credentials, every read is null. */
+export class BatchReads implements FillReads {
+  /**
+   * @param client null: no credentials, every read is null.
+   * @param store the reads already started for these events (a prefetch), else a fresh one.
+   */
   constructor(
     private readonly client: BillsbyClient | null,
     private readonly bounds: { account: Semaphore; process: Semaphore },
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortSignal | undefined,
+    private readonly store = new ReadStore(),
   ) {}
+
+  get reads(): ReadStore {
+    return this.store;
+  }
 
   /** Reads what `event` needs; resolves once they are all in (or rejects with the first failure). */
   async prepare(event: PublicBillsbyEvent): Promise<void> {
@@ -69,39 +83,42 @@ export class BatchReads implements FillReads {
   tags = (id: string) => this.get<BillsbyFeatureTags>('tags', id);
   invoice = (number: string) => this.get<BillsbyInvoice>('invoice', number);
 
-  /** How many reads this batch started (each object once). */
-  get readCount(): number {
-    return this.started.size;
+  /** How many objects Billsby answered for this batch (each read once). */
+  get answered(): number {
+    return this.store.done.size;
   }
 
   private get<T>(kind: ReadKind, id: string): T | null {
-    return (this.done.get(`${kind}\0${id}`) as T | undefined) ?? null;
+    return (this.store.done.get(`${kind}\0${id}`) as T | undefined) ?? null;
   }
 
   private read(kind: ReadKind, id: string): Promise<unknown> {
     const key = `${kind}\0${id}`;
-    let pending = this.started.get(key);
+    const { started, done } = this.store;
+    let pending = started.get(key);
     if (!pending) {
       const client = this.client!;
-      const call = { signal: this.signal };
+      const call = this.signal ? { signal: this.signal } : {};
       pending = this.bounds.account
         .run(() => this.bounds.process.run(() => READ[kind](client, id, call)))
         .catch((err: unknown) => {
           if (isBillsbyApiError(err) && EMPTY_LINES.has(err.kind)) return null;
+          // Not kept: whoever needs the object next (a retry, the next batch) reads it again.
+          started.delete(key);
           throw err;
         })
         .then((value) => {
-          this.done.set(key, value);
+          done.set(key, value);
           return value;
         });
-      this.started.set(key, pending);
+      started.set(key, pending);
     }
     return pending;
   }
 }
 
 type ReadKind = 'customer' | 'subscription' | 'tags' | 'invoice';
-type Call = { signal: AbortSignal };
+type Call = { signal?: AbortSignal };
 const READ: Record<ReadKind, (client: BillsbyClient, id: string, call: Call) => Promise<unknown>> = {
   customer: (c, id, call) => c.getCustomer(id, call),
   subscription: (c, id, call) => c.getSubscription(id, call),

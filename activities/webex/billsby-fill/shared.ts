@@ -1,0 +1,55 @@
+/**
+ * What the filling of every batch in one worker process shares: Billsby clients (their keep-alive
+ * connections outlive a batch), each account's bound on reads in flight (held across its batches),
+ * and the reads a batch starts for the batch after it (so the next batch's first post does not
+ * wait for its reads: they ran while this batch was posting).
+ */
+import { createBillsbyClient, type BillsbyClient } from '../../../connectors/billsby';
+import { TtlLruCache } from '../../../client/integration/ttl-cache';
+import type { BillsbyCredentials } from './credentials';
+import { ReadStore } from './reads';
+import { Semaphore } from './semaphore';
+
+/** Reads started ahead are used by a batch that starts within this long, else read again. */
+export const PREFETCH_TTL_MS = 30_000;
+
+export class FillShared {
+  private readonly clients = new TtlLruCache<string, BillsbyClient>(1_000, 10 * 60_000);
+  private readonly accountBounds = new TtlLruCache<string, Semaphore>(10_000, 10 * 60_000);
+  private readonly ahead = new TtlLruCache<string, ReadStore>(10_000, PREFETCH_TTL_MS);
+
+  constructor(
+    readonly perProcess: Semaphore,
+    private readonly perAccount: number,
+  ) {}
+
+  client(baseUrl: string, credentials: BillsbyCredentials, fingerprint: string, timeoutMs: number) {
+    const key = `${baseUrl}\0${fingerprint}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = createBillsbyClient({ baseUrl, ...credentials, timeoutMs });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  accountBound(accountId: string): Semaphore {
+    let bound = this.accountBounds.get(accountId);
+    if (!bound) {
+      bound = new Semaphore(this.perAccount);
+      this.accountBounds.set(accountId, bound);
+    }
+    return bound;
+  }
+
+  /** The reads started ahead for this account and credentials, handed over once. */
+  takeAhead(scope: string): ReadStore | undefined {
+    const store = this.ahead.get(scope);
+    this.ahead.delete(scope);
+    return store;
+  }
+
+  putAhead(scope: string, store: ReadStore): void {
+    this.ahead.set(scope, store);
+  }
+}
