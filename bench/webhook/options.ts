@@ -124,7 +124,7 @@ export const USAGE = `npm run bench:webhook -- [flags]
   --public-latency-ms MS                  public: the Billsby simulator answers every read after MS (50)
   --public-rounds R                       public: R thin-then-rich pairs; the target is judged on the median ratio (3)
   --public-reads-per-account N            public: the product's Billsby reads in flight per account's batch
-  --public-reads-per-process N            and per worker process (default: the product's, 16 and 64)
+  --public-reads-per-process N            and per worker process (default: the product's, 64 and 128)
   --public-billsby-in-process             public: the Billsby simulator in this process, not its own
   --trace                                 where each product run's batches spent their time (or BENCH_TRACE=1)
   --database-url URL                      an existing PostgreSQL; default: a throwaway cluster

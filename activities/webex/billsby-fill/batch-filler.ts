@@ -34,9 +34,11 @@ export interface BillsbyFillDeps {
  * Reads in flight per account (across its batches) and per worker process. Billsby documents no
  * rate limit; a 429 is honoured (Retry-After) and these are configurable (BillsbyDeps).
  */
-export const DEFAULT_FILL_READS_PER_ACCOUNT = 32;
+export const DEFAULT_FILL_READS_PER_ACCOUNT = 64;
 export const DEFAULT_FILL_READS_PER_PROCESS = 128;
 const DEFAULT_BILLSBY_TIMEOUT_MS = 10_000;
+/** How far past its batch a batch starts reads (the integration's default batch size). */
+const READ_AHEAD_EVENTS = 200;
 
 type Prepared = { state: 'pending' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 
@@ -192,7 +194,7 @@ export class BatchFiller {
 }
 
 /**
- * Starts the reads of the events queued right after this batch (as many again), for the batch
+ * Starts the reads of the events queued right after this batch (a batch's worth), for the batch
  * that will follow: they run behind this batch's own reads (the bounds are FIFO) while it posts,
  * so the next batch starts posting without waiting for Billsby. Best effort: a failure here only
  * means the next batch reads for itself.
@@ -208,7 +210,8 @@ async function readAhead(
 ): Promise<void> {
   try {
     const last = events[events.length - 1]!.seq;
-    const next = await log.readQueued(accountId, last + 1, last + events.length);
+    // A short batch (the first of a burst) still looks a full batch ahead.
+    const next = await log.readQueued(accountId, last + 1, last + Math.max(events.length, READ_AHEAD_EVENTS));
     const ahead = new BatchReads(client, bounds, undefined);
     let any = false;
     for (const event of next) {
