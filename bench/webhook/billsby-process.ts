@@ -1,10 +1,10 @@
 /**
  * The benchmark's Billsby simulator in a process of its own (billsby.ts starts it): Billsby is a
- * remote API, so the CPU its server spends answering the reads is not the product's. In front of
- * it, a plain pass-through listener notes when each REST read arrived and when its answer was
- * sent (wall clock, ms), served at `GET /__bench/timeline`: the section lines those up with the
- * posts. Settings in BENCH_BILLSBY (JSON: latencyMs, apiKey, companyDomain); prints
- * `ready <baseUrl>` once listening; stops on SIGTERM/SIGINT, or when the benchmark process goes
+ * remote API, so the CPU its server spends answering the reads is not the product's. When each
+ * REST read arrived and when its answer was sent (wall clock, ms, from the simulator's own request
+ * log) is served at `GET /__bench/timeline` on a second listener: the section lines those up with
+ * the posts. Settings in BENCH_BILLSBY (JSON: latencyMs, apiKey, companyDomain); prints
+ * `ready <baseUrl> <timeline origin>` once listening; stops on SIGTERM/SIGINT, or when the benchmark process goes
  * away (the IPC channel closes).
  */
 import http from 'node:http';
@@ -25,41 +25,26 @@ async function main() {
     companyDomain: string;
   };
   const sim = await startBillsbySimulator({ port: 0, ...settings });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
-  const timeline: BillsbyRead[] = [];
+  // The timeline comes from the simulator's own request log (no extra hop on this machine's CPU).
+  const timeline = (): BillsbyRead[] =>
+    sim.control
+      .requestLog()
+      .filter((r) => r.answeredAt > 0)
+      .map((r) => ({ path: r.path, arrivedAt: r.arrivedAt, answeredAt: r.answeredAt }));
   const server = http.createServer((req, res) => {
-    if (req.url === '/__bench/timeline') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(timeline));
-      return;
-    }
-    const arrivedAt = Date.now();
-    const upstream = http.request(
-      { agent, host: '127.0.0.1', port: sim.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.once('end', () => {
-          if (req.url?.startsWith('/api/'))
-            timeline.push({ path: req.url, arrivedAt, answeredAt: Date.now() });
-        });
-      },
-    );
-    upstream.once('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
+    res.setHeader('content-type', 'application/json');
+    res.end(req.url === '/__bench/timeline' ? JSON.stringify(timeline()) : '{}');
   });
-  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const stop = () => {
     server.close();
-    agent.destroy();
     void sim.close().finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('disconnect', stop);
-  process.stdout.write(`ready http://127.0.0.1:${port}/api/v1/rest\n`);
+  process.stdout.write(`ready ${sim.baseUrl} http://127.0.0.1:${port}\n`);
 }
 
 main().catch((err) => {

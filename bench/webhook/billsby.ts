@@ -86,15 +86,15 @@ async function inItsOwnProcess(teardown: Teardown, latencyMs: number): Promise<B
     await exited;
     clearTimeout(timer);
   });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
+  const [baseUrl, timelineOrigin] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('Billsby simulator not ready within 60 s')), 60_000);
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const ready = /ready (\S+)/.exec(out);
+      const ready = /ready (\S+) (\S+)/.exec(out);
       if (ready) {
         clearTimeout(timer);
-        resolve(ready[1]!);
+        resolve([ready[1]!, ready[2]!]);
       }
     });
     void exited.then(() => {
@@ -103,8 +103,8 @@ async function inItsOwnProcess(teardown: Teardown, latencyMs: number): Promise<B
     });
   });
   const origin = new URL(baseUrl).origin;
-  const call = async (route: string, body?: unknown) => {
-    const res = await fetch(`${origin}${route}`, {
+  const call = async (route: string, body?: unknown, at = origin) => {
+    const res = await fetch(`${at}${route}`, {
       method: body === undefined ? 'GET' : 'POST',
       ...(body === undefined
         ? {}
@@ -131,6 +131,6 @@ async function inItsOwnProcess(teardown: Teardown, latencyMs: number): Promise<B
     },
     setLatency: async (ms) => void (await call('/__admin/latency', { ms })),
     requestLog: async () => (await call('/__admin/requests')) as BillsbyRequestLogEntry[],
-    timeline: async () => (await call('/__bench/timeline')) as BillsbyRead[],
+    timeline: async () => (await call('/__bench/timeline', undefined, timelineOrigin)) as BillsbyRead[],
   };
 }

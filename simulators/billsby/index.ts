@@ -72,10 +72,20 @@ export async function startBillsbySimulator(opts: BillsbySimulatorOptions = {}):
     app.get(url, async (req: FastifyRequest, reply: FastifyReply) => {
       const [path, query = ''] = req.url.split('?');
       const authorized = req.headers['apikey'] === data.apiKey;
-      const entry = { seq: ++seq, method: req.method, path, query, status: 0, authorized };
+      const entry: BillsbyRequestLogEntry = {
+        seq: ++seq,
+        method: req.method,
+        path,
+        query,
+        status: 0,
+        authorized,
+        arrivedAt: Date.now(),
+        answeredAt: 0,
+      };
       log.push(entry);
       const send = (status: number, body: unknown) => (
         (entry.status = status),
+        (entry.answeredAt = Date.now()),
         reply.code(status).send(body)
       );
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));

@@ -41,6 +41,9 @@ export interface BillsbyRequestLogEntry {
   query: string;
   status: number;
   authorized: boolean;
+  /** When the request arrived and when its answer was sent (ms since the epoch; 0 until answered). */
+  arrivedAt: number;
+  answeredAt: number;
 }
 
 /** A public webhook body: flat, PascalCase, `Type` and `Id` last (reference §1). */
