@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startBillsbySimulator } from '../../simulators/billsby';
 
-/** One REST read as the pass-through saw it: arrived → answer sent, ms since the epoch. */
+/** One REST read as the simulator logged it: arrived → answer sent, ms since the epoch. */
 export interface BillsbyRead {
   path: string;
   arrivedAt: number;
