@@ -5,6 +5,51 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SimCustomer, SimInvoice, SimSubscription } from '../../simulators/billsby';
+import { closeTestConnections } from '../harness/temporal';
+import { api, eventually, integrationStatus, startWebexApp, type WebexApp } from '../harness/webex-app';
+
+export interface BillsbyStatus {
+  counts: Record<string, number>;
+  billsby: { state: string; companyDomain: string | null };
+  alerts: { code: string }[];
+  lastError: string | null;
+}
+
+/**
+ * One file's app with a Billsby simulator (started before its tests, closed after) and the calls
+ * its tests share: a fresh account id, the status, storing the simulator's credentials, waiting for
+ * deliveries.
+ */
+export function billsbyTestApp(prefix: string) {
+  let app: WebexApp | undefined;
+  beforeAll(async () => {
+    app = await startWebexApp({ billsby: {} });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await closeTestConnections();
+  });
+  let counter = 0;
+  const kit = {
+    get app(): WebexApp {
+      return app!;
+    },
+    sim: () => app!.billsby!,
+    newAccount: () => `${prefix}-${Date.now().toString(36)}-${counter++}`,
+    statusOf: async (accountId: string) => (await integrationStatus(app!, accountId)).body as BillsbyStatus,
+    putCredentials: (accountId: string, apiKey = app!.billsby!.control.dataset.apiKey) =>
+      api(app!, `/api/accounts/${accountId}/billsby`, {
+        method: 'PUT',
+        json: { companyDomain: app!.billsby!.control.dataset.companyDomain, apiKey },
+      }),
+    delivered: (accountId: string, n: number) =>
+      eventually(
+        () => kit.statusOf(accountId),
+        (s) => (s.counts?.delivered ?? 0) >= n,
+      ),
+  };
+  return kit;
+}
 
 /** Ids no other test uses (the simulator is shared by a file's tests). */
 export function uniqueIds(tag: string) {

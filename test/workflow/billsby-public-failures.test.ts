@@ -2,7 +2,6 @@
  * Issue 21's acceptance, the hard parts: ignored webhooks, the account's Billsby credentials and
  * Billsby refusing them mid-run, and the filled text fixed before the first post across a restart.
  */
-import { closeTestConnections } from '../harness/temporal';
 import {
   api,
   connectAsOwnUser,
@@ -11,51 +10,22 @@ import {
   numberedEvent,
   roomTexts,
   sendEvent,
-  startWebexApp,
-  type WebexApp,
 } from '../harness/webex-app';
-import { madeline, publicWebhook, uniqueIds } from './billsby-fixtures';
+import { billsbyTestApp, madeline, publicWebhook, uniqueIds } from './billsby-fixtures';
 
-let app: WebexApp;
-beforeAll(async () => {
-  app = await startWebexApp({ billsby: {} });
-});
-afterAll(async () => {
-  await app.close();
-  await closeTestConnections();
-});
-
-const sim = () => app.billsby!;
-let counter = 0;
-const newAccount = () => `acct-pubf-${Date.now().toString(36)}-${counter++}`;
-type Status = {
-  counts: Record<string, number>;
-  billsby: { state: string; companyDomain: string | null };
-  alerts: { code: string }[];
-  lastError: string | null;
-};
-const statusOf = async (accountId: string) => (await integrationStatus(app, accountId)).body as Status;
+const kit = billsbyTestApp('acct-pubf');
+const { sim, newAccount, statusOf, putCredentials, delivered } = kit;
 const credentialsPath = (accountId: string) => `/api/accounts/${accountId}/billsby`;
-const putCredentials = (accountId: string, apiKey = sim().control.dataset.apiKey) =>
-  api(app, credentialsPath(accountId), {
-    method: 'PUT',
-    json: { companyDomain: sim().control.dataset.companyDomain, apiKey },
-  });
-const delivered = (accountId: string, n: number) =>
-  eventually(
-    () => statusOf(accountId),
-    (s) => (s.counts?.delivered ?? 0) >= n,
-  );
 
 describe('webhooks with no message', () => {
   it('InvoiceCreated, InvoiceUpdated Pending, CustomerDeleted and an unknown type are kept as ignored, without payload; a second Paid of one invoice too', async () => {
     const accountId = newAccount();
-    const { roomId } = await connectAsOwnUser(app, accountId);
+    const { roomId } = await connectAsOwnUser(kit.app, accountId);
     const invoice = {
       InvoiceNumber: 'INV-IGN-1',
       InvoiceAmount: 1289,
       CurrencyCode: 'GBP',
-      Url: 'https://app.billsby.com/invoice/INV-IGN-1',
+      Url: 'https://kit.app.billsby.com/invoice/INV-IGN-1',
     };
     const ignored = [
       publicWebhook('InvoiceCreated', { ...invoice, InvoiceStatus: 'Pending' }),
@@ -66,30 +36,33 @@ describe('webhooks with no message', () => {
     const paid = publicWebhook('InvoiceUpdated', { ...invoice, InvoiceStatus: 'Paid' });
     const paidAgain = publicWebhook('InvoiceUpdated', { ...invoice, InvoiceStatus: 'Paid' });
     for (const body of ignored) {
-      const res = await sendEvent(app, accountId, body);
+      const res = await sendEvent(kit.app, accountId, body);
       expect([res.status, res.body]).toEqual([202, { eventId: body.Id, status: 'ignored' }]);
     }
-    expect((await sendEvent(app, accountId, paid)).body).toEqual({ eventId: paid.Id, status: 'accepted' });
-    expect((await sendEvent(app, accountId, paidAgain)).body).toEqual({
+    expect((await sendEvent(kit.app, accountId, paid)).body).toEqual({
+      eventId: paid.Id,
+      status: 'accepted',
+    });
+    expect((await sendEvent(kit.app, accountId, paidAgain)).body).toEqual({
       eventId: paidAgain.Id,
       status: 'ignored',
     });
     // The same Id again is a duplicate, whatever it was.
-    expect((await sendEvent(app, accountId, ignored[0])).body).toEqual({
+    expect((await sendEvent(kit.app, accountId, ignored[0])).body).toEqual({
       eventId: ignored[0]!.Id,
       status: 'duplicate',
     });
     const marker = numberedEvent('ign', 1);
-    await sendEvent(app, accountId, marker);
+    await sendEvent(kit.app, accountId, marker);
     const status = await delivered(accountId, 2);
     expect(status.counts).toMatchObject({ received: 2, delivered: 2, ignored: 5, duplicates: 1 });
     // One payment message (no credentials: the webhook's values only) and the marker; nothing else.
-    const texts = roomTexts(app, roomId);
+    const texts = roomTexts(kit.app, roomId);
     expect(texts).toHaveLength(2);
     expect(texts[0]).toMatch(/^Successful payment\n/);
     expect(texts[0]).toContain('InvoiceCodeNumber: INV-IGN-1');
     for (const body of [...ignored, paidAgain]) {
-      const record = (await api(app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as {
+      const record = (await api(kit.app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as {
         state: string;
         type: string;
         lastError: string;
@@ -97,12 +70,12 @@ describe('webhooks with no message', () => {
       expect(record).toMatchObject({ state: 'ignored', type: body.Type });
       expect(record.lastError).toMatch(/\w/);
     }
-    const payloads = await app.eventLog.readPayloads(
+    const payloads = await kit.app.eventLog.readPayloads(
       accountId,
       [...ignored, paidAgain].map((b) => b.Id),
     );
     expect(payloads.size).toBe(0);
-    const listed = (await api(app, `/api/accounts/${accountId}/webex/events?state=ignored&limit=10`))
+    const listed = (await api(kit.app, `/api/accounts/${accountId}/webex/events?state=ignored&limit=10`))
       .body as {
       events: { eventId: string }[];
     };
@@ -115,15 +88,15 @@ describe('webhooks with no message', () => {
 describe("the account's Billsby credentials", () => {
   it('a wrong key is 422 and stores nothing; GET never shows the key; DELETE removes them', async () => {
     const accountId = newAccount();
-    await connectAsOwnUser(app, accountId);
+    await connectAsOwnUser(kit.app, accountId);
     const wrong = await putCredentials(accountId, 'not-the-key-0123456789');
     expect(wrong.status).toBe(422);
-    expect((await api(app, credentialsPath(accountId))).body).toEqual({
+    expect((await api(kit.app, credentialsPath(accountId))).body).toEqual({
       companyDomain: null,
       state: 'not_configured',
       checkedAt: null,
     });
-    const unknownCompany = await api(app, credentialsPath(accountId), {
+    const unknownCompany = await api(kit.app, credentialsPath(accountId), {
       method: 'PUT',
       json: { companyDomain: 'nosuchcompany', apiKey: sim().control.dataset.apiKey },
     });
@@ -131,16 +104,16 @@ describe("the account's Billsby credentials", () => {
     const ok = await putCredentials(accountId);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ companyDomain: sim().control.dataset.companyDomain, state: 'ok' });
-    const shown = await api(app, credentialsPath(accountId));
+    const shown = await api(kit.app, credentialsPath(accountId));
     expect(shown.body).toMatchObject({ companyDomain: sim().control.dataset.companyDomain, state: 'ok' });
     expect(JSON.stringify(shown.body)).not.toContain(sim().control.dataset.apiKey);
-    expect(JSON.stringify((await integrationStatus(app, accountId)).body)).not.toContain(
+    expect(JSON.stringify((await integrationStatus(kit.app, accountId)).body)).not.toContain(
       sim().control.dataset.apiKey,
     );
-    expect((await api(app, credentialsPath(accountId), { method: 'DELETE' })).status).toBe(204);
-    expect((await api(app, credentialsPath(accountId))).body).toMatchObject({ state: 'not_configured' });
-    expect((await api(app, credentialsPath('never-integrated-acct'))).status).toBe(404);
-    const bad = await api(app, credentialsPath(accountId), {
+    expect((await api(kit.app, credentialsPath(accountId), { method: 'DELETE' })).status).toBe(204);
+    expect((await api(kit.app, credentialsPath(accountId))).body).toMatchObject({ state: 'not_configured' });
+    expect((await api(kit.app, credentialsPath('never-integrated-acct'))).status).toBe(404);
+    const bad = await api(kit.app, credentialsPath(accountId), {
       method: 'PUT',
       json: { companyDomain: 'widgets' },
     });
@@ -150,8 +123,8 @@ describe("the account's Billsby credentials", () => {
   it('Billsby refusing the key mid-run: state rejected with an alert, the queue held in order, another account unaffected; a new PUT resumes it', async () => {
     const held = newAccount();
     const other = newAccount();
-    const { roomId: heldRoom } = await connectAsOwnUser(app, held);
-    const { roomId: otherRoom } = await connectAsOwnUser(app, other);
+    const { roomId: heldRoom } = await connectAsOwnUser(kit.app, held);
+    const { roomId: otherRoom } = await connectAsOwnUser(kit.app, other);
     expect((await putCredentials(held)).status).toBe(200);
     expect((await putCredentials(other)).status).toBe(200);
     const mine = uniqueIds('held');
@@ -165,7 +138,7 @@ describe("the account's Billsby credentials", () => {
       publicWebhook('CustomerCreated', { CustomerUniqueId: mine.customer, Email: 'h1@example.com' }),
       numberedEvent('held-rich', 2),
     ];
-    for (const body of heldEvents) await sendEvent(app, held, body);
+    for (const body of heldEvents) await sendEvent(kit.app, held, body);
     const status = await eventually(
       () => statusOf(held),
       (s) => s.billsby.state === 'rejected',
@@ -174,16 +147,16 @@ describe("the account's Billsby credentials", () => {
     // The rich event before the refused one was posted; the rest wait, queued, in order.
     expect(status.counts).toMatchObject({ delivered: 1, pending: 2, failed: 0, dropped: 0 });
     // The other account's public webhooks are filled and posted meanwhile.
-    await sendEvent(app, other, publicWebhook('CustomerCreated', { CustomerUniqueId: theirs.customer }));
+    await sendEvent(kit.app, other, publicWebhook('CustomerCreated', { CustomerUniqueId: theirs.customer }));
     await delivered(other, 1);
-    expect(roomTexts(app, otherRoom)[0]).toContain('CustomerDetails_BillingAddress_City: Brighton');
+    expect(roomTexts(kit.app, otherRoom)[0]).toContain('CustomerDetails_BillingAddress_City: Brighton');
     expect((await statusOf(held)).counts).toMatchObject({ delivered: 1, pending: 2 });
 
     sim().control.clearFaults();
     expect((await putCredentials(held)).status).toBe(200);
     await delivered(held, 3);
     expect((await statusOf(held)).billsby.state).toBe('ok');
-    const texts = roomTexts(app, heldRoom);
+    const texts = roomTexts(kit.app, heldRoom);
     expect(texts).toHaveLength(3);
     expect(texts[0]).toContain('held-rich-customer-1');
     expect(texts[1]).toContain(`CustomerUniqueId: ${mine.customer}`);
@@ -195,26 +168,32 @@ describe("the account's Billsby credentials", () => {
 describe('the filled text is fixed before the first post', () => {
   it('worker stopped after filling, Billsby data changed, worker back: the first text is posted, once', async () => {
     const accountId = newAccount();
-    const { roomId } = await connectAsOwnUser(app, accountId);
+    const { roomId } = await connectAsOwnUser(kit.app, accountId);
     expect((await putCredentials(accountId)).status).toBe(200);
     const ids = uniqueIds('fix');
     sim().control.addCustomer(madeline(ids.customer));
     // Webex refuses the post (503) for a while: the event is filled and stored, then the post fails.
-    const fault = app.sim.control.failNext(1_000, 503, { method: 'POST', pathPrefix: '/messages', roomId });
+    const fault = kit.app.sim.control.failNext(1_000, 503, {
+      method: 'POST',
+      pathPrefix: '/messages',
+      roomId,
+    });
     const body = publicWebhook('CustomerCreated', { CustomerUniqueId: ids.customer });
-    await sendEvent(app, accountId, body);
+    await sendEvent(kit.app, accountId, body);
     await eventually(
       async () =>
-        (await api(app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as { attempts: number },
+        (await api(kit.app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as {
+          attempts: number;
+        },
       (e) => e.attempts >= 1,
     );
-    await app.stopWorker();
+    await kit.app.stopWorker();
     const customer = sim().control.dataset.customers.find((c) => c.customerUniqueId === ids.customer)!;
     customer.billingAddress!.city = 'Hove';
-    app.sim.control.removeFault(fault);
-    await app.startWorker();
+    kit.app.sim.control.removeFault(fault);
+    await kit.app.startWorker();
     await delivered(accountId, 1);
-    const texts = roomTexts(app, roomId);
+    const texts = roomTexts(kit.app, roomId);
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('CustomerDetails_BillingAddress_City: Brighton');
   });

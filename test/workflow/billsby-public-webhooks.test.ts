@@ -3,51 +3,22 @@
  * Billsby simulator's REST API with the account's own credentials, posted as the exact §4.4 texts.
  * The expected texts are written here from DESIGN's words, line by line, not by the product's templates.
  */
-import { closeTestConnections } from '../harness/temporal';
+import { api, connectAsOwnUser, roomTexts, sendEvent } from '../harness/webex-app';
 import {
-  api,
-  connectAsOwnUser,
-  eventually,
-  integrationStatus,
-  roomTexts,
-  sendEvent,
-  startWebexApp,
-  type WebexApp,
-} from '../harness/webex-app';
-import { madeline, goldSubscription, paidInvoice, publicWebhook, uniqueIds } from './billsby-fixtures';
+  billsbyTestApp,
+  goldSubscription,
+  madeline,
+  paidInvoice,
+  publicWebhook,
+  uniqueIds,
+} from './billsby-fixtures';
 
-let app: WebexApp;
-beforeAll(async () => {
-  app = await startWebexApp({ billsby: {} });
-});
-afterAll(async () => {
-  await app.close();
-  await closeTestConnections();
-});
-
-const sim = () => app.billsby!;
-let counter = 0;
-const newAccount = () => `acct-pub-${Date.now().toString(36)}-${counter++}`;
-type Status = {
-  counts: Record<string, number>;
-  billsby: { state: string; companyDomain: string | null };
-  alerts: { code: string }[];
-};
-const statusOf = async (accountId: string) => (await integrationStatus(app, accountId)).body as Status;
-const putCredentials = (accountId: string, apiKey = sim().control.dataset.apiKey) =>
-  api(app, `/api/accounts/${accountId}/billsby`, {
-    method: 'PUT',
-    json: { companyDomain: sim().control.dataset.companyDomain, apiKey },
-  });
-const delivered = (accountId: string, n: number) =>
-  eventually(
-    () => statusOf(accountId),
-    (s) => (s.counts?.delivered ?? 0) >= n,
-  );
+const kit = billsbyTestApp('acct-pub');
+const { sim, newAccount, putCredentials, delivered } = kit;
 
 async function connected() {
   const accountId = newAccount();
-  const { roomId } = await connectAsOwnUser(app, accountId);
+  const { roomId } = await connectAsOwnUser(kit.app, accountId);
   expect((await putCredentials(accountId)).status).toBe(200);
   return { accountId, roomId };
 }
@@ -94,14 +65,14 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
         InvoiceAmount: 1289,
         CurrencyCode: 'GBP',
         InvoiceStatus: 'Paid',
-        Url: `https://app.billsby.com/invoice/${ids.invoice}`,
+        Url: `https://kit.app.billsby.com/invoice/${ids.invoice}`,
       }),
     ];
     for (const body of sent)
-      expect((await sendEvent(app, accountId, body)).body).toMatchObject({ status: 'accepted' });
+      expect((await sendEvent(kit.app, accountId, body)).body).toMatchObject({ status: 'accepted' });
     const after = Date.now();
     await delivered(accountId, 4);
-    const [created, subCreated, subUpdated, payment] = roomTexts(app, roomId).map((t) => t.split('\n'));
+    const [created, subCreated, subUpdated, payment] = roomTexts(kit.app, roomId).map((t) => t.split('\n'));
 
     expect(created).toEqual([
       'Customer created',
@@ -171,16 +142,16 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     const { accountId } = await connected();
     const ids = uniqueIds('once');
     sim().control.addCustomer(madeline(ids.customer));
-    await app.stopWorker(); // so the three events land in one batch
+    await kit.app.stopWorker(); // so the three events land in one batch
     try {
       for (const name of ['a', 'b', 'c'])
         await sendEvent(
-          app,
+          kit.app,
           accountId,
           publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: `${name}@example.com` }),
         );
     } finally {
-      await app.startWorker();
+      await kit.app.startWorker();
     }
     await delivered(accountId, 3);
     const reads = sim()
@@ -194,7 +165,7 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     const ids = uniqueIds('old');
     sim().control.addCustomer(madeline(ids.customer));
     await sendEvent(
-      app,
+      kit.app,
       accountId,
       publicWebhook('CustomerCreated', {
         CustomerUniqueId: ids.customer,
@@ -209,7 +180,7 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     customer.phoneNumber = '7700900123';
     customer.billingAddress!.city = 'Hove';
     await sendEvent(
-      app,
+      kit.app,
       accountId,
       publicWebhook('CustomerUpdated', {
         CustomerUniqueId: ids.customer,
@@ -219,7 +190,7 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
       }),
     );
     await delivered(accountId, 2);
-    const [created, updated] = roomTexts(app, roomId).map((t) => t.split('\n'));
+    const [created, updated] = roomTexts(kit.app, roomId).map((t) => t.split('\n'));
     const createdDetails = created!.slice(2).map((l) => l.replace(/^CustomerDetails_/, ''));
     const oldDetails = updated!
       .filter((l) => l.startsWith('OldDetails_'))
@@ -232,18 +203,18 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     expect(newDetails).toContain('PhoneNumber: 7700900123');
     expect(newDetails).toContain('BillingAddress_City: Hove');
 
-    const forgot = await api(app, `/api/accounts/${accountId}/webex/forget-customer`, {
+    const forgot = await api(kit.app, `/api/accounts/${accountId}/webex/forget-customer`, {
       method: 'POST',
       json: { customerUniqueId: ids.customer },
     });
     expect(forgot.status).toBe(200);
     await sendEvent(
-      app,
+      kit.app,
       accountId,
       publicWebhook('CustomerUpdated', { CustomerUniqueId: ids.customer, Email: 'third@example.com' }),
     );
     await delivered(accountId, 3);
-    const third = roomTexts(app, roomId)[2]!.split('\n');
+    const third = roomTexts(kit.app, roomId)[2]!.split('\n');
     const oldAfterForget = third.filter((l) => l.startsWith('OldDetails_'));
     expect(oldAfterForget).toHaveLength(12);
     expect(oldAfterForget.every((l) => l.endsWith(': '))).toBe(true);
@@ -254,7 +225,7 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
     const { accountId, roomId } = await connected();
     const ids = uniqueIds('gone');
     await sendEvent(
-      app,
+      kit.app,
       accountId,
       publicWebhook('CustomerCreated', {
         CustomerUniqueId: ids.customer,
@@ -264,7 +235,7 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
       }),
     );
     await delivered(accountId, 1);
-    expect(roomTexts(app, roomId)[0]!.split('\n')).toEqual([
+    expect(roomTexts(kit.app, roomId)[0]!.split('\n')).toEqual([
       'Customer created',
       `CustomerUniqueId: ${ids.customer}`,
       'CustomerDetails_Email: gone@example.com',
@@ -291,14 +262,14 @@ describe('public Billsby webhooks, filled from the Billsby API', () => {
       CustomerUniqueId: ids.customer,
       Email: 'rl@example.com',
     });
-    await sendEvent(app, accountId, body);
+    await sendEvent(kit.app, accountId, body);
     await delivered(accountId, 1);
-    const event = (await api(app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as {
+    const event = (await api(kit.app, `/api/accounts/${accountId}/webex/events/${body.Id}`)).body as {
       receivedAt: string;
       deliveredAt: string;
     };
     expect(Date.parse(event.deliveredAt) - Date.parse(event.receivedAt)).toBeGreaterThanOrEqual(1_900);
-    expect(roomTexts(app, roomId)).toHaveLength(1);
+    expect(roomTexts(kit.app, roomId)).toHaveLength(1);
     const reads = sim()
       .control.requestLog()
       .filter((r) => r.path.endsWith(`/customers/${ids.customer}`));
