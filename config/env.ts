@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/levels';
-import { httpUrl, keyList, metricsPort, optionalNonEmpty } from './fields';
+import { httpUrl, keyList, metricsPort, optionalNonEmpty, trustedProxies } from './fields';
 
 export { GATEWAY_ONLY_VARIABLES, WORKER_ONLY_VARIABLES } from './process-variables';
 
@@ -44,6 +44,13 @@ export const envSchema = z.object({
     (value) => value === undefined || value === '0' || value === '1',
     'must be 1 or unset',
   ),
+  /**
+   * The reverse proxy in front of the gateway (TLS): the only peer whose `X-Forwarded-For` and
+   * `X-Forwarded-Proto` the gateway believes. Addresses or CIDR ranges, comma-separated, or a hop
+   * count. Unset: nobody's; the connection's own address is the client's (rate limits per
+   * address key on it, so a client cannot choose its own by sending the header).
+   */
+  GATEWAY_TRUST_PROXY: trustedProxies,
   WEBEX_API_BASE_URL: httpUrl('https://webexapis.com/v1'),
   WEBEX_CLIENT_ID: optionalNonEmpty,
   WEBEX_CLIENT_SECRET: optionalNonEmpty,

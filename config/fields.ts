@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -14,11 +15,13 @@ export const optionalNonEmpty = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+/** An http(s) base URL without its trailing slash; unset or empty: `fallback`. */
 export const httpUrl = (fallback: string) =>
   z
     .string()
     .trim()
     .default(fallback)
+    .transform((value) => value || fallback)
     .refine((value) => {
       try {
         const url = new URL(value);
@@ -57,3 +60,38 @@ export const keyList = (minLength: number) =>
         (keys.length > 0 && keys.every((key) => key.length >= minLength && /^[\x21-\x7e]{1,256}$/.test(key))),
       `must be comma-separated keys of ${minLength} to 256 visible ASCII characters (e.g. \`openssl rand -base64 32\`)`,
     );
+
+/** proxy-addr's names for whole ranges (Fastify's `trustProxy`). */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IPv4 or IPv6 address, a CIDR range of one (prefix at least 1), or a proxy-addr range name. */
+export function isAddressOrRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  const bits = Number(prefix);
+  return bits >= 1 && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Who may tell the gateway a request's client address (`X-Forwarded-For`) and scheme: absent
+ * (trust nobody), or comma-separated addresses or CIDR ranges (or loopback, linklocal,
+ * uniquelocal). Never every address (`0.0.0.0/0`, `true` are refused), and no hop count: it
+ * cannot tell the proxy from a client that connects directly (Fastify refuses it too).
+ */
+export const trustedProxies = optionalNonEmpty
+  .transform((value) =>
+    value === undefined
+      ? undefined
+      : value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+  )
+  .refine(
+    (entries) => entries === undefined || (entries.length > 0 && entries.every(isAddressOrRange)),
+    "must be the reverse proxy's addresses or CIDR ranges, comma-separated (e.g. 10.203.0.2 or 10.203.0.0/28; loopback, linklocal, uniquelocal)",
+  );

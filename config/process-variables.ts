@@ -21,6 +21,7 @@ export const WORKER_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
 ];
 export const GATEWAY_ONLY_VARIABLES: readonly (keyof AppConfig)[] = [
   'GATEWAY_PORT',
+  'GATEWAY_TRUST_PROXY',
   'WEBEX_SCOPES',
   'WEB_UI_ORIGINS',
   'EVENT_LOG_MAX_UNDELIVERED',

@@ -29,6 +29,9 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger, bindings) => lazyChild(logger as Logger, bindings) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
+    // The TLS proxy in front (GATEWAY_TRUST_PROXY) tells the client's address and scheme; nobody
+    // else does: unset, `X-Forwarded-*` is ignored and request.ip is the connection's peer.
+    trustProxy: ctx.config.GATEWAY_TRUST_PROXY ?? false,
     ...serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...ctx.connectionLimits }),
   });
   registerRequestLog(app);

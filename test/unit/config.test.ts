@@ -26,6 +26,8 @@ describe('configuration', () => {
         'PUBLIC_BASE_URL',
         // Issue 23: plain http on a non-loopback host only when asked for.
         'ALLOW_INSECURE_PUBLIC_URL',
+        // Issue 23: the TLS proxy in front of the gateway, the only peer whose X-Forwarded-For counts.
+        'GATEWAY_TRUST_PROXY',
         'WEBEX_API_BASE_URL',
         'WEBEX_CLIENT_ID',
         'WEBEX_CLIENT_SECRET',
@@ -142,6 +144,39 @@ describe('configuration', () => {
     expect(() => parseConfig({ EVENT_PAYLOAD_RETENTION_DAYS: '1.5' })).toThrow(
       'EVENT_PAYLOAD_RETENTION_DAYS: must be a whole number of days',
     );
+  });
+
+  it('GATEWAY_TRUST_PROXY: unset trusts nobody; addresses, CIDR ranges or range names; never everyone, never a hop count (issue 23)', () => {
+    expect(parseConfig({}).GATEWAY_TRUST_PROXY).toBeUndefined();
+    expect(parseConfig({ GATEWAY_TRUST_PROXY: '' }).GATEWAY_TRUST_PROXY).toBeUndefined();
+    expect(parseConfig({ GATEWAY_TRUST_PROXY: '10.203.0.2' }).GATEWAY_TRUST_PROXY).toEqual(['10.203.0.2']);
+    expect(
+      parseConfig({ GATEWAY_TRUST_PROXY: ' 10.0.0.0/8, fd00::/8 ,::1,loopback, 192.168.1.1/32' })
+        .GATEWAY_TRUST_PROXY,
+    ).toEqual(['10.0.0.0/8', 'fd00::/8', '::1', 'loopback', '192.168.1.1/32']);
+    for (const bad of [
+      'true',
+      '*',
+      '1',
+      '2',
+      '0.0.0.0/0',
+      '::/0',
+      '10.0.0.0/33',
+      'fd00::/129',
+      'proxy',
+      '10.0.0',
+      '10.0.0.1/8/8',
+      ',',
+    ]) {
+      expect(() => parseConfig({ GATEWAY_TRUST_PROXY: bad })).toThrow(
+        /GATEWAY_TRUST_PROXY: must be the reverse proxy's addresses or CIDR ranges/,
+      );
+    }
+  });
+
+  it('an empty URL variable means unset: its default applies (.env.example leaves PUBLIC_BASE_URL empty)', () => {
+    expect(parseConfig({ PUBLIC_BASE_URL: '' }).PUBLIC_BASE_URL).toBe('http://localhost:3000');
+    expect(parseConfig({ WEBEX_API_BASE_URL: ' ' }).WEBEX_API_BASE_URL).toBe('https://webexapis.com/v1');
   });
 
   it('PUBLIC_BASE_URL: plain http only on loopback, unless ALLOW_INSECURE_PUBLIC_URL=1 (issue 23)', () => {

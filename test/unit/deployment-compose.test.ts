@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -8,6 +10,7 @@ import {
   parseConfig,
   WORKER_ONLY_VARIABLES,
 } from '../../config/env';
+import { DEFAULT_CONNECTION_LIMITS } from '../../client/gateway/connection-limits';
 import { devServerArgs } from '../../temporal/dev-server';
 import {
   DYNAMIC_CONFIG_FILE,
@@ -39,10 +42,22 @@ interface Service {
   volumes?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: { test: string[] | string };
+  expose?: (string | number)[];
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
+  cap_drop?: string[];
+  cap_add?: string[];
+}
+
+interface Network {
+  internal?: boolean;
+  ipam?: { config?: { subnet?: string; ip_range?: string; gateway?: string }[] };
 }
 
 // Compose honours YAML merge keys (`<<: *common-environment`); so does this parse.
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  networks?: Record<string, Network | null>;
+};
 const services = compose.services;
 const packageJson = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>;
@@ -114,6 +129,15 @@ function publishedHosts(service: Service, env: Record<string, string | undefined
   });
 }
 
+/** Whether an IPv4 address is inside an IPv4 CIDR range. */
+function inCidr(address: string, cidr: string): boolean {
+  const toNumber = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const start = Math.floor(toNumber(base!) / size) * size;
+  return toNumber(address) >= start && toNumber(address) < start + size;
+}
+
 // A syntactically valid key, only for resolving ${PAYLOAD_ENCRYPTION_KEY:?…}.
 const KEY = Buffer.alloc(32, 7).toString('base64');
 // Only for resolving ${CODEC_AUTH_TOKEN:?…} (the gateway's codec listener is off loopback in its container).
@@ -128,6 +152,12 @@ const MINIMAL_ENV = {
   GATEWAY_API_KEYS: API_KEY,
   GATEWAY_SESSION_KEY: SESSION_KEY,
 };
+/** MINIMAL_ENV without one required variable. */
+function without(name: keyof typeof MINIMAL_ENV): Record<string, string> {
+  const env: Record<string, string> = { ...MINIMAL_ENV };
+  delete env[name];
+  return env;
+}
 
 const APP_SERVICES = ['worker', 'gateway'] as const;
 /** Names a container may get beyond the product's configuration schema. */
@@ -136,14 +166,28 @@ const ALLOWED_EXTRA = new Set(['PIPELINE_DATA_DIR', 'NODE_ENV']);
 const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH']);
 const SECRET_LIKE = /SECRET|PASSWORD|KEY|TOKEN/;
 /** Set by the deployment to its own services (checked below), not taken from .env. */
-const WIRED_BY_COMPOSE = new Set(['TEMPORAL_ADDRESS', 'DATABASE_URL', 'CODEC_HOST', 'METRICS_HOST']);
+const WIRED_BY_COMPOSE = new Set([
+  'TEMPORAL_ADDRESS',
+  'DATABASE_URL',
+  'CODEC_HOST',
+  'METRICS_HOST',
+  'GATEWAY_TRUST_PROXY',
+]);
+/** Taken from .env, with the deployment's own default instead of the schema's (checked below). */
+const COMPOSE_DEFAULTS: Record<string, unknown> = { PUBLIC_BASE_URL: 'https://localhost' };
+/**
+ * Variables docker-compose.yml reads for its own services (PostgreSQL, the proxy); the product
+ * never reads them, and .env.example lists them for the deployment.
+ */
+const COMPOSE_ONLY_VARIABLES = ['PROXY_TLS', 'PROXY_CERT_DIR'];
 
 describe('docker-compose.yml', () => {
-  test('has the database, schema set-up, Temporal, namespace/search-attribute set-up, Web UI, worker and gateway', () => {
+  test('has the database, schema set-up, Temporal, namespace/search-attribute set-up, Web UI, worker, gateway and TLS proxy', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'gateway',
         'postgresql',
+        'proxy',
         'temporal',
         'temporal-schema',
         'temporal-setup',
@@ -156,6 +200,8 @@ describe('docker-compose.yml', () => {
     expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:\d+\.\d+/);
     expect(services['temporal-setup']!.image).toMatch(/^temporalio\/admin-tools:\d+\.\d+/);
     expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:\d+\.\d+/);
+    // A pinned release, never `latest` or a floating major.
+    expect(services.proxy!.image).toMatch(/^caddy:\d+\.\d+\.\d+(-alpine)?$/);
   });
 
   test('Temporal runs on the PostgreSQL service, after it is healthy, with the dynamic config mounted', () => {
@@ -346,18 +392,19 @@ describe('docker-compose.yml', () => {
     });
 
     test('requires PAYLOAD_ENCRYPTION_KEY (containers share no local key file)', () => {
-      expect(() =>
-        resolvedEnvironment(service, { CODEC_AUTH_TOKEN: CODEC_TOKEN, GATEWAY_API_KEYS: API_KEY }),
-      ).toThrow(/PAYLOAD_ENCRYPTION_KEY/);
+      expect(() => resolvedEnvironment(service, without('PAYLOAD_ENCRYPTION_KEY'))).toThrow(
+        /PAYLOAD_ENCRYPTION_KEY/,
+      );
     });
 
-    test('resolves to a valid configuration whose defaults are the schema’s defaults', () => {
+    test('resolves to a valid configuration whose defaults are the schema’s defaults (PUBLIC_BASE_URL: the proxy’s https://localhost)', () => {
       const resolved = resolvedEnvironment(service, MINIMAL_ENV);
       const config = parseConfig(resolved);
       const schemaDefaults = parseConfig(MINIMAL_ENV);
       for (const variable of CONFIG_VARIABLES) {
         if (WIRED_BY_COMPOSE.has(variable) || notHere.has(variable)) continue;
-        expect({ variable, value: config[variable] }).toEqual({ variable, value: schemaDefaults[variable] });
+        const expected = variable in COMPOSE_DEFAULTS ? COMPOSE_DEFAULTS[variable] : schemaDefaults[variable];
+        expect({ variable, value: config[variable] }).toEqual({ variable, value: expected });
       }
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
     });
@@ -396,11 +443,12 @@ describe('docker-compose.yml', () => {
   });
 
   test.each([{}, { GATEWAY_PORT: '4123' }])(
-    'the gateway publishes the port it listens on (GATEWAY_PORT), env %j',
+    'the gateway publishes no port; it exposes the one it listens on (GATEWAY_PORT) to the compose network, env %j',
     (overrides) => {
       const env = { ...MINIMAL_ENV, ...overrides };
       const port = String(parseConfig(resolvedEnvironment(services.gateway!, env)).GATEWAY_PORT);
-      expect(portMappings(services.gateway!, env)).toContainEqual({ published: port, target: port });
+      expect(services.gateway!.ports ?? []).toEqual([]);
+      expect((services.gateway!.expose ?? []).map((p) => interpolate(String(p), env))).toEqual([port]);
     },
   );
 
@@ -431,14 +479,12 @@ describe('docker-compose.yml', () => {
     });
 
     test.each([{}, { CODEC_PORT: '4555' }, { GATEWAY_PORT: '4123' }])(
-      'the codec listener is not published, and the gateway publishes only GATEWAY_PORT, env %j',
+      'the codec listener is not published, and the gateway publishes nothing, env %j',
       (overrides) => {
         const env = { ...MINIMAL_ENV, ...overrides };
         const gateway = parseConfig(resolvedEnvironment(services.gateway!, env));
         expect(gateway.CODEC_PORT).not.toBe(gateway.GATEWAY_PORT);
-        expect(portMappings(services.gateway!, env).map((p) => p.target)).toEqual([
-          String(gateway.GATEWAY_PORT),
-        ]);
+        expect(portMappings(services.gateway!, env)).toEqual([]);
         for (const [name, service] of Object.entries(services)) {
           const targets = portMappings(service, env).map((p) => p.target);
           expect({ name, publishesCodec: targets.includes(String(gateway.CODEC_PORT)) }).toEqual({
@@ -453,29 +499,27 @@ describe('docker-compose.yml', () => {
       const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
       expect(gateway.CODEC_HOST).toBe('0.0.0.0');
       expect(gateway.CODEC_AUTH_TOKEN).toBe(CODEC_TOKEN);
-      expect(() =>
-        resolvedEnvironment(services.gateway!, { PAYLOAD_ENCRYPTION_KEY: KEY, GATEWAY_API_KEYS: API_KEY }),
-      ).toThrow(/CODEC_AUTH_TOKEN/);
+      expect(() => resolvedEnvironment(services.gateway!, without('CODEC_AUTH_TOKEN'))).toThrow(
+        /CODEC_AUTH_TOKEN/,
+      );
       // Even were compose's check bypassed, the product refuses a non-loopback codec without a token.
       const withoutToken = { ...resolvedEnvironment(services.gateway!, MINIMAL_ENV), CODEC_AUTH_TOKEN: '' };
       expect(() => parseConfig(withoutToken)).toThrow(/CODEC_AUTH_TOKEN/);
     });
 
     test('the gateway requires GATEWAY_API_KEYS (containers share no key file) and accepts them', () => {
-      expect(() =>
-        resolvedEnvironment(services.gateway!, {
-          PAYLOAD_ENCRYPTION_KEY: KEY,
-          CODEC_AUTH_TOKEN: CODEC_TOKEN,
-        }),
-      ).toThrow(/GATEWAY_API_KEYS/);
+      expect(() => resolvedEnvironment(services.gateway!, without('GATEWAY_API_KEYS'))).toThrow(
+        /GATEWAY_API_KEYS/,
+      );
       expect(parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV)).GATEWAY_API_KEYS).toEqual([
         API_KEY,
       ]);
     });
 
     test('the gateway requires GATEWAY_SESSION_KEY (its gateways seal and open each other’s links) and accepts it', () => {
-      const { GATEWAY_SESSION_KEY: _omitted, ...withoutSessionKey } = MINIMAL_ENV;
-      expect(() => resolvedEnvironment(services.gateway!, withoutSessionKey)).toThrow(/GATEWAY_SESSION_KEY/);
+      expect(() => resolvedEnvironment(services.gateway!, without('GATEWAY_SESSION_KEY'))).toThrow(
+        /GATEWAY_SESSION_KEY/,
+      );
       expect(parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV)).GATEWAY_SESSION_KEY).toEqual([
         SESSION_KEY,
       ]);
@@ -524,6 +568,174 @@ describe('docker-compose.yml', () => {
     for (const { published } of ports) {
       expect(gateway.WEB_UI_ORIGINS).toContain(`http://localhost:${published}`);
     }
+  });
+
+  // Issue 23: the internet reaches the gateway through the TLS proxy only.
+  describe('TLS proxy in front of the gateway', () => {
+    const proxy = services.proxy!;
+    const proxyDir = () => {
+      const mount = (proxy.volumes ?? [])
+        .map((v) => v.split(':'))
+        .find(([, target]) => target === '/etc/caddy');
+      expect(mount).toBeDefined();
+      return path.join(ROOT, mount![0]!);
+    };
+    const caddyfile = () => readFileSync(path.join(proxyDir(), 'Caddyfile'), 'utf8');
+    const networksOf = (service: Service) =>
+      Array.isArray(service.networks) ? service.networks : Object.keys(service.networks ?? { default: null });
+    const edge = () => {
+      const names = networksOf(proxy);
+      expect(names).toHaveLength(1);
+      const config = compose.networks?.[names[0]!]?.ipam?.config?.[0];
+      expect(config?.subnet).toBeDefined();
+      return { name: names[0]!, ...config! };
+    };
+    const proxyAddress = () => {
+      const networks = proxy.networks as Record<string, { ipv4_address?: string } | null>;
+      return networks[edge().name]?.ipv4_address;
+    };
+
+    test('only the proxy publishes a port on every interface of the host: 443, and 80 (redirects to https)', () => {
+      for (const [name, service] of Object.entries(services)) {
+        if (name === 'proxy') continue;
+        const hosts = publishedHosts(service, MINIMAL_ENV);
+        expect({ name, hosts: hosts.filter((host) => host !== '127.0.0.1') }).toEqual({ name, hosts: [] });
+      }
+      expect(portMappings(proxy, MINIMAL_ENV)).toEqual([
+        { published: '443', target: '443' },
+        { published: '80', target: '80' },
+      ]);
+    });
+
+    test.each([{}, { GATEWAY_PORT: '4123' }])(
+      'the proxy forwards to the gateway’s port on the compose network, env %j',
+      (overrides) => {
+        const env = { ...MINIMAL_ENV, ...overrides };
+        const port = parseConfig(resolvedEnvironment(services.gateway!, env)).GATEWAY_PORT;
+        expect(resolvedEnvironment(proxy, env).GATEWAY_UPSTREAM).toBe(`gateway:${port}`);
+        expect(caddyfile()).toMatch(/^\s*reverse_proxy \{\$GATEWAY_UPSTREAM\} \{$/m);
+        expect(dependsOn(proxy)).toHaveProperty('gateway');
+      },
+    );
+
+    test('the proxy serves PUBLIC_BASE_URL, the gateway’s own, https by default', () => {
+      expect(rawEnvironment(proxy).PUBLIC_BASE_URL).toBe(rawEnvironment(services.gateway!).PUBLIC_BASE_URL);
+      const gateway = parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV));
+      expect(new URL(gateway.PUBLIC_BASE_URL).protocol).toBe('https:');
+      expect(gateway.ALLOW_INSECURE_PUBLIC_URL).toBeUndefined();
+      expect(caddyfile()).toMatch(/^\{\$PROXY_SITE\} \{$/m);
+    });
+
+    test('the gateway believes X-Forwarded-For from the proxy’s fixed address only, on a network the two share alone', () => {
+      const { name, subnet, ip_range: ipRange, gateway: bridge } = edge();
+      const address = proxyAddress();
+      expect(address).toBeDefined();
+      expect(parseConfig(resolvedEnvironment(services.gateway!, MINIMAL_ENV)).GATEWAY_TRUST_PROXY).toEqual([
+        address,
+      ]);
+      // The fixed address is in the subnet, but outside the range the others' addresses come from.
+      expect(inCidr(address!, subnet!)).toBe(true);
+      expect(ipRange).toBeDefined();
+      expect(inCidr(address!, ipRange!)).toBe(false);
+      expect(inCidr(ipRange!.split('/')[0]!, subnet!)).toBe(true);
+      expect(address).not.toBe(bridge);
+      const members = Object.entries(services)
+        .filter(([, service]) => networksOf(service).includes(name))
+        .map(([member]) => member);
+      expect(members.sort()).toEqual(['gateway', 'proxy']);
+      // The proxy reaches the gateway and nothing else (not PostgreSQL, not Temporal).
+      expect(networksOf(proxy)).toEqual([name]);
+      expect(networksOf(services.gateway!)).toContain('default');
+    });
+
+    test('the proxy replaces a client’s X-Forwarded-For (no trusted_proxies) and keeps idle connections shorter than the gateway does', () => {
+      const text = caddyfile();
+      expect(text).not.toMatch(/trusted_proxies|header_up\s+X-Forwarded/i);
+      const keepalive = /^\s*keepalive (\d+)s$/m.exec(text);
+      expect(keepalive).not.toBeNull();
+      expect(Number(keepalive![1]) * 1000).toBeLessThan(DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs);
+      const readBody = /^\s*read_body (\d+)s$/m.exec(text);
+      expect(Number(readBody![1]) * 1000).toBeLessThanOrEqual(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs);
+    });
+
+    test('its certificate: Caddy’s automatic one, its internal CA (self-signed) or the operator’s files', () => {
+      const text = caddyfile();
+      expect(text).toMatch(/^\s*import tls-\{\$PROXY_TLS\}$/m);
+      expect(text).toMatch(/^\(tls-auto\) \{$/m);
+      expect(text).toMatch(/^\(tls-internal\) \{\n\s*tls internal\n\}$/m);
+      expect(text).toMatch(/^\(tls-files\) \{\n\s*tls \/certs\/cert\.pem \/certs\/key\.pem\n\}$/m);
+      expect(resolvedEnvironment(proxy, MINIMAL_ENV).PROXY_TLS).toBe('auto');
+      const certs = (proxy.volumes ?? [])
+        .map((v) => interpolate(v, MINIMAL_ENV).split(':'))
+        .find(([, target]) => target === '/certs');
+      expect(certs?.[2]).toBe('ro');
+      expect(existsSync(path.join(ROOT, certs![0]!))).toBe(true);
+      // A key dropped there is never committed.
+      expect(read(path.join(certs![0]!, '.gitignore')).split('\n')).toContain('*');
+    });
+
+    test('the proxy runs its start script, with no capability beyond binding 80 and 443', () => {
+      const [shell, script] = words(proxy.entrypoint);
+      expect(shell).toBe('/bin/sh');
+      expect(path.join(proxyDir(), path.relative('/etc/caddy', script!))).toBe(
+        path.join(ROOT, 'deploy/proxy/start.sh'),
+      );
+      expect(proxy.cap_drop).toEqual(['ALL']);
+      expect(proxy.cap_add).toEqual(['NET_BIND_SERVICE']);
+    });
+
+    describe('start.sh (run here with a stand-in caddy that prints what it was given)', () => {
+      const startScript = path.join(ROOT, 'deploy/proxy/start.sh');
+      const bin = mkdtempSync(path.join(tmpdir(), 'fake-caddy-'));
+      writeFileSync(
+        path.join(bin, 'caddy'),
+        '#!/bin/sh\necho "site=$PROXY_SITE tls=$PROXY_TLS upstream=$GATEWAY_UPSTREAM args=$*"\n',
+        { mode: 0o755 },
+      );
+      const run = (env: Record<string, string>) => {
+        try {
+          const out = execFileSync('sh', [startScript], {
+            env: { PATH: `${bin}:/usr/bin:/bin`, GATEWAY_UPSTREAM: 'gateway:3000', ...env },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          return { ok: true, out: out.trim() };
+        } catch (err) {
+          return { ok: false, out: String((err as { stderr?: string }).stderr).trim() };
+        }
+      };
+
+      test.each([
+        ['https://localhost', 'https://localhost'],
+        ['https://hooks.example.com/', 'https://hooks.example.com'],
+        ['https://hooks.example.com:8443', 'https://hooks.example.com'],
+        ['https://[2001:db8::1]', 'https://[2001:db8::1]'],
+      ])('serves the host of PUBLIC_BASE_URL=%s on 443: %s', (url, site) => {
+        expect(run({ PUBLIC_BASE_URL: url })).toEqual({
+          ok: true,
+          out: `site=${site} tls=auto upstream=gateway:3000 args=run --config ${path.dirname(startScript)}/Caddyfile --adapter caddyfile`,
+        });
+      });
+
+      test.each([
+        [{ PUBLIC_BASE_URL: 'http://hooks.example.com' }, /PUBLIC_BASE_URL must be https/],
+        [{ PUBLIC_BASE_URL: '' }, /PUBLIC_BASE_URL must be https/],
+        [{ PUBLIC_BASE_URL: 'https://hooks.example.com/billsby' }, /no path/],
+        [
+          { PUBLIC_BASE_URL: 'https://localhost', PROXY_TLS: 'letsencrypt' },
+          /PROXY_TLS must be auto, internal or files/,
+        ],
+        [
+          { PUBLIC_BASE_URL: 'https://localhost', PROXY_TLS: 'files' },
+          /PROXY_TLS=files needs \/certs\/cert\.pem/,
+        ],
+        [{ PUBLIC_BASE_URL: 'https://localhost', GATEWAY_UPSTREAM: '' }, /GATEWAY_UPSTREAM/],
+      ])('refuses %j', (env, message) => {
+        const result = run(env);
+        expect(result.ok).toBe(false);
+        expect(result.out).toMatch(message);
+      });
+    });
   });
 });
 
@@ -624,10 +836,19 @@ describe('.env.example', () => {
     return [line.slice(0, eq), value.replace(/^"(.*)"$/, '$1')] as const;
   });
 
-  test('lists exactly the configuration schema’s variables, once each', () => {
+  test('lists exactly the configuration schema’s variables and the deployment’s own, once each', () => {
     const names = entries.map(([name]) => name);
     expect(new Set(names).size).toBe(names.length);
-    expect([...names].sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect([...names].sort()).toEqual([...CONFIG_VARIABLES, ...COMPOSE_ONLY_VARIABLES].sort());
+    // The deployment's own are docker-compose.yml's, never the product's.
+    const composeText = read('docker-compose.yml');
+    for (const name of COMPOSE_ONLY_VARIABLES) {
+      expect({ name, inSchema: (CONFIG_VARIABLES as string[]).includes(name) }).toEqual({
+        name,
+        inSchema: false,
+      });
+      expect({ name, used: composeText.includes(`\${${name}`) }).toEqual({ name, used: true });
+    }
   });
 
   test('its values are the schema’s defaults (or empty), so copying it changes nothing', () => {
