@@ -3,7 +3,9 @@
 # `npm run cluster -- up` (temporal/cluster/cluster.ts): for each of temporal and
 # temporal_visibility, create-database, setup-schema -v 0.0 on a database it just created, then
 # update-schema to the image's versioned schema (a no-op when current, an upgrade after a new
-# server version). Safe to run again.
+# server version). Safe to run again. The databases may exist already, empty (the postgresql
+# service's deploy/postgres-init creates them to close them to other roles): create-database
+# accepts an existing one and setup-schema -v 0.0 never lowers a version already there.
 #
 # Environment: POSTGRES_SEEDS (host), DB_PORT, POSTGRES_USER, POSTGRES_PWD.
 set -eu
@@ -12,7 +14,8 @@ host="${POSTGRES_SEEDS:?POSTGRES_SEEDS is required}"
 port="${DB_PORT:-5432}"
 user="${POSTGRES_USER:?POSTGRES_USER is required}"
 export SQL_PASSWORD="${POSTGRES_PWD:?POSTGRES_PWD is required}"
-schema_root=/etc/temporal/schema/postgresql/v12
+# The image's schemas for its server version (TEMPORAL_SCHEMA_ROOT: elsewhere, e.g. a test's copy).
+schema_root="${TEMPORAL_SCHEMA_ROOT:-/etc/temporal/schema/postgresql/v12}"
 
 for db in temporal temporal_visibility; do
   tool() { temporal-sql-tool --plugin postgres12 --ep "$host" -p "$port" -u "$user" --db "$db" "$@"; }

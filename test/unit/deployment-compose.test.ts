@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -138,6 +138,17 @@ function inCidr(address: string, cidr: string): boolean {
   return toNumber(address) >= start && toNumber(address) < start + size;
 }
 
+/** The folder mounted as the postgres image's /docker-entrypoint-initdb.d. */
+function initDir(): string {
+  const init = (compose.services.postgresql!.volumes ?? [])
+    .map((v) => v.split(':'))
+    .find(([, target]) => target === '/docker-entrypoint-initdb.d');
+  if (!init) throw new Error('postgresql mounts no /docker-entrypoint-initdb.d');
+  return path.join(ROOT, init[0]!);
+}
+
+const initScript = () => readFileSync(path.join(initDir(), '10-event-log.sh'), 'utf8');
+
 // A syntactically valid key, only for resolving ${PAYLOAD_ENCRYPTION_KEY:?…}.
 const KEY = Buffer.alloc(32, 7).toString('base64');
 // Only for resolving ${CODEC_AUTH_TOKEN:?…} (the gateway's codec listener is off loopback in its container).
@@ -146,11 +157,16 @@ const CODEC_TOKEN = 'codec-token-for-the-compose-test-0123';
 const API_KEY = 'gateway-api-key-for-the-compose-test-01';
 // Only for resolving ${GATEWAY_SESSION_KEY:?…} (the gateways of a deployment share it).
 const SESSION_KEY = 'gateway-session-key-for-the-compose-test-0123';
+// Only for resolving ${POSTGRES_PASSWORD:?…} and ${EVENT_LOG_DB_PASSWORD:?…} (no default passwords).
+const POSTGRES_PASSWORD = 'postgres-superuser-password-for-the-compose-test';
+const EVENT_LOG_DB_PASSWORD = '0123456789abcdef0123456789abcdef';
 const MINIMAL_ENV = {
   PAYLOAD_ENCRYPTION_KEY: KEY,
   CODEC_AUTH_TOKEN: CODEC_TOKEN,
   GATEWAY_API_KEYS: API_KEY,
   GATEWAY_SESSION_KEY: SESSION_KEY,
+  POSTGRES_PASSWORD,
+  EVENT_LOG_DB_PASSWORD,
 };
 /** MINIMAL_ENV without one required variable. */
 function without(name: keyof typeof MINIMAL_ENV): Record<string, string> {
@@ -179,7 +195,7 @@ const COMPOSE_DEFAULTS: Record<string, unknown> = { PUBLIC_BASE_URL: 'https://lo
  * Variables docker-compose.yml reads for its own services (PostgreSQL, the proxy); the product
  * never reads them, and .env.example lists them for the deployment.
  */
-const COMPOSE_ONLY_VARIABLES = ['PROXY_TLS', 'PROXY_CERT_DIR'];
+const COMPOSE_ONLY_VARIABLES = ['POSTGRES_PASSWORD', 'EVENT_LOG_DB_PASSWORD', 'PROXY_TLS', 'PROXY_CERT_DIR'];
 
 describe('docker-compose.yml', () => {
   test('has the database, schema set-up, Temporal, namespace/search-attribute set-up, Web UI, worker, gateway and TLS proxy', () => {
@@ -314,7 +330,9 @@ describe('docker-compose.yml', () => {
       for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema -d'])
         expect(script).toContain(step);
       // The image's schemas for the server's version, as the cluster uses the module's.
-      expect(script).toContain('schema_root=/etc/temporal/schema/postgresql/v12');
+      expect(script).toMatch(
+        /^schema_root="\$\{TEMPORAL_SCHEMA_ROOT:-\/etc\/temporal\/schema\/postgresql\/v12\}"$/m,
+      );
       expect(script).toContain('${schema_root}/temporal/versioned');
       expect(script).toContain('${schema_root}/visibility/versioned');
     });
@@ -326,12 +344,7 @@ describe('docker-compose.yml', () => {
     });
 
     test('the same event-log database, on the same PostgreSQL server as Temporal', () => {
-      const init = (services.postgresql!.volumes ?? [])
-        .map((v) => v.split(':'))
-        .find(([, target]) => target === '/docker-entrypoint-initdb.d');
-      expect(init).toBeDefined();
-      const sql = readFileSync(path.join(ROOT, init![0]!, '10-event-log.sql'), 'utf8');
-      expect(sql).toMatch(new RegExp(`^CREATE DATABASE ${EVENT_LOG_DATABASE};$`, 'm'));
+      expect(initScript()).toContain(`CREATE DATABASE ${EVENT_LOG_DATABASE} OWNER eventlog`);
       for (const name of APP_SERVICES) {
         const url = new URL(resolvedEnvironment(services[name]!, MINIMAL_ENV).DATABASE_URL!);
         expect(url.hostname).toBe('postgresql');
@@ -735,6 +748,97 @@ describe('docker-compose.yml', () => {
         expect(result.ok).toBe(false);
         expect(result.out).toMatch(message);
       });
+    });
+  });
+
+  // Issue 23: no default password; the event log's own role cannot open Temporal's databases.
+  describe('database roles', () => {
+    const SECRET_VARIABLE = /PASSWORD|PWD|SECRET|KEY|TOKEN/;
+
+    test('no service has a password, key or token written in: each is required (${X:?…}), or empty unless set', () => {
+      for (const [name, service] of Object.entries(services)) {
+        for (const [variable, value] of Object.entries(rawEnvironment(service))) {
+          if (!SECRET_VARIABLE.test(variable)) continue;
+          expect({ name, variable, value }).toEqual({
+            name,
+            variable,
+            value: expect.stringMatching(/^\$\{[A-Z_]+(:\?[^}]*|:-)?\}$/),
+          });
+        }
+      }
+      // And no URL carries one: DATABASE_URL's password is the required variable's.
+      expect(read('docker-compose.yml')).not.toMatch(/:\/\/[^:/\s]+:(?!\$\{)[^@\s]+@/);
+      for (const text of [read('docker-compose.yml')]) {
+        for (const match of text.matchAll(/\$\{(POSTGRES_PASSWORD|EVENT_LOG_DB_PASSWORD)([^}]*)\}/g)) {
+          expect({ variable: match[1], form: match[2]!.slice(0, 2) }).toEqual({
+            variable: match[1],
+            form: ':?',
+          });
+        }
+      }
+    });
+
+    test.each(['postgresql', 'temporal-schema', 'temporal'])(
+      '%s refuses to start without POSTGRES_PASSWORD',
+      (name) => {
+        expect(() => resolvedEnvironment(services[name]!, without('POSTGRES_PASSWORD'))).toThrow(
+          /POSTGRES_PASSWORD/,
+        );
+      },
+    );
+
+    test.each([...APP_SERVICES, 'postgresql'])(
+      '%s refuses to start without EVENT_LOG_DB_PASSWORD',
+      (name) => {
+        expect(() => resolvedEnvironment(services[name]!, without('EVENT_LOG_DB_PASSWORD'))).toThrow(
+          /EVENT_LOG_DB_PASSWORD/,
+        );
+      },
+    );
+
+    test('the worker and gateway reach the event log as its own role, never as Temporal’s superuser', () => {
+      const superuser = rawEnvironment(services.postgresql!).POSTGRES_USER;
+      expect(superuser).toBe(rawEnvironment(services.temporal!).POSTGRES_USER);
+      for (const name of APP_SERVICES) {
+        const url = new URL(resolvedEnvironment(services[name]!, MINIMAL_ENV).DATABASE_URL!);
+        expect({ name, user: url.username, password: url.password }).toEqual({
+          name,
+          user: 'eventlog',
+          password: EVENT_LOG_DB_PASSWORD,
+        });
+        expect(url.username).not.toBe(superuser);
+        expect(url.pathname).toBe(`/${EVENT_LOG_DATABASE}`);
+      }
+      expect(resolvedEnvironment(services.postgresql!, MINIMAL_ENV).EVENT_LOG_DB_PASSWORD).toBe(
+        EVENT_LOG_DB_PASSWORD,
+      );
+    });
+
+    test('the image runs exactly one init script: the executable 10-event-log.sh', () => {
+      const dir = initDir();
+      const run = readdirSync(dir).filter((file) => /\.(sh|sql|sql\.gz|sql\.xz|sql\.zst)$/.test(file));
+      expect(run).toEqual(['10-event-log.sh']);
+      expect(statSync(path.join(dir, '10-event-log.sh')).mode & 0o111).not.toBe(0);
+    });
+
+    test('the init script: the role may log in only; it owns the event log’s database; Temporal’s are closed to it', () => {
+      const sql = initScript().replace(/\s+/g, ' ');
+      expect(sql).toContain(
+        'ALTER ROLE eventlog WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS',
+      );
+      expect(sql).toContain(`CREATE DATABASE ${EVENT_LOG_DATABASE} OWNER eventlog`);
+      expect(sql).toContain(`ALTER DATABASE ${EVENT_LOG_DATABASE} OWNER TO eventlog;`);
+      // Temporal's databases exist before anyone else could connect, and PUBLIC may not.
+      for (const db of TEMPORAL_DATABASES) {
+        expect(sql).toContain(`SELECT 'CREATE DATABASE ${db}'`);
+        expect(sql).toContain(`REVOKE CONNECT, TEMPORARY ON DATABASE ${db} FROM PUBLIC;`);
+      }
+      expect(sql).toContain(`REVOKE CONNECT, TEMPORARY ON DATABASE ${EVENT_LOG_DATABASE} FROM PUBLIC;`);
+      // Nothing is granted to the role: what it has, it has as the owner of its database.
+      expect(sql).not.toMatch(/\bGRANT\b/i);
+      // Its password comes from the environment, not psql's command line.
+      expect(sql).toContain('\\getenv eventlog_password EVENT_LOG_DB_PASSWORD');
+      expect(sql).toContain("PASSWORD :'eventlog_password'");
     });
   });
 });
