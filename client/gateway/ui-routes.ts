@@ -34,6 +34,8 @@ export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
   app.get('/ui/accounts/:accountId/webex/open', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
+    // A HEAD (link previewers, scanners) spends nothing and gets no session: the link stays usable.
+    if (request.method === 'HEAD') return reply.header('cache-control', 'no-store').code(200).send();
     const token = (request.query as { token?: unknown }).token;
     const opened = await openUiLink(
       ctx.security,

@@ -54,3 +54,20 @@ describe('control page: Billsby API credentials', () => {
     });
   });
 });
+
+describe('control-page links and link previewers', () => {
+  it('a HEAD of a ui-link (a scanner or chat unfurler) spends nothing and sets no cookie: the link still opens once', async () => {
+    const accountId = kit.newAccount();
+    await connectAsOwnUser(kit.app, accountId);
+    const link = await api(kit.app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
+    const url = (link.body as { url: string }).url;
+    const head = await fetch(url, { method: 'HEAD', redirect: 'manual' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('set-cookie')).toBeNull();
+    const browser = new ScriptBrowser();
+    expect((await browser.request(url)).status).toBe(302);
+    expect((await browser.request(`${kit.app.gatewayUrl}/ui/accounts/${accountId}/webex`)).status).toBe(200);
+    // Single use: the second opening is refused.
+    expect((await new ScriptBrowser().request(url)).status).toBe(401);
+  });
+});
