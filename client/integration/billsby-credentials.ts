@@ -4,7 +4,7 @@
  * again, never logged, never in Temporal history (the delivery activity reads them by account id).
  */
 import { createBillsbyClient, isBillsbyApiError } from '../../connectors/billsby';
-import { billsbyState, type BillsbyState } from '../../activities/webex/billsby-fill/credentials';
+import { billsbyState, type BillsbyState } from '../../connectors/billsby/credentials';
 import type { EventLog } from '../../eventlog/types';
 
 export interface BillsbyCredentialsView {

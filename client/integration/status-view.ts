@@ -1,6 +1,6 @@
 import type { IntegrationView, IntegrationWorkflowView } from '../../domain/integration/status';
 import type { EventLog } from '../../eventlog/types';
-import { billsbyState, type BillsbyState } from '../../activities/webex/billsby-fill/credentials';
+import { billsbyState, type BillsbyState } from '../../connectors/billsby/credentials';
 import { integrationAlerts, undeliveredAgeSeconds, type IntegrationAlert } from './alerts';
 
 /**

@@ -15,7 +15,11 @@ import type { BillsbyEvent, CustomerDetails } from '../../../domain/billsby/even
 import { isPublicEvent, type PublicBillsbyEvent } from '../../../domain/billsby/public-event';
 import type { EventLog, FilledEvent, QueuedEvent } from '../../../eventlog/types';
 import { assembleFilled } from './assemble';
-import { credentialsFingerprint, credentialsInUse, type BillsbyCredentials } from './credentials';
+import {
+  credentialsFingerprint,
+  credentialsInUse,
+  type BillsbyCredentials,
+} from '../../../connectors/billsby/credentials';
 import { BatchReads } from './reads';
 import type { Semaphore } from './semaphore';
 import type { FillShared } from './shared';

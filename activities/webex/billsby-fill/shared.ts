@@ -6,7 +6,7 @@
  */
 import { createBillsbyClient, type BillsbyClient } from '../../../connectors/billsby';
 import { TtlLruCache } from '../../../client/integration/ttl-cache';
-import type { BillsbyCredentials } from './credentials';
+import type { BillsbyCredentials } from '../../../connectors/billsby/credentials';
 import { ReadStore } from './reads';
 import { Semaphore } from './semaphore';
 
