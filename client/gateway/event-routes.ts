@@ -4,7 +4,7 @@ import { EVENT_STATES, type EventRecord } from '../../eventlog/types';
 import type { GatewayContext } from './context';
 import { accountIdOr400 } from './replies';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   state: z.enum(EVENT_STATES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -7,12 +7,12 @@ import { mintUiLink, oauthStartLink } from './browser-sessions';
 import { accountIdOr400 } from './replies';
 import { authorizationRateLimits } from './security';
 
-const rotateBody = z.object({
+export const rotateBody = z.object({
   graceSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).default(DEFAULT_GRACE_SECONDS),
 });
 
 /** `{"replace": true}` or nothing; any other field is refused rather than ignored. */
-const connectBody = z.strictObject({ replace: z.boolean().optional() });
+export const connectBody = z.strictObject({ replace: z.boolean().optional() });
 
 /** Connect, status, ui-link, webhook-secret rotation and uninstall (DESIGN.md §4.2), behind API keys. */
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: GatewayContext) {

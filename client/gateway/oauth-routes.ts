@@ -7,7 +7,7 @@ import type { GatewayContext } from './context';
 import { controlPagePath } from './replies';
 import { authorizationRateLimits } from './security';
 
-const callbackQuery = z.object({
+export const callbackQuery = z.object({
   state: z.string().max(200).optional(),
   code: z.string().max(2000).optional(),
   error: z.string().max(200).optional(),

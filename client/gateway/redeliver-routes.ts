@@ -46,7 +46,7 @@ export const redeliverBody = z
     }
   });
 
-const forgetBody = z.strictObject({
+export const forgetBody = z.strictObject({
   customerUniqueId: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
 });
 

@@ -20,6 +20,21 @@ import { registerWebhookRoutes } from './webhook-routes';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
+const ROUTES = Symbol('gateway routes');
+
+/** Every route the gateway registers, as `METHOD path` (HEAD twins left out): docs/openapi.json is checked against it. */
+export function registeredRoutes(app: FastifyInstance): string[] {
+  return [...((app as unknown as Record<symbol, Set<string>>)[ROUTES] ?? [])].sort();
+}
+
+function recordRoutes(app: FastifyInstance): void {
+  const routes = new Set<string>();
+  (app as unknown as Record<symbol, Set<string>>)[ROUTES] = routes;
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.add(`${method} ${route.url}`);
+  });
+}
+
 /** Builds the gateway without listening, so tests can listen on port 0. */
 export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance> {
   // The product's logger (logging/): one line per request from request-log.ts, never URLs' query
@@ -35,6 +50,7 @@ export async function buildGateway(ctx: GatewayContext): Promise<FastifyInstance
     ...serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...ctx.connectionLimits }),
   });
   registerRequestLog(app);
+  recordRoutes(app);
   await app.register(formbody);
   ctx.metrics?.register(app);
   await registerSecurity(app, ctx.security, new URL(ctx.config.WEBEX_API_BASE_URL).origin);
