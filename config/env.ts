@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/levels';
 import { httpUrl, keyList, metricsPort, optionalNonEmpty, trustedProxies } from './fields';
 
-export { GATEWAY_ONLY_VARIABLES, WORKER_ONLY_VARIABLES } from './process-variables';
-
 /**
  * The product's configuration: every environment variable of DESIGN.md §4.1, parsed once.
  * A wrong value stops the process with a message naming the variable and what it expects,

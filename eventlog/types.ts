@@ -1,6 +1,9 @@
 import type { BillsbyEvent, CustomerDetails } from '../domain/billsby/event-schema';
 import type { PublicBillsbyEvent } from '../domain/billsby/public-event';
 import type { DeliveryCounts } from '../domain/integration/status';
+import type { BillsbyAccountRecord } from '../domain/billsby/account-credentials';
+
+export type { BillsbyAccountRecord };
 
 /**
  * The event log: the system of record for accepted Billsby events (DESIGN.md §3 "Event").
@@ -99,15 +102,6 @@ export interface QueuedEvent extends EventRecord {
  * and the mark Billsby's refusal left (by fingerprint, so it also covers the deployment's default
  * credentials and lapses by itself when the credentials in use change).
  */
-export interface BillsbyAccountRecord {
-  /** Own credentials, decrypted; null when the account uses the deployment's default (or none). */
-  credentials: { companyDomain: string; apiKey: string } | null;
-  /** When the own credentials were last verified by a successful read. */
-  checkedAt: string | null;
-  /** Fingerprint of the credentials Billsby refused (401/403), and when; null when none was. */
-  rejectedFingerprint: string | null;
-  rejectedAt: string | null;
-}
 
 /** A public event filled for posting: stored in place of its public payload, with what it tells. */
 export interface FilledEvent {

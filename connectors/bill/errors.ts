@@ -3,7 +3,6 @@
  * turn it into an ApplicationFailure of type `Bill.<kind>` without leaking secrets into history.
  */
 import { ApiError, type ApiErrorData, type RetryAfterPolicy } from '../http';
-import type { BillFailure } from '../../temporal/failures';
 
 export type BillErrorKind =
   | 'session_expired' // BDC_1109 or a bare 401: sign in again, then retry the step once
@@ -36,11 +35,6 @@ export class BillApiError extends ApiError<BillErrorKind, BillErrorData> {
     super(data);
     this.code = data.code;
     this.fieldPath = data.fieldPath;
-  }
-
-  /** The failure type an activity should use. */
-  get failureType(): BillFailure {
-    return `Bill.${this.kind}`;
   }
 }
 

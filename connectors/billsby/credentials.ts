@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BillsbyAccountRecord } from '../../eventlog/types';
+import type { BillsbyAccountRecord } from '../../domain/billsby/account-credentials';
 
 export interface BillsbyCredentials {
   companyDomain: string;

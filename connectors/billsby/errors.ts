@@ -1,6 +1,5 @@
 /** Typed Billsby errors: plain data, no axios objects, no API key, no personal data in messages. */
 import { ApiError, type ApiErrorData, type RetryAfterPolicy } from '../http';
-import type { BillsbyFailure } from '../../temporal/failures';
 
 export type BillsbyErrorKind =
   | 'unauthorized'
@@ -39,10 +38,6 @@ export class BillsbyApiError extends ApiError<BillsbyErrorKind, BillsbyErrorData
   constructor(data: Omit<BillsbyErrorData, 'retryable'> & { retryable?: boolean }) {
     super({ ...data, retryable: data.retryable ?? RETRYABLE[data.kind] });
     this.fieldPath = data.fieldPath;
-  }
-
-  get failureType(): BillsbyFailure {
-    return `Billsby.${this.kind}`;
   }
 }
 

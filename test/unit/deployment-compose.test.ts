@@ -4,12 +4,8 @@ import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
-import {
-  CONFIG_VARIABLES,
-  GATEWAY_ONLY_VARIABLES,
-  parseConfig,
-  WORKER_ONLY_VARIABLES,
-} from '../../config/env';
+import { CONFIG_VARIABLES, parseConfig } from '../../config/env';
+import { GATEWAY_ONLY_VARIABLES, WORKER_ONLY_VARIABLES } from '../../config/process-variables';
 import { DEFAULT_CONNECTION_LIMITS } from '../../client/gateway/connection-limits';
 import { devServerArgs } from '../../temporal/dev-server';
 import {
