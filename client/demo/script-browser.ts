@@ -47,6 +47,18 @@ export class ScriptBrowser {
     };
   }
 
+  /**
+   * What a person does with a single-use link: open it and, on the gateway's confirm page (which
+   * names the account), press its button. Returns the button's answer (a redirect), or the GET's
+   * own answer when it showed no confirm page (an expired or unknown link).
+   */
+  async open(url: string): Promise<BrowserReply> {
+    const page = await this.request(url);
+    const form = page.status === 200 ? confirmForm(page.text) : null;
+    if (!form) return page;
+    return this.request(new URL(form.action, url).toString(), { form: form.fields });
+  }
+
   /** The cookie's value for this origin, if the browser holds it. */
   cookie(url: string, name: string): string | undefined {
     return this.jar.get(new URL(url).origin)?.get(name);
@@ -74,6 +86,18 @@ export class ScriptBrowser {
   }
 }
 
+/** The `data-confirm` form of a gateway confirm page: where it posts and its hidden fields. */
+export function confirmForm(html: string): { action: string; fields: Record<string, string> } | null {
+  const form = /<form method="post" action="([^"]*)" data-confirm>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) return null;
+  const unescape = (v: string) =>
+    v.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
+  const fields: Record<string, string> = {};
+  for (const input of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[input[1]!] = unescape(input[2]!);
+  return { action: unescape(form[1]!), fields };
+}
+
 export interface ConnectFlow {
   /** The connect API's answer. */
   connect: { status: number; body: unknown };
@@ -90,7 +114,7 @@ export interface ConnectFlow {
 
 /**
  * Connect through the API with `apiKey`, then Integrate as the installing user's browser:
- * start link → Webex authorize (the Webex simulator approves or declines) → our callback.
+ * start link → its confirm page's button → Webex authorize (the Webex simulator approves or declines) → our callback.
  */
 export async function connectThroughBrowser(opts: {
   gatewayUrl: string;
@@ -118,8 +142,8 @@ export async function connectThroughBrowser(opts: {
   }
   if (res.status !== 200) throw new Error(`connect answered ${res.status}: ${text.slice(0, 300)}`);
   const startUrl = (body as { authorizeUrl: string }).authorizeUrl;
-  const start = await browser.request(startUrl);
-  if (start.status !== 302 || !start.location)
+  const start = await browser.open(startUrl);
+  if (start.status !== 303 || !start.location)
     throw new Error(`the start link answered ${start.status}: ${start.text}`);
   const authorize = await browser.request(start.location);
   if (authorize.status !== 302 || !authorize.location) {

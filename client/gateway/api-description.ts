@@ -44,6 +44,9 @@ const NEVER = 'the account never integrated Webex';
 const tokenQuery = z.object({
   token: z.string().max(2000).describe('the sealed single-use token of the link'),
 });
+const tokenForm = z.object({
+  token: z.string().max(2000).describe('the token of the link, from the confirm page'),
+});
 const csrfForm = z.object({ _csrf: z.string().describe('the CSRF token of the page the form came from') });
 
 export const GATEWAY_ROUTES: readonly RouteDescription[] = [
@@ -225,14 +228,26 @@ export const GATEWAY_ROUTES: readonly RouteDescription[] = [
   {
     method: 'GET',
     path: '/oauth/webex/start',
-    summary: 'Binds the installing browser to the authorization attempt, then redirects to Webex',
+    summary:
+      'The link `connect` answers: a page naming the Billsby account (and the Webex user it is connected as now); binds nothing',
     auth: 'singleUseToken',
     tag: 'oauth',
     query: tokenQuery,
     html: true,
+    responses: { 200: 'the confirm page', 400: 'unknown or expired link', 429: 'too many attempts' },
+  },
+  {
+    method: 'POST',
+    path: '/oauth/webex/start',
+    summary: 'The confirm page’s button: binds this browser to the authorization attempt, then on to Webex',
+    auth: 'singleUseToken',
+    tag: 'oauth',
+    form: tokenForm,
+    html: true,
     responses: {
-      302: 'to `<WEBEX_API_BASE_URL>/authorize?…`',
-      400: 'unknown, expired or used link',
+      303: 'to `<WEBEX_API_BASE_URL>/authorize?…`',
+      400: 'unknown, expired, or already confirmed in another browser',
+      403: 'a cross-site form post',
       429: 'too many attempts',
     },
   },
@@ -253,12 +268,27 @@ export const GATEWAY_ROUTES: readonly RouteDescription[] = [
   {
     method: 'GET',
     path: '/ui/accounts/:accountId/webex/open',
-    summary: 'Opens a ui-link: starts a 2-hour control-page session for this account in this browser',
+    summary: 'A ui-link: a page naming the account it opens; spends nothing (HEAD likewise)',
     auth: 'singleUseToken',
     tag: 'control page',
     query: tokenQuery,
     html: true,
-    responses: { 302: 'to the control page, with the session cookie', 400: 'unknown, expired or used link' },
+    responses: { 200: 'the confirm page', 401: 'unknown or expired link, or another account’s' },
+  },
+  {
+    method: 'POST',
+    path: '/ui/accounts/:accountId/webex/open',
+    summary:
+      'The confirm page’s button: spends the link and starts a 2-hour control-page session in this browser',
+    auth: 'singleUseToken',
+    tag: 'control page',
+    form: tokenForm,
+    html: true,
+    responses: {
+      303: 'to the control page, with the session cookie',
+      401: 'unknown, expired or used link',
+      403: 'a cross-site form post',
+    },
   },
   {
     method: 'GET',

@@ -42,6 +42,17 @@ export function mintUiLink(security: GatewaySecurity, publicBaseUrl: string, acc
   return { url, expiresAt: new Date(expiresAt).toISOString() };
 }
 
+/** The account a ui-link opens, if the token is genuine, unexpired and for `accountId`; spends nothing. */
+export function peekUiLink(security: GatewaySecurity, accountId: string, token: string | undefined): boolean {
+  const link = security.tokens.open<UiLinkToken>('ui-link', token);
+  return link !== null && link.a === accountId;
+}
+
+/** The account an OAuth start link connects, if the token is genuine and unexpired; binds nothing. */
+export function peekOAuthStart(security: GatewaySecurity, token: string | undefined): string | null {
+  return security.tokens.open<OAuthStartToken>('oauth-start', token)?.a ?? null;
+}
+
 /** Opens a ui-link once (across every gateway: the log records used ids); sets the session cookie. */
 export async function openUiLink(
   security: GatewaySecurity,
@@ -88,7 +99,7 @@ export function oauthStartLink(
 }
 
 /**
- * `GET /oauth/webex/start`: the first browser to open the link is bound to the attempt (a cookie
+ * `POST /oauth/webex/start` (the button of the page its GET shows): the first browser to confirm the link is bound to the attempt (a cookie
  * only the callback path sees) and sent on to Webex. The same browser may open it again; any
  * other browser is refused. Returns Webex's URL, or null.
  */

@@ -3,7 +3,7 @@ import { controlPagePath } from './replies';
 
 /** The control page's HTML (server-rendered, no script); ui-routes.ts serves it to a session. */
 
-const escapeHtml = (value: unknown) =>
+export const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const STATUS_TEXT: Record<string, string> = {

@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { InvalidStateError } from '../integration/service';
 import { parseState } from '../integration/oauth-state';
-import { bindAttemptToBrowser, clearBinding, isBoundBrowser } from './browser-sessions';
+import { bindAttemptToBrowser, clearBinding, isBoundBrowser, peekOAuthStart } from './browser-sessions';
+import { renderOAuthStartConfirm } from './confirm-pages';
 import type { GatewayContext } from './context';
 import { controlPagePath } from './replies';
-import { authorizationRateLimits } from './security';
+import { authorizationRateLimits, sameOriginOnly } from './security';
 
 export const callbackQuery = z.object({
   state: z.string().max(200).optional(),
@@ -20,23 +21,43 @@ export const callbackQuery = z.object({
 export function registerOAuthRoutes(app: FastifyInstance, ctx: GatewayContext) {
   const limits = authorizationRateLimits(app, ctx.security.rateLimits, { perAccount: false });
 
+  const refused = (reply: FastifyReply) =>
+    reply.code(400).send({
+      error:
+        'this authorization link is unknown, expired or was opened in another browser; click Integrate again',
+    });
+
+  // The start link's GET only names the account (and the Webex user it is connected as now); the
+  // page's button POSTs the token, which binds this browser to the attempt and goes on to Webex.
+  // A forwarded or previewed link is therefore never bound by a GET.
   app.get('/oauth/webex/start', { onRequest: limits }, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;
-    const webexUrl = await bindAttemptToBrowser(
-      ctx.security,
-      ctx.integrations.eventLog,
-      request,
-      reply,
-      typeof token === 'string' ? token : undefined,
-    );
-    if (!webexUrl) {
-      return reply.code(400).send({
-        error:
-          'this authorization link is unknown, expired or was opened in another browser; click Integrate again',
-      });
-    }
-    return reply.header('cache-control', 'no-store').redirect(webexUrl, 302);
+    const accountId = typeof token === 'string' ? peekOAuthStart(ctx.security, token) : null;
+    if (!accountId || typeof token !== 'string') return refused(reply);
+    const page = renderOAuthStartConfirm(accountId, token, await currentWebexUser(ctx, accountId));
+    return reply
+      .code(200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page);
   });
+
+  app.post(
+    '/oauth/webex/start',
+    { onRequest: limits, preHandler: sameOriginOnly(ctx.config.PUBLIC_BASE_URL) },
+    async (request, reply) => {
+      const token = (request.body as { token?: unknown } | undefined)?.token;
+      const webexUrl = await bindAttemptToBrowser(
+        ctx.security,
+        ctx.integrations.eventLog,
+        request,
+        reply,
+        typeof token === 'string' ? token : undefined,
+      );
+      if (!webexUrl) return refused(reply);
+      return reply.header('cache-control', 'no-store').redirect(webexUrl, 303);
+    },
+  );
 
   app.get('/oauth/webex/callback', { onRequest: limits }, async (request, reply) => {
     const query = callbackQuery.safeParse(request.query);
@@ -59,4 +80,14 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: GatewayContext) {
       throw err;
     }
   });
+}
+
+/** The Webex user the account is connected as now, for the start page; unknown → none shown. */
+async function currentWebexUser(ctx: GatewayContext, accountId: string) {
+  try {
+    const status = await ctx.integrations.status(accountId);
+    return status?.status === 'connected' ? status.connectedAs : null;
+  } catch {
+    return null; // never integrated, or Temporal unreachable: the page names the account only
+  }
 }

@@ -1,7 +1,8 @@
 import { billsbyCredentialsBody } from './billsby-routes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StatusUnavailableError, type StatusResult } from '../integration/service';
-import { openUiLink, sessionFor } from './browser-sessions';
+import { bindAttemptToBrowser, openUiLink, peekUiLink, sessionFor } from './browser-sessions';
+import { renderUiLinkConfirm } from './confirm-pages';
 import type { GatewayContext } from './context';
 import { renderControlPage, renderNoSession } from './control-page';
 import { startAuthorization } from './integration-routes';
@@ -31,22 +32,29 @@ export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
   };
   const formGuards = [requireSession, sameOriginOnly(ctx.config.PUBLIC_BASE_URL), app.csrfProtection];
 
+  // A ui-link's GET (and HEAD: link previewers, scanners) only shows which account it opens; the
+  // page's button POSTs the token, and that POST spends it and starts the session.
   app.get('/ui/accounts/:accountId/webex/open', { onRequest: limits }, async (request, reply) => {
     const accountId = accountIdOr400(request, reply);
     if (!accountId) return reply;
-    // A HEAD (link previewers, scanners) spends nothing and gets no session: the link stays usable.
-    if (request.method === 'HEAD') return reply.header('cache-control', 'no-store').code(200).send();
     const token = (request.query as { token?: unknown }).token;
-    const opened = await openUiLink(
-      ctx.security,
-      ctx.integrations.eventLog,
-      accountId,
-      typeof token === 'string' ? token : undefined,
-      reply,
-    );
-    if (!opened) return html(reply, 401, renderNoSession());
-    return reply.header('cache-control', 'no-store').redirect(controlPagePath(accountId), 302);
+    if (typeof token !== 'string' || !peekUiLink(ctx.security, accountId, token))
+      return html(reply, 401, renderNoSession());
+    return html(reply, 200, renderUiLinkConfirm(accountId, `${controlPagePath(accountId)}/open`, token));
   });
+
+  app.post(
+    '/ui/accounts/:accountId/webex/open',
+    { onRequest: limits, preHandler: sameOriginOnly(ctx.config.PUBLIC_BASE_URL) },
+    async (request, reply) => {
+      const accountId = accountIdOr400(request, reply);
+      if (!accountId) return reply;
+      const token = pick(request.body, ['token']).token;
+      const opened = await openUiLink(ctx.security, ctx.integrations.eventLog, accountId, token, reply);
+      if (!opened) return html(reply, 401, renderNoSession());
+      return reply.header('cache-control', 'no-store').redirect(controlPagePath(accountId), 303);
+    },
+  );
 
   app.get('/ui/accounts/:accountId/webex', { preHandler: requireSession }, async (request, reply) => {
     const accountId = request.uiSession!.accountId;
@@ -77,7 +85,18 @@ export function registerUiRoutes(app: FastifyInstance, ctx: GatewayContext) {
       const accountId = request.uiSession!.accountId;
       const outcome = await startAuthorization(ctx, accountId, true);
       if (!outcome.ok) return reply.code(outcome.status).send({ error: outcome.error });
-      return reply.redirect(outcome.result.authorizeUrl, 303);
+      // The person on this page chose Integrate for its account (session + CSRF): this browser is
+      // the installing one, so it is bound here and goes straight to Webex, without the start
+      // link's confirm page (which is for a link handed to someone).
+      const token = new URL(outcome.result.authorizeUrl).searchParams.get('token') ?? undefined;
+      const webexUrl = await bindAttemptToBrowser(
+        ctx.security,
+        ctx.integrations.eventLog,
+        request,
+        reply,
+        token,
+      );
+      return reply.redirect(webexUrl ?? outcome.result.authorizeUrl, 303);
     },
   );
 

@@ -67,10 +67,11 @@ async function connectViaCli(accountId: string) {
   expect(connect).toMatchObject({ code: 0, stderr: '' });
   const authorizeUrl = /^\s+(http\S+\/oauth\/webex\/start\?\S+)$/m.exec(connect.stdout)?.[1];
   expect(authorizeUrl).toBeDefined();
-  // The installing user's browser: the start link binds it, then Webex, then our callback.
+  // The installing user's browser: the start link's page, its button binds the browser, then
+  // Webex, then our callback.
   const browser = new ScriptBrowser();
-  const start = await browser.request(authorizeUrl!);
-  expect(start.status).toBe(302);
+  const start = await browser.open(authorizeUrl!);
+  expect(start.status).toBe(303);
   const authorize = await browser.request(start.location!);
   expect(authorize.status).toBe(302);
   const callback = await browser.request(authorize.location!);
@@ -227,9 +228,9 @@ describe('CLI: connect, status, send-event, uninstall through the gateway', () =
     const url = /^\s+(http\S+\/open\?token=\S+)$/m.exec(link.stdout)?.[1];
     expect(url?.startsWith(`${app.gatewayUrl}/ui/accounts/${accountId}/webex/open?`)).toBe(true);
     const browser = new ScriptBrowser();
-    const opened = await browser.request(url!);
+    const opened = await browser.open(url!);
     expect(opened).toMatchObject({
-      status: 302,
+      status: 303,
       location: `${app.gatewayUrl}/ui/accounts/${accountId}/webex`,
     });
     const page = await browser.request(opened.location!);

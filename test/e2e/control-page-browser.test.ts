@@ -65,7 +65,10 @@ async function openWithUiLink(accountId: string) {
   expect(setup.status).toBe(200);
   const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
   expect(link.status).toBe(200);
+  // The link shows which account it opens; its button spends it and lands on the control page.
   await page.goto((link.body as { url: string }).url);
+  await expect(page.locator('#account').textContent()).resolves.toBe(accountId);
+  await clickAndLand('button[type="submit"]', new RegExp(`/ui/accounts/${accountId}/webex$`));
   expect(page.url()).toBe(pageUrl(accountId));
 }
 

@@ -90,8 +90,8 @@ describe('log scan over a real flow', () => {
     expect(link.status).toBe(200);
     const linkUrl = new URL((link.body as { url: string }).url);
     secrets.push(...linkUrl.searchParams.values());
-    const opened = await flow.browser.request(linkUrl.toString());
-    expect(opened.status).toBe(302);
+    const opened = await flow.browser.open(linkUrl.toString());
+    expect(opened.status).toBe(303);
     const page = await flow.browser.request(`${a.gatewayUrl}/ui/accounts/${accountId}/webex`);
     expect(page.status).toBe(200);
     const jar = (flow.browser as unknown as { jar: Map<string, Map<string, string>> }).jar;
@@ -179,7 +179,12 @@ describe('log scan over a real flow', () => {
       }),
     );
     expect(gateway).toContainEqual(
-      expect.objectContaining({ route: '/ui/accounts/:accountId/webex/open', statusCode: 302, accountId }),
+      expect.objectContaining({
+        route: '/ui/accounts/:accountId/webex/open',
+        method: 'POST',
+        statusCode: 303,
+        accountId,
+      }),
     );
     expect(gateway).toContainEqual(
       expect.objectContaining({ route: '/webhooks/billsby/:accountId', statusCode: 401, accountId }),

@@ -333,8 +333,8 @@ export async function signInToControlPage(app: WebexApp, browser: ScriptBrowser,
   }
   const link = await api(app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
   expect(link.status).toBe(200);
-  const opened = await browser.request((link.body as { url: string }).url);
-  expect(opened.status).toBe(302);
+  const opened = await browser.open((link.body as { url: string }).url);
+  expect(opened.status).toBe(303);
   const page = await browser.request(`${app.gatewayUrl}/ui/accounts/${accountId}/webex`);
   expect(page.status).toBe(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];

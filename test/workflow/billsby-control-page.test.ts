@@ -56,7 +56,7 @@ describe('control page: Billsby API credentials', () => {
 });
 
 describe('control-page links and link previewers', () => {
-  it('a HEAD of a ui-link (a scanner or chat unfurler) spends nothing and sets no cookie: the link still opens once', async () => {
+  it('a HEAD or GET of a ui-link (a scanner, a chat unfurler) spends nothing and sets no cookie; the POST of its confirm page opens it once', async () => {
     const accountId = kit.newAccount();
     await connectAsOwnUser(kit.app, accountId);
     const link = await api(kit.app, `/api/accounts/${accountId}/webex/ui-link`, { method: 'POST' });
@@ -64,10 +64,24 @@ describe('control-page links and link previewers', () => {
     const head = await fetch(url, { method: 'HEAD', redirect: 'manual' });
     expect(head.status).toBe(200);
     expect(head.headers.get('set-cookie')).toBeNull();
+    // A GET (an unfurler, a scanner, a person reading) shows which account the link opens, starts
+    // no session and spends nothing.
+    const previewer = new ScriptBrowser();
+    const preview = await previewer.request(url);
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain(`<code id="account">${accountId}</code>`);
+    expect(previewer.cookie(url, 'billsby_ui_session')).toBeUndefined();
+    expect((await previewer.request(`${kit.app.gatewayUrl}/ui/accounts/${accountId}/webex`)).status).toBe(
+      401,
+    );
+    // The page's button (a POST of the token) spends it and starts the session.
     const browser = new ScriptBrowser();
-    expect((await browser.request(url)).status).toBe(302);
+    const opened = await browser.open(url);
+    expect(opened.status).toBe(303);
+    expect(opened.location).toBe(`${kit.app.gatewayUrl}/ui/accounts/${accountId}/webex`);
     expect((await browser.request(`${kit.app.gatewayUrl}/ui/accounts/${accountId}/webex`)).status).toBe(200);
-    // Single use: the second opening is refused.
-    expect((await new ScriptBrowser().request(url)).status).toBe(401);
+    // Single use: its confirm page is still shown, but a second POST is refused.
+    expect((await new ScriptBrowser().open(url)).status).toBe(401);
+    expect((await previewer.open(url)).status).toBe(401);
   });
 });

@@ -139,7 +139,7 @@ describe('control page behind a single-use link', () => {
 
     // Used: the same link in another browser (or again) starts no session.
     const thief = new ScriptBrowser();
-    const reused = await thief.request(linkUrl);
+    const reused = await thief.open(linkUrl);
     expect(reused.status).toBe(401);
     const thiefPage = await thief.request(`${app.gatewayUrl}${pagePath(mine)}`);
     expect(thiefPage.status).toBe(401);
@@ -246,12 +246,20 @@ describe('OAuth bound to the installing browser', () => {
     const connect = await api(app, `/api/accounts/${accountId}/webex/connect`, { method: 'POST' });
     const startUrl = (connect.body as { authorizeUrl: string }).authorizeUrl;
     expect(startUrl.startsWith(`${app.gatewayUrl}/oauth/webex/start?`)).toBe(true);
+    // Someone the link was forwarded to (or a previewer) opens it first: the page names the
+    // account, binds nothing and spends nothing.
+    const forwardedTo = new ScriptBrowser();
+    const preview = await forwardedTo.request(startUrl);
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain(`<code id="account">${accountId}</code>`);
+    expect(preview.text).toContain('the Webex user you sign in as');
+    expect(preview.location).toBeNull();
     const installer = new ScriptBrowser();
-    const start = await installer.request(startUrl);
-    expect(start.status).toBe(302);
+    const start = await installer.open(startUrl);
+    expect(start.status).toBe(303);
     expect(start.location!.startsWith(`${app.sim.baseUrl}/authorize?`)).toBe(true);
     // The start link works once: another browser cannot bind itself to the same attempt.
-    expect((await new ScriptBrowser().request(startUrl)).status).toBe(400);
+    expect((await forwardedTo.open(startUrl)).status).toBe(400);
 
     // The attacker authorizes in their own browser and hands the callback URL to someone else.
     const authorize = await installer.request(start.location!);
@@ -267,6 +275,23 @@ describe('OAuth bound to the installing browser', () => {
 
     const done = await installer.request(callbackUrl);
     expect(done.location).toContain('outcome=connected');
+  });
+
+  it('a replacement’s start page names the account and the Webex user connected now; the control page names the one bound', async () => {
+    const accountId = newAccount();
+    await connectAsOwnUser(app, accountId);
+    const { connectedAs } = (await integrationStatus(app, accountId)).body as {
+      connectedAs: { displayName: string };
+    };
+    expect(connectedAs.displayName.length).toBeGreaterThan(0);
+    const replace = await api(app, `/api/accounts/${accountId}/webex/connect`, { json: { replace: true } });
+    const page = await new ScriptBrowser().request((replace.body as { authorizeUrl: string }).authorizeUrl);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<code id="account">${accountId}</code>`);
+    expect(page.text).toContain(`<strong id="current-webex-user">${connectedAs.displayName}</strong>`);
+    // Once Webex has answered, the control page names the Webex user the account is bound to.
+    const { page: control } = await signIn(new ScriptBrowser(), accountId);
+    expect(control.text).toContain(`<dd id="connected-as">${connectedAs.displayName}</dd>`);
   });
 
   it('a declined or forged attempt never demotes a connected integration', async () => {

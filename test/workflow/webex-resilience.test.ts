@@ -184,8 +184,8 @@ describe('continue-as-new', () => {
     const { authorizeUrl } = reconnect.body as { authorizeUrl: string };
     // The installing browser opens the start link now; it is bound to the attempt.
     const browser = new ScriptBrowser();
-    const start = await browser.request(authorizeUrl);
-    expect(start.status).toBe(302);
+    const start = await browser.open(authorizeUrl);
+    expect(start.status).toBe(303);
     const outage = app.sim.control.failNext(1_000_000, 503, {
       method: 'POST',
       pathPrefix: '/messages',
