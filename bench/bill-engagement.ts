@@ -22,9 +22,9 @@ import {
 } from '../simulators/bill';
 import { ensureTemporalCli } from '../temporal/cli';
 import { parseEncryptionKeys } from '../temporal/codec';
-import { createDataConverter } from '../temporal/data-converter';
+import { createDataConverter, refusingUnencrypted } from '../temporal/data-converter';
 import { startTestDevServer } from '../test/harness/dev-server';
-import { WORKFLOWS_PATH } from '../workers/create-workers';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../workers/create-workers';
 import { billEngagement } from '../workflows';
 import { loadReport } from '../client/engagement';
 import { productMetricSinks } from '../metrics/worker-metrics';
@@ -63,8 +63,9 @@ async function main() {
     const worker = await Worker.create({
       connection: await NativeConnection.connect({ address: server.address }),
       taskQueue,
-      dataConverter,
+      dataConverter: refusingUnencrypted(dataConverter),
       workflowsPath: WORKFLOWS_PATH,
+      interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
       activities: createBillActivities({
         apiBaseUrl: sim.baseUrl,
         ...SEED_CREDENTIALS,

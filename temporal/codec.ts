@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { REFUSED_PAYLOAD_KEY } from './refused-payload';
 
 /**
  * AES-256-GCM payload codec. Every payload leaving the process is encrypted whole (metadata
@@ -47,14 +48,38 @@ export function parseEncryptionKeys(spec: string): EncryptionKey[] {
   return keys;
 }
 
+/** The JSON payload a refusing codec decodes an unencrypted payload to (temporal/refused-payload.ts). */
+const REFUSED: Payload = {
+  metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain') },
+  data: Buffer.from(JSON.stringify({ [REFUSED_PAYLOAD_KEY]: true })),
+};
+
+export interface CodecOptions {
+  /**
+   * The worker's setting: a payload that arrives unencrypted is decoded to the refusal marker
+   * instead of passing through. Clients (gateway, CLI) and the Web UI's codec listener keep
+   * passing plaintext through: they only read what workers wrote, and the UI shows what it gets.
+   */
+  refuseUnencrypted?: boolean;
+}
+
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: EncryptionKey;
+  private readonly refuseUnencrypted: boolean;
 
-  constructor(keys: EncryptionKey[]) {
+  constructor(keys: EncryptionKey[], options: CodecOptions = {}) {
     if (keys.length === 0) throw new Error('AesGcmPayloadCodec needs at least one key');
     this.current = keys[0]!;
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.refuseUnencrypted = options.refuseUnencrypted ?? false;
+  }
+
+  /** The same keys, refusing unencrypted payloads: what workers decode with. */
+  refusing(): AesGcmPayloadCodec {
+    return new AesGcmPayloadCodec([this.current, ...[...this.byId].map(([id, key]) => ({ id, key }))], {
+      refuseUnencrypted: true,
+    });
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -76,7 +101,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) return payload;
+      if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING)
+        return this.refuseUnencrypted ? REFUSED : payload;
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
       const key = this.byId.get(keyId);

@@ -1,12 +1,14 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
+import { FAILURE_CONVERTER_PATH, refusingUnencrypted } from '../temporal/data-converter';
 import { productLogger } from '../logging';
 import { productMetricSinks } from '../metrics/worker-metrics';
 import type { TaskQueues } from '../temporal/task-queues';
 import { loadWorkflowBundle, QUEUE_NAMES, type QueueName } from './workflow-bundles';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+/** Every bundle's inbound interceptor: refuses arguments nobody encrypted (issue 23). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/refuse-unencrypted')];
 
 /**
  * A bundle of every workflow type, with the failure converter they encode with: what tests, the
@@ -16,6 +18,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const WORKFLOW_BUNDLE_OPTIONS = {
   workflowsPath: WORKFLOWS_PATH,
   failureConverterPath: FAILURE_CONVERTER_PATH,
+  workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
 };
 
 export interface ProductWorkerOptions {
@@ -55,7 +58,8 @@ export async function createProductWorkers(opts: ProductWorkerOptions): Promise<
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: opts.taskQueues[queue],
-        dataConverter: opts.dataConverter,
+        // Workers refuse what nobody encrypted (workflows/refuse-unencrypted.ts).
+        dataConverter: refusingUnencrypted(opts.dataConverter),
         activities: opts.activities[queue],
         workflowBundle:
           opts.workflowBundle ?? (await loadWorkflowBundle(queue, log, { prebuilt: opts.prebuiltBundles })),

@@ -37,7 +37,12 @@ type Log = (level: 'info' | 'warn', message: string) => void;
 
 /** The bundler options of one queue: its workflows, and the failure converter they encode with. */
 export function queueBundleOptions(queue: QueueName) {
-  return { workflowsPath: QUEUE_WORKFLOWS_PATHS[queue], failureConverterPath: FAILURE_CONVERTER_PATH };
+  return {
+    workflowsPath: QUEUE_WORKFLOWS_PATHS[queue],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    // Refuses arguments nobody encrypted (workflows/refuse-unencrypted.ts).
+    workflowInterceptorModules: [require.resolve('../workflows/refuse-unencrypted')],
+  };
 }
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

@@ -23,6 +23,7 @@ import { parseConfig } from '../../config/env';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';
 import { AesGcmPayloadCodec } from '../../temporal/codec';
+import { refusingUnencrypted } from '../../temporal/data-converter';
 import { PRODUCT_WORKER_DEFAULTS, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
 import { freePort } from '../../test/harness/free-port';
 import { http } from '../../test/harness/http';
@@ -131,7 +132,7 @@ async function start(
   const worker = await Worker.create({
     connection: workerConnection,
     taskQueue,
-    dataConverter: env.dataConverter,
+    dataConverter: refusingUnencrypted(env.dataConverter),
     workflowBundle: { code: opts.bundleCode },
     activities: createWebexActivities({
       eventLog,

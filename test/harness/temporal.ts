@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { runtimeLoggingOptions } from '../../logging';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../temporal/codec';
-import { createDataConverter } from '../../temporal/data-converter';
+import { createDataConverter, refusingUnencrypted } from '../../temporal/data-converter';
 import type { TaskQueues } from '../../temporal/task-queues';
 import { productMetricSinks } from '../../metrics/worker-metrics';
 
@@ -59,7 +59,7 @@ export async function createTestWorker(
   return Worker.create({
     connection,
     namespace: testNamespace,
-    dataConverter: testDataConverter(),
+    dataConverter: refusingUnencrypted(testDataConverter()),
     workflowBundle: testWorkflowBundle(),
     // The workflows' metric sinks are always registered, as in production (counting nothing here).
     sinks: productMetricSinks(),
@@ -87,7 +87,11 @@ export function replayWithTodaysCode(
   workflowId: string,
 ): Promise<void> {
   return Worker.runReplayHistory(
-    { workflowBundle: testWorkflowBundle(), dataConverter: testDataConverter(), sinks: productMetricSinks() },
+    {
+      workflowBundle: testWorkflowBundle(),
+      dataConverter: refusingUnencrypted(testDataConverter()),
+      sinks: productMetricSinks(),
+    },
     history,
     workflowId,
   );

@@ -1,12 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec, KEY_ID_METADATA, parseEncryptionKeys } from '../../temporal/codec';
+import { isRefusedPayload } from '../../temporal/refused-payload';
 
 const keyA = randomBytes(32).toString('base64');
 const keyB = randomBytes(32).toString('base64');
 const payload = defaultPayloadConverter.toPayload({ email: 'someone@example.com', token: 'tok_123' });
 
 describe('AES-256-GCM payload codec', () => {
+  it('passes plaintext through for clients and the Web UI; a worker’s codec decodes it to the refusal marker', async () => {
+    const lenient = new AesGcmPayloadCodec(parseEncryptionKeys(`k2:${keyB},k1:${keyA}`));
+    expect(await lenient.decode([payload])).toEqual([payload]);
+    const worker = lenient.refusing();
+    const [refused] = await worker.decode([payload]);
+    expect(isRefusedPayload(defaultPayloadConverter.fromPayload(refused!))).toBe(true);
+    // Encrypted payloads decode as before, with every key of the rotation.
+    const [sealedWithOld] = await new AesGcmPayloadCodec(parseEncryptionKeys(`k1:${keyA}`)).encode([payload]);
+    const [decoded] = await worker.decode([sealedWithOld!]);
+    expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual({
+      email: 'someone@example.com',
+      token: 'tok_123',
+    });
+  });
+
   it('round-trips a payload and hides its content', async () => {
     const codec = new AesGcmPayloadCodec(parseEncryptionKeys(keyA));
     const [encoded] = await codec.encode([payload]);
