@@ -2,7 +2,6 @@
  * The verify-before-post check at its seam: deliverBatch and postWithReadback in a mock activity
  * context, with an in-memory event log and a scripted Webex client. No Temporal server, no HTTP.
  */
-import { MockActivityEnvironment } from '@temporalio/testing';
 import {
   deliverBatch,
   type DeliverBatchInput,
@@ -19,6 +18,7 @@ import { parseBillsbyEvent } from '../../domain/billsby/parse-event';
 import type { BillsbyEvent } from '../../domain/billsby/event-schema';
 import type { EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import { loadSampleEvent } from '../fixtures/golden-messages';
+import { mockActivityEnvironment } from './mock-env';
 
 const ME = 'person-me';
 const ROOM = 'room-1';
@@ -146,9 +146,11 @@ const postError = (kind: 'rate_limited' | 'server' | 'timeout', mayHaveBeenAppli
 
 /** Runs one delivery attempt; answers its result or error and the heartbeats it sent. */
 async function attempt(log: EventLog, client: WebexClient, heartbeatDetails?: unknown) {
-  const env = new MockActivityEnvironment({ heartbeatDetails, attempt: heartbeatDetails ? 2 : 1 });
-  const heartbeats: unknown[] = [];
-  env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+  // The mock environment's worker log (an expected "Activity failed" per injected fault) is kept, not printed.
+  const { env, heartbeats } = mockActivityEnvironment({
+    heartbeatDetails,
+    attempt: heartbeatDetails ? 2 : 1,
+  });
   const outcome: { result?: DeliverBatchResult; error?: unknown } = await env
     .run(deliverBatch, log, client, input(), 50)
     .then(

@@ -42,6 +42,7 @@ import {
   waitForDelivered,
   type ConnectedAccount,
 } from '../harness/topology';
+import { progressLog } from '../harness/progress-log';
 
 // The first run on a machine builds the Temporal server (beforeAll has its own, longer limit).
 // The engagement test waits out the start-to-close timeout of the BILL call the killed worker held.
@@ -52,7 +53,8 @@ const EVENTS_PER_ACCOUNT = 100;
 const ORGANIZATIONS = 40;
 const AS_OF = '2026-11-01';
 
-const log = (line: string) => console.log(`[cluster] ${line}`);
+/** Progress lines go to the run's log captures, not the console (test/harness/progress-log.ts). */
+const log = progressLog('cluster-test');
 
 let home: string;
 let cluster: ClusterInfo;

@@ -42,10 +42,11 @@ export default async function globalSetup() {
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_PAYLOAD_KEY = randomBytes(32).toString('base64');
-  // Product logs (logging/): warnings on the console unless LOG_LEVEL says otherwise, and every
-  // line at debug level into one file per process, which global-teardown.ts scans for secrets and
-  // personal values (issue 15). Jest's workers and the processes tests spawn inherit both.
-  process.env.LOG_LEVEL ??= 'warn';
+  // Product logs (logging/): nothing on the console unless LOG_LEVEL says otherwise (the faults
+  // tests inject on purpose would bury a real failure: issue 24), and every line at debug level
+  // into one file per process, which global-teardown.ts scans for secrets and personal values
+  // (issue 15) and keeps for reading after the run. Jest's workers and spawned processes inherit both.
+  process.env.LOG_LEVEL ??= 'silent';
   process.env[LOG_CAPTURE_DIR_ENV] = path.join(runDir, 'product-logs');
   const pg = await postgres.catch(async (err: unknown) => {
     await server.stop(); // teardown does not run when setup fails

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DevServer } from '../../temporal/dev-server';
 import { LOG_CAPTURE_DIR_ENV } from '../../logging/logger';
@@ -21,9 +21,24 @@ export default async function globalTeardown() {
   } catch (err) {
     scanError = err as Error;
   }
-  if (process.env.TEST_WORKFLOW_BUNDLE)
-    rmSync(path.dirname(process.env.TEST_WORKFLOW_BUNDLE), { recursive: true, force: true });
+  // The bundle goes; the run's log captures stay for reading after a failure (the console shows
+  // none of them), and only the last few runs' are kept.
+  if (process.env.TEST_WORKFLOW_BUNDLE) {
+    rmSync(process.env.TEST_WORKFLOW_BUNDLE, { force: true });
+    pruneOldRuns(path.dirname(path.dirname(process.env.TEST_WORKFLOW_BUNDLE)), KEPT_RUNS);
+  }
   if (scanError) throw scanError;
+}
+
+const KEPT_RUNS = 3;
+
+/** Removes all but the newest `keep` run folders of `.data/test-runs`. */
+function pruneOldRuns(runsDir: string, keep: number): void {
+  if (!existsSync(runsDir)) return;
+  const runs = readdirSync(runsDir)
+    .map((name) => ({ name, at: statSync(path.join(runsDir, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of runs.slice(keep)) rmSync(path.join(runsDir, old.name), { recursive: true, force: true });
 }
 
 /**
@@ -54,6 +69,6 @@ function scanProductLogs(): void {
     );
   }
   console.log(
-    `[test teardown] product log scan: ${count} lines from ${files.length} processes, no secret or personal value`,
+    `[test teardown] product log scan: ${count} lines from ${files.length} processes, no secret or personal value (kept in ${path.relative(process.cwd(), dir)})`,
   );
 }

@@ -21,7 +21,7 @@ function quietRuntime() {
   runtimeInstalled = true;
   try {
     // The product's runtime logger, as in the worker: the SDK's, workflows' and activities' lines
-    // go through logging/ (LOG_LEVEL, warn in tests: global-setup.ts), where the log scans see them.
+    // go through logging/ (LOG_LEVEL; none on the console in tests, all in the capture files: global-setup.ts), where the log scans see them.
     Runtime.install(runtimeLoggingOptions());
   } catch {
     // Already installed by an earlier helper in this file's realm.
