@@ -51,6 +51,7 @@ export default tseslint.config(
       'dist/',
       '.data/',
       '.temporal/',
+      '.tools/',
       'coverage/',
       'test/fixtures/lint/',
       'reports/',

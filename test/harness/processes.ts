@@ -17,10 +17,15 @@ export interface ProductProcess {
 export function startProductProcess(
   entry: 'workers/main.ts' | 'client/gateway/main.ts',
   env: Record<string, string>,
+  opts: { compiledDir?: string } = {},
 ): ProductProcess {
   // node itself with tsx's loader, not the tsx wrapper: a signal must reach the product process,
-  // not a launcher that would leave it running.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+  // not a launcher that would leave it running. `compiledDir`: the image's way, compiled
+  // JavaScript (tsconfig.build.json) run by node alone.
+  const args = opts.compiledDir
+    ? [path.join(opts.compiledDir, entry.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', path.join(ROOT, entry)];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -49,15 +49,21 @@ export function productEnv(opts: {
   };
 }
 
-export async function startWorkerProcess(env: Record<string, string>): Promise<ProductProcess> {
-  const worker = startProductProcess('workers/main.ts', env);
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  opts: { compiledDir?: string } = {},
+): Promise<ProductProcess> {
+  const worker = startProductProcess('workers/main.ts', env, opts);
   // Its first log line once the workers poll (logging/: JSON, or pretty with LOG_FORMAT=pretty).
   await waitUntil(worker, () => /\bpolling \S+ and \S+ at /.test(worker.output()), 'worker');
   return worker;
 }
 
-export async function startGatewayProcess(env: Record<string, string>): Promise<ProductProcess> {
-  const gateway = startProductProcess('client/gateway/main.ts', env);
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  opts: { compiledDir?: string } = {},
+): Promise<ProductProcess> {
+  const gateway = startProductProcess('client/gateway/main.ts', env, opts);
   const url = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   await waitUntil(
     gateway,

@@ -352,13 +352,15 @@ describe('docker-compose.yml', () => {
   describe.each(APP_SERVICES)('%s', (name) => {
     const service = services[name]!;
 
-    test('is built from the Dockerfile and runs its npm script', () => {
+    test('is built from the Dockerfile and runs the compiled entry of its npm script', () => {
       const build = typeof service.build === 'string' ? { context: service.build } : service.build;
       expect(build?.context).toBe('.');
       expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
       expect(existsSync(path.join(ROOT, build!.context!, build?.dockerfile ?? 'Dockerfile'))).toBe(true);
-      expect(words(service.command)).toEqual(['npm', 'run', name]);
-      expect(packageJson.scripts[name]).toBeDefined();
+      // `npm run worker` is `tsx workers/main.ts`; the image runs that file compiled (dist/app).
+      const entry = /^tsx\s+(\S+)\.ts$/.exec(packageJson.scripts[name] ?? '')?.[1];
+      expect(entry).toBeDefined();
+      expect(words(service.command)).toEqual(['node', `dist/app/${entry}.js`]);
     });
 
     test('passes only variables the configuration schema knows (or an allowed extra)', () => {
@@ -847,12 +849,40 @@ describe('Dockerfile', () => {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'));
 
-  test('uses a Node base image the package.json engines allow', () => {
-    const from = instructions.find((line) => /^FROM\s/i.test(line));
-    const major = Number(/^FROM\s+(?:--\S+\s+)?node:(\d+)/i.exec(from ?? '')?.[1]);
+  /** The instructions of each stage (`FROM … [AS name]` starts one). */
+  const stages = instructions.reduce<string[][]>((all, line) => {
+    if (/^FROM\s/i.test(line)) all.push([]);
+    all.at(-1)?.push(line);
+    return all;
+  }, []);
+  const runtime = stages.at(-1)!;
+
+  test('uses, in every stage, a Node base image of a supported LTS that package.json engines allow', () => {
     const minimum = Number(/(\d+)/.exec(packageJson.engines.node)?.[1]);
-    expect(minimum).toBeGreaterThanOrEqual(20);
-    expect(major).toBeGreaterThanOrEqual(minimum);
+    expect(minimum).toBeGreaterThanOrEqual(24);
+    expect(stages.length).toBeGreaterThan(0);
+    for (const stage of stages) {
+      const major = Number(/^FROM\s+(?:--\S+\s+)?node:(\d+)/i.exec(stage[0]!)?.[1]);
+      expect(major).toBe(minimum);
+    }
+  });
+
+  test('runs compiled JavaScript, not tsx: the worker by default, from the build stage’s dist/', () => {
+    const cmd = runtime.find((line) => /^CMD\s/i.test(line))!;
+    const entry = /^tsx\s+(\S+)\.ts$/.exec(packageJson.scripts.worker ?? '')?.[1];
+    expect(JSON.parse(cmd.replace(/^CMD\s+/i, ''))).toEqual(['node', `dist/app/${entry}.js`]);
+    expect(runtime.some((line) => /^COPY\s+--from=\S+\s+\/app\/dist\s+\.\/dist$/.test(line))).toBe(true);
+    expect(runtime.some((line) => /\btsx\b/.test(line))).toBe(false);
+    const build = JSON.parse(read('tsconfig.build.json')) as {
+      include: string[];
+      compilerOptions: { outDir: string };
+    };
+    expect(build.compilerOptions.outDir).toBe('dist/app');
+    // Every file the worker and gateway import is compiled.
+    const uncovered = [...closure.files]
+      .map((file) => path.relative(ROOT, file))
+      .filter((file) => !build.include.some((dir) => file === dir || file.startsWith(`${dir}/`)));
+    expect(uncovered).toEqual([]);
   });
 
   test('installs the versions of the lock file with npm and runs as a non-root user', () => {
@@ -897,10 +927,12 @@ describe('Dockerfile', () => {
   });
 
   test('builds the workflow bundles after copying the sources, and carries no simulators, samples, tests or benchmarks', () => {
-    const build = instructions.indexOf('RUN npm run build');
-    expect(build).toBeGreaterThan(-1);
-    const copies = instructions.filter((line) => /^COPY\s/i.test(line));
-    expect(copies.every((line) => instructions.indexOf(line) < build)).toBe(true);
+    const builder = stages.find((stage) => stage.includes('RUN npm run build'))!;
+    expect(builder).toBeDefined();
+    const build = builder.indexOf('RUN npm run build');
+    const builderCopies = builder.filter((line) => /^COPY\s/i.test(line));
+    expect(builderCopies.every((line) => builder.indexOf(line) < build)).toBe(true);
+    const copies = instructions.filter((line) => /^COPY\s/i.test(line) && !/^COPY\s+--from=/i.test(line));
     const sources = copies
       .flatMap((line) => line.split(/\s+/).slice(1, -1))
       .map((src) => src.replace(/^\.\//, ''));
@@ -917,7 +949,7 @@ describe('Dockerfile', () => {
 
   test('everything the worker and gateway load at run time is a production dependency', () => {
     // The image installs with --omit=dev when the Dockerfile says so; tsx must be there either way.
-    const omitsDev = instructions.some((line) => /^RUN\s.*\bnpm (ci|install)\b.*--omit[= ]dev/.test(line));
+    const omitsDev = runtime.some((line) => /^RUN\s.*\bnpm (ci|install)\b.*--omit[= ]dev/.test(line));
     const installed = new Set(Object.keys(packageJson.dependencies));
     expect(installed).toContain('tsx');
     expect(closure.packages.size).toBeGreaterThan(0);
