@@ -1,5 +1,5 @@
 # One image for both product processes; docker-compose.yml runs it twice with different commands:
-#   worker:  node dist/app/workers/main.js     gateway: node dist/app/client/gateway/main.js
+#   worker:  node dist/app/workers/main.js     gateway: node dist/app/gateway/main.js
 # Two stages: the first compiles the TypeScript (tsconfig.build.json → dist/app) and prebuilds the
 # workflow bundles (dist/workflows); the second holds production dependencies, the compiled code,
 # the bundles, and the sources the bundles' manifest names (a worker checks them and refuses a
@@ -12,7 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY activities ./activities
-COPY client ./client
+COPY gateway ./gateway
 COPY config ./config
 COPY connectors ./connectors
 COPY domain ./domain
@@ -38,7 +38,7 @@ COPY --from=build /app/dist ./dist
 # The sources the workflow bundles were built from: the worker compares them with the manifest.
 COPY tsconfig.json ./
 COPY activities ./activities
-COPY client ./client
+COPY gateway ./gateway
 COPY config ./config
 COPY connectors ./connectors
 COPY domain ./domain

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:chaos`: reliability figures, not a test. For each target — the real cluster
  * (Temporal server built from source on PostgreSQL, event log on the same PostgreSQL; see
- * temporal/cluster/cluster.ts) and the dev server on a SQLite file with the embedded (SQLite)
+ * scripts/temporal-cluster/cluster.ts) and the dev server on a SQLite file with the embedded (SQLite)
  * event log — it sends N events over M accounts through the real gateway process while:
  *   - the worker process is killed -9 (K times, restarted each time),
  *   - the Temporal server is restarted,
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startWebexSimulator, type WebexSimulator } from '../simulators/webex';
 import { ensureTemporalCli } from '../temporal/cli';
-import { clusterDown, clusterUp, restartTemporalServer } from '../temporal/cluster/cluster';
+import { clusterDown, clusterUp, restartTemporalServer } from '../scripts/temporal-cluster/cluster';
 import type { DevServer } from '../temporal/dev-server';
 import { startTestDevServer } from '../test/harness/dev-server';
 import { freePort } from '../test/harness/free-port';

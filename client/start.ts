@@ -2,8 +2,8 @@ import { loadConfig } from '../config/env';
 import { configureLogging, productLogger } from '../logging';
 import { startEmbeddedTemporal } from '../temporal/embedded';
 import type { DevServer } from '../temporal/dev-server';
-import { startGateway, type RunningGateway } from './gateway/start';
-import { codecUrl } from './codec/server';
+import { startGateway, type RunningGateway } from '../gateway/start';
+import { codecUrl } from '../gateway/codec/server';
 import { startWorkers, type RunningWorkers } from '../workers/start';
 
 /**

@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-shot schema set-up for docker-compose (temporalio/admin-tools image), the same steps as
-# `npm run cluster -- up` (temporal/cluster/cluster.ts): for each of temporal and
+# `npm run cluster -- up` (scripts/temporal-cluster/cluster.ts): for each of temporal and
 # temporal_visibility, create-database, setup-schema -v 0.0 on a database it just created, then
 # update-schema to the image's versioned schema (a no-op when current, an upgrade after a new
 # server version). Safe to run again. The databases may exist already, empty (the postgresql

@@ -1,6 +1,6 @@
 /**
  * `npm run cluster -- up|down|status|build`: a real Temporal cluster (the pinned server built from
- * source, on PostgreSQL) for this project, without Docker. See temporal/cluster/cluster.ts.
+ * source, on PostgreSQL) for this project, without Docker. See scripts/temporal-cluster/cluster.ts.
  */
 import {
   clusterDown,
@@ -8,7 +8,7 @@ import {
   clusterUp,
   ensureClusterBinaries,
   TEMPORAL_SERVER_VERSION,
-} from '../temporal/cluster/cluster';
+} from './temporal-cluster/cluster';
 
 const log = (line: string) => console.log(`[cluster] ${line}`);
 

@@ -11,7 +11,7 @@ export const EMBEDDED_DB_FILE = path.join(DATA_DIR, 'temporal.sqlite');
 /** The embedded default: a persistent dev server with its Web UI wired to the codec listener. */
 export async function startEmbeddedTemporal(opts: {
   namespace: string;
-  /** The codec listener's URL (client/codec/server.ts); unset: the UI shows payloads encrypted. */
+  /** The codec listener's URL (gateway/codec/server.ts); unset: the UI shows payloads encrypted. */
   codecEndpoint?: string;
   log: (line: string) => void;
 }): Promise<DevServer> {

@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 /**
  * One product gateway in a process of its own, for the ingest section ("accepted/s of one gateway
- * process"). Wired as client/gateway/start.ts wires it, except that the event log's location and
+ * process"). Wired as gateway/start.ts wires it, except that the event log's location and
  * the task queue come from the benchmark, and it listens on loopback only. Started by
  * product.ts with its settings in BENCH_GATEWAY (JSON); prints `ready` once listening; stops on
  * SIGTERM/SIGINT, or when the benchmark process goes away (the IPC channel closes).
  */
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../temporal/codec';
 import { Client, Connection } from '@temporalio/client';
-import { buildGateway } from '../../client/gateway/server';
-import { gatewaySecurity } from '../../client/gateway/security';
-import { createIntegrationService } from '../../client/gateway/start';
+import { buildGateway } from '../../gateway/server';
+import { gatewaySecurity } from '../../gateway/security';
+import { createIntegrationService } from '../../gateway/start';
 import { parseConfig } from '../../config/env';
 import { BENCH_API_KEY } from './env';
 import { createDataConverter } from '../../temporal/data-converter';
 import { openEventLog } from '../../eventlog/open';
-import { tuneGatewayHeap } from '../../client/gateway/heap-tuning';
+import { tuneGatewayHeap } from '../../gateway/heap-tuning';
 
 export interface GatewayProcessSettings {
   temporalAddress: string;
@@ -30,7 +30,7 @@ export interface GatewayProcessSettings {
 }
 
 async function main() {
-  tuneGatewayHeap(); // as client/gateway/main.ts does
+  tuneGatewayHeap(); // as gateway/main.ts does
   const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '') as GatewayProcessSettings;
   const keys = parseEncryptionKeys(settings.keyBase64);
   const url = `http://127.0.0.1:${settings.port}`;

@@ -16,9 +16,9 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { FastifyInstance } from 'fastify';
 import { createWebexActivities } from '../../activities/webex';
 import type { BillsbyDeps } from '../../activities/webex/deps';
-import { buildGateway } from '../../client/gateway/server';
-import { gatewaySecurity } from '../../client/gateway/security';
-import { createIntegrationService } from '../../client/gateway/start';
+import { buildGateway } from '../../gateway/server';
+import { gatewaySecurity } from '../../gateway/security';
+import { createIntegrationService } from '../../gateway/start';
 import { parseConfig } from '../../config/env';
 import { openEventLog } from '../../eventlog/open';
 import type { EventLog } from '../../eventlog/types';

@@ -5,7 +5,7 @@
  * the machine see argv in `ps`), and is never printed.
  */
 import type { Output } from '../engagement';
-import { COMPANY_DOMAIN_PATTERN } from '../integration/billsby-credentials';
+import { COMPANY_DOMAIN_PATTERN } from '../../gateway/integration/billsby-credentials';
 import { parseCommand, str, UsageError } from './args';
 import { callGateway, expectOk, GATEWAY_OPTION, gatewayBase } from './gateway-http';
 import { accountIdArg } from './integration';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/env';
 import { assertPrivate } from '../../temporal/keys';
-import { LOCAL_API_KEY_FILE } from '../auth/api-keys';
+import { LOCAL_API_KEY_FILE } from '../../gateway/auth/api-keys';
 import { CommandFailed, str, UsageError } from './args';
 
 export const GATEWAY_OPTION = { gateway: { type: 'string' as const } };

@@ -1,6 +1,6 @@
 /** `connect`, `status`, `uninstall <accountId>`: the Webex integration through the gateway's API. */
-import type { ConnectResult, StatusResult } from '../integration/service';
-import { accountIdSchema } from '../integration/account-id';
+import type { ConnectResult, StatusResult } from '../../gateway/integration/service';
+import { accountIdSchema } from '../../gateway/integration/account-id';
 import { CommandFailed, parseCommand, UsageError, type Parsed } from './args';
 import { callGateway, expectOk, GATEWAY_OPTION, gatewayBase } from './gateway-http';
 import type { Output } from '../engagement';

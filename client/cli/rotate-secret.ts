@@ -1,6 +1,6 @@
 /** `rotate-secret <accountId> [--grace-seconds N]`: a new webhook secret, through the gateway. */
 import type { Output } from '../engagement';
-import { MAX_GRACE_SECONDS } from '../integration/webhook-secrets';
+import { MAX_GRACE_SECONDS } from '../../gateway/integration/webhook-secrets';
 import { parseCommand, str, UsageError } from './args';
 import { callGateway, expectOk, GATEWAY_OPTION, gatewayBase } from './gateway-http';
 import { accountIdArg } from './integration';

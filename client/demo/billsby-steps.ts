@@ -5,7 +5,7 @@
  */
 import type { BillsbySimulator, WebhookDelivery } from '../../simulators/billsby';
 import { newUniqueId } from '../../simulators/billsby/operations';
-import type { StatusResult } from '../integration/service';
+import type { StatusResult } from '../../gateway/integration/service';
 import { auth, DEMO_ACCOUNT, settledEvent, status, totals, type Print } from './common';
 import { request } from './http';
 

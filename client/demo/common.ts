@@ -1,5 +1,5 @@
 /** What the demo's steps share: the account, headings, and the gateway's status and event APIs. */
-import type { StatusResult } from '../integration/service';
+import type { StatusResult } from '../../gateway/integration/service';
 import { pollUntil, request } from './http';
 import type { DemoStack } from './stack';
 

@@ -23,11 +23,11 @@ import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { loadEncryptionKeys } from '../../temporal/keys';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
 import { createProductWorkers, WORKFLOW_BUNDLE_OPTIONS } from '../../workers/create-workers';
-import { buildGateway } from '../gateway/server';
-import { gatewaySecurity, type GatewaySecurity } from '../gateway/security';
-import { startCodecServer, type RunningCodecServer } from '../codec/server';
-import { createIntegrationService } from '../gateway/start';
-import type { IntegrationService } from '../integration/service';
+import { buildGateway } from '../../gateway/server';
+import { gatewaySecurity, type GatewaySecurity } from '../../gateway/security';
+import { startCodecServer, type RunningCodecServer } from '../../gateway/codec/server';
+import { createIntegrationService } from '../../gateway/start';
+import type { IntegrationService } from '../../gateway/integration/service';
 
 export const SIM_CLIENT_ID = 'sim-client-id';
 export const SIM_CLIENT_SECRET = 'sim-client-secret';

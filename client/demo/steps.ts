@@ -1,6 +1,6 @@
 /** What the demo does once everything runs: the steps a newcomer watches. */
 import { ENGAGEMENT_REASONS } from '../../domain/engagement';
-import type { StatusResult } from '../integration/service';
+import type { StatusResult } from '../../gateway/integration/service';
 import { SEED_AS_OF } from '../../simulators/bill';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
 import { runEngagement } from '../engagement';
@@ -10,7 +10,7 @@ import { DEMO_ACCOUNT, heading, printMessages, status, totals, type Print } from
 import { loadDemoEvents, type DemoEvent } from './events';
 import { pollUntil, request } from './http';
 import { connectThroughBrowser, ScriptBrowser } from './script-browser';
-import { mintUiLink } from '../gateway/browser-sessions';
+import { mintUiLink } from '../../gateway/browser-sessions';
 import type { DemoStack } from './stack';
 
 export { DEMO_ACCOUNT } from './common';

@@ -1,6 +1,6 @@
 /**
  * The product on a real Temporal cluster: the pinned Temporal server (built from source on first
- * use, see temporal/cluster/cluster.ts) on PostgreSQL, the event log in its own database on the
+ * use, see scripts/temporal-cluster/cluster.ts) on PostgreSQL, the event log in its own database on the
  * same PostgreSQL, two worker processes and two gateway processes. Events go alternately through
  * both gateways while one worker is killed -9 and restarted, one gateway is killed -9 (the sender
  * retries, as Billsby would) and the Temporal server is restarted. Then a BILL engagement run
@@ -24,7 +24,7 @@ import {
   clusterUp,
   restartTemporalServer,
   type ClusterInfo,
-} from '../../temporal/cluster/cluster';
+} from '../../scripts/temporal-cluster/cluster';
 import { freePort } from '../harness/free-port';
 import { http } from '../harness/http';
 import type { ProductProcess } from '../harness/processes';

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { openEventLog } from '../../eventlog/open';
-import { ensureClusterBinaries } from '../../temporal/cluster/build';
+import { ensureClusterBinaries } from '../../scripts/temporal-cluster/build';
 import {
   EVENT_LOG_DATABASE,
   SERVER_FILES_DIR,
   SQL_TOOL_BIN,
   TEMPORAL_DATABASES,
-} from '../../temporal/cluster/layout';
+} from '../../scripts/temporal-cluster/layout';
 import { ensurePostgresInstalled, startTestPostgres, type TestPostgres } from '../harness/postgres';
 import { testKeys } from '../harness/temporal';
 
@@ -21,7 +21,7 @@ import { testKeys } from '../harness/temporal';
  * a throwaway PostgreSQL 15 cluster in the order compose runs them: what the postgres image does
  * on a new volume (superuser `temporal`, its database `temporal`), deploy/postgres-init/10-event-log.sh,
  * then the temporal-schema job's deploy/setup-postgres-schema.sh with the real Temporal sql tool
- * (temporal/cluster builds it). Then the product's event log opens as that role, and the role
+ * (scripts/temporal-cluster builds it). Then the product's event log opens as that role, and the role
  * tries Temporal's databases. Once for a new volume, once for one a previous version initialized
  * (event log owned by the superuser), which the script, run again by hand, hands over.
  */

@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { buildGateway } from '../../client/gateway/server';
-import { createIntegrationService } from '../../client/gateway/start';
-import { gatewaySecurity } from '../../client/gateway/security';
+import { buildGateway } from '../../gateway/server';
+import { createIntegrationService } from '../../gateway/start';
+import { gatewaySecurity } from '../../gateway/security';
 import { parseConfig } from '../../config/env';
 import { captureLogs } from '../../logging';
 import { http, listen } from '../harness/http';

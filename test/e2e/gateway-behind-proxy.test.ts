@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mintUiLink, oauthStartLink } from '../../client/gateway/browser-sessions';
-import { gatewaySecurity, type GatewaySecurity } from '../../client/gateway/security';
-import { buildGateway } from '../../client/gateway/server';
-import { createIntegrationService } from '../../client/gateway/start';
+import { mintUiLink, oauthStartLink } from '../../gateway/browser-sessions';
+import { gatewaySecurity, type GatewaySecurity } from '../../gateway/security';
+import { buildGateway } from '../../gateway/server';
+import { createIntegrationService } from '../../gateway/start';
 import { parseConfig } from '../../config/env';
 import { listen } from '../harness/http';
 import {

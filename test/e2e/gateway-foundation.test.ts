@@ -1,10 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
-import { buildGateway } from '../../client/gateway/server';
-import { createIntegrationService } from '../../client/gateway/start';
+import { buildGateway } from '../../gateway/server';
+import { createIntegrationService } from '../../gateway/start';
 import { parseConfig } from '../../config/env';
 import { http, listen } from '../harness/http';
 import { openTestEventLog, TEST_API_KEY, TEST_SESSION_KEY } from '../harness/webex-app';
-import { gatewaySecurity } from '../../client/gateway/security';
+import { gatewaySecurity } from '../../gateway/security';
 import {
   closeTestConnections,
   createTestClient,
@@ -65,7 +65,7 @@ describe('gateway foundation: healthz, and no codec endpoint on the gateway port
     expect(res.status).toBe(503);
   });
 
-  it('does not serve the codec: /decode and /encode are 404 on the gateway port (client/codec/server.ts)', async () => {
+  it('does not serve the codec: /decode and /encode are 404 on the gateway port (gateway/codec/server.ts)', async () => {
     const base = await gatewayWith(await createTestClient());
     const wire = { payloads: [{ metadata: {}, data: '' }] };
     for (const op of ['decode', 'encode']) {

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { GATEWAY_ROUTES, openApiDocument, openApiText } from '../../client/gateway/api-description';
-import { buildGateway, registeredRoutes } from '../../client/gateway/server';
-import { createIntegrationService } from '../../client/gateway/start';
-import { gatewaySecurity } from '../../client/gateway/security';
+import { GATEWAY_ROUTES, openApiDocument, openApiText } from '../../gateway/api-description';
+import { buildGateway, registeredRoutes } from '../../gateway/server';
+import { createIntegrationService } from '../../gateway/start';
+import { gatewaySecurity } from '../../gateway/security';
 import { parseConfig } from '../../config/env';
 import { openTestEventLog, TEST_API_KEY, TEST_SESSION_KEY } from '../harness/webex-app';
 import { testCodec, testDataConverter, testKeys, uniqueTaskQueues } from '../harness/temporal';
 
 /**
- * docs/openapi.json is generated from client/gateway/api-description.ts (`npm run openapi`). These
+ * docs/openapi.json is generated from gateway/api-description.ts (`npm run openapi`). These
  * tests tie the three together: a route renamed, added or removed in the gateway, or a request
  * schema changed without regenerating, fails here.
  */

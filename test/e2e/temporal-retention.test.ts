@@ -1,4 +1,4 @@
-import { NAMESPACE_RETENTION_HOURS } from '../../temporal/cluster/cluster';
+import { NAMESPACE_RETENTION_HOURS } from '../../scripts/temporal-cluster/cluster';
 import { namespaceRetentionHours, TEMPORAL_RETENTION_HOURS } from '../../temporal/retention';
 import { startTestDevServer } from '../harness/dev-server';
 

@@ -4,7 +4,7 @@
  * naming the variable. The frontend is the run's dev server behind a TLS proxy that requires a
  * client certificate signed by a CA the test makes.
  */
-import { startGateway, type RunningGateway } from '../../client/gateway/start';
+import { startGateway, type RunningGateway } from '../../gateway/start';
 import { parseConfig, type AppConfig } from '../../config/env';
 import { connectClient } from '../../temporal/connection';
 import { createDataConverter } from '../../temporal/data-converter';

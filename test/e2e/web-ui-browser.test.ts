@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startCodecServer, type RunningCodecServer } from '../../client/codec/server';
+import { startCodecServer, type RunningCodecServer } from '../../gateway/codec/server';
 import { type DevServer } from '../../temporal/dev-server';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
 import { startTestDevServer } from '../harness/dev-server';

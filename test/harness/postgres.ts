@@ -19,7 +19,7 @@ import {
   findPostgresBinDir,
   INSTALL_SCRIPT,
   postgresUser,
-} from '../../temporal/cluster/postgres-install';
+} from '../../scripts/temporal-cluster/postgres-install';
 import { freePort } from './free-port';
 
 /**

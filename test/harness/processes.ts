@@ -15,7 +15,7 @@ export interface ProductProcess {
 }
 
 export function startProductProcess(
-  entry: 'workers/main.ts' | 'client/gateway/main.ts',
+  entry: 'workers/main.ts' | 'gateway/main.ts',
   env: Record<string, string>,
   opts: { compiledDir?: string } = {},
 ): ProductProcess {

@@ -86,6 +86,7 @@ export function replayWithTodaysCode(
   history: Parameters<typeof Worker.runReplayHistory>[1],
   workflowId: string,
 ): Promise<void> {
+  quietRuntime(); // the replay worker's state lines go to the product's log, not the console
   return Worker.runReplayHistory(
     {
       workflowBundle: testWorkflowBundle(),

@@ -63,7 +63,7 @@ export async function startGatewayProcess(
   env: Record<string, string>,
   opts: { compiledDir?: string } = {},
 ): Promise<ProductProcess> {
-  const gateway = startProductProcess('client/gateway/main.ts', env, opts);
+  const gateway = startProductProcess('gateway/main.ts', env, opts);
   const url = `http://127.0.0.1:${env.GATEWAY_PORT}`;
   await waitUntil(
     gateway,

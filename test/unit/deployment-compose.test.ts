@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, parseConfig } from '../../config/env';
 import { GATEWAY_ONLY_VARIABLES, WORKER_ONLY_VARIABLES } from '../../config/process-variables';
-import { DEFAULT_CONNECTION_LIMITS } from '../../client/gateway/connection-limits';
+import { DEFAULT_CONNECTION_LIMITS } from '../../gateway/connection-limits';
 import { devServerArgs } from '../../temporal/dev-server';
 import {
   DYNAMIC_CONFIG_FILE,
@@ -16,7 +16,7 @@ import {
   POSTGRES_MAJOR_VERSION,
   TEMPORAL_DATABASES,
   TEMPORAL_SERVER_VERSION,
-} from '../../temporal/cluster/cluster';
+} from '../../scripts/temporal-cluster/cluster';
 import { PRODUCT_SEARCH_ATTRIBUTES, searchAttributeTypeName } from '../../temporal/search-attributes';
 
 /**
@@ -286,7 +286,7 @@ describe('docker-compose.yml', () => {
     expect(dependsOn(setup)).toHaveProperty('temporal');
   });
 
-  describe('is the cluster the tests run for real (temporal/cluster/cluster.ts, npm run cluster)', () => {
+  describe('is the cluster the tests run for real (scripts/temporal-cluster/cluster.ts, npm run cluster)', () => {
     const tag = (image: string | undefined) => image?.split(':')[1];
     const mountedScript = (service: Service) => {
       const [, script] = words(service.entrypoint);

@@ -1,10 +1,10 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiKeyVerifier, loadGatewayApiKeys } from '../../client/auth/api-keys';
-import { TokenSealer } from '../../client/auth/sealed-token';
-import { loadGatewaySessionKeys } from '../../client/auth/session-keys';
-import { gatewaySecurity } from '../../client/gateway/security';
+import { ApiKeyVerifier, loadGatewayApiKeys } from '../../gateway/auth/api-keys';
+import { TokenSealer } from '../../gateway/auth/sealed-token';
+import { loadGatewaySessionKeys } from '../../gateway/auth/session-keys';
+import { gatewaySecurity } from '../../gateway/security';
 import { parseConfig } from '../../config/env';
 import { randomBytes } from 'node:crypto';
 

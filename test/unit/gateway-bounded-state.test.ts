@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FailureLimit } from '../../client/gateway/failure-limit';
-import { TtlLruCache } from '../../client/integration/ttl-cache';
-import { WebhookSecretStore } from '../../client/integration/webhook-secrets';
+import { FailureLimit } from '../../gateway/failure-limit';
+import { TtlLruCache } from '../../gateway/integration/ttl-cache';
+import { WebhookSecretStore } from '../../gateway/integration/webhook-secrets';
 import type { EventLog, StoredWebhookSecret } from '../../eventlog/types';
 import { parseEncryptionKeys } from '../../temporal/codec';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { GATEWAY_HEAP_GROWING_PERCENT, tuneGatewayHeap } from '../../client/gateway/heap-tuning';
+import { GATEWAY_HEAP_GROWING_PERCENT, tuneGatewayHeap } from '../../gateway/heap-tuning';
 
 jest.setTimeout(120_000);
 

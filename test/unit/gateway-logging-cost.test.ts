@@ -3,7 +3,7 @@
  * changing what is written: request loggers bind lazily, security headers are worked out once.
  */
 import { captureLogs, configureLogging, lazyChild, productLogger } from '../../logging';
-import { securityHeaders } from '../../client/gateway/security-headers';
+import { securityHeaders } from '../../gateway/security-headers';
 
 describe('lazyChild', () => {
   let capture: ReturnType<typeof captureLogs>;

@@ -11,7 +11,7 @@ import { parseConfig } from '../../config/env';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { METRIC, METRIC_PREFIX } from '../../metrics/names';
 import { WorkerMetrics } from '../../metrics/worker-metrics';
-import { DEFAULT_UNDELIVERED_ALERT_SECONDS } from '../../client/integration/alerts';
+import { DEFAULT_UNDELIVERED_ALERT_SECONDS } from '../../gateway/integration/alerts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');

@@ -2,7 +2,7 @@
 import { BillApiError } from '../../connectors/bill';
 import { WebexApiError } from '../../connectors/webex';
 import { describeCallError, observeClient, type ObservedCall } from '../../activities/observe-calls';
-import { integrationAlerts, undeliveredAgeSeconds } from '../../client/integration/alerts';
+import { integrationAlerts, undeliveredAgeSeconds } from '../../gateway/integration/alerts';
 import { METRIC } from '../../metrics/names';
 import { startMetricsServer } from '../../metrics/server';
 import { billAnswerCode, webexAnswerClass, WorkerMetrics } from '../../metrics/worker-metrics';

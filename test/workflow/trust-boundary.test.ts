@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ScriptBrowser } from '../../client/demo/script-browser';
-import { TokenSealer } from '../../client/auth/sealed-token';
+import { TokenSealer } from '../../gateway/auth/sealed-token';
 import { integrationWorkflowId } from '../../workflows/webex/definitions';
 import { http } from '../harness/http';
 import { closeTestConnections } from '../harness/temporal';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WebhookSecretStore } from '../../client/integration/webhook-secrets';
+import { WebhookSecretStore } from '../../gateway/integration/webhook-secrets';
 import { parseEncryptionKeys } from '../../temporal/codec';
 import { closeTestConnections, testKeys } from '../harness/temporal';
 import {
