@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { EncryptionKey } from '../temporal/codec';
 import { DATA_DIR } from '../temporal/paths';
-import { PostgresEventLog } from './postgres';
-import { SqliteEventLog } from './sqlite';
+import { postgresEventLog } from './postgres';
+import { sqliteEventLog } from './sqlite';
 import type { EventLog } from './types';
 
 /** Per-account cap on queued events unless configured otherwise (AppendOptions.maxUndelivered). */
@@ -24,12 +24,14 @@ export interface OpenEventLogOptions {
 
 /** Opens the configured engine and migrates its schema before answering. */
 export async function openEventLog(opts: OpenEventLogOptions): Promise<EventLog> {
-  const log: EventLog = opts.databaseUrl
-    ? new PostgresEventLog({ connectionString: opts.databaseUrl, keys: opts.keys, poolSize: opts.poolSize })
-    : new SqliteEventLog({ path: opts.sqlitePath ?? DEFAULT_SQLITE_PATH, keys: opts.keys });
+  const postgres = opts.databaseUrl
+    ? postgresEventLog({ connectionString: opts.databaseUrl, keys: opts.keys, poolSize: opts.poolSize })
+    : undefined;
+  const log: EventLog =
+    postgres ?? sqliteEventLog({ path: opts.sqlitePath ?? DEFAULT_SQLITE_PATH, keys: opts.keys });
   try {
     await log.migrate();
-    if (log instanceof PostgresEventLog) await log.warm();
+    await postgres?.warm();
   } catch (err) {
     await log.close().catch(() => undefined);
     throw err;

@@ -21,6 +21,11 @@ import type {
   DeliveryState,
   DeliverySummary,
   EventLog,
+  EventStore,
+  BillsbyCredentialStore,
+  LeaseStore,
+  OneTimeTokenStore,
+  WebhookSecretRecords,
   EventRecord,
   EventState,
   FilledEvent,
@@ -51,201 +56,222 @@ export interface PostgresEventLogOptions {
  * sorted order so two writers cannot deadlock), which makes sequence numbers follow commit order.
  * Every transaction that changes counters locks the account row first, for the same reason.
  *
- * This class holds the pool and the payload cipher and answers the EventLog interface; the SQL
- * lives in one module per group of methods (postgres-appends, -delivery, -queries, -redelivery,
+ * The log is composed of one store per group of tables (types.ts: events, webhook secrets,
+ * one-time tokens, leases, Billsby credentials) over one pool and one payload cipher; the SQL lives
+ * in one module per group of methods (postgres-appends, -delivery, -queries, -redelivery,
  * -privacy, -secrets, -leases, -filled, -billsby), and the pool, transactions and migrations in
  * postgres-connection.
  */
-export class PostgresEventLog implements EventLog {
-  readonly engine = 'postgres' as const;
-  private readonly pool: Pool;
+export function postgresEventLog(opts: PostgresEventLogOptions): EventLog & { warm(): Promise<void> } {
+  const cipher = new PayloadCipher(opts.keys);
+  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  let closing: Promise<void> | undefined;
+  const pool = openPool(opts.connectionString, poolSize, () => closing !== undefined);
   /** Pipelined connections for append (webhooks are group-committed, one batch at a time). */
-  private readonly appendPool: Pool;
-  private readonly poolSize: number;
-  private readonly cipher: PayloadCipher;
-  private closing: Promise<void> | undefined;
+  const appendPool = openPool(opts.connectionString, APPEND_POOL_SIZE, () => closing !== undefined, {
+    pipeline: true,
+  });
+  return {
+    engine: 'postgres',
+    migrate: () => migrate(pool),
+    /** Opens every pooled connection before the first webhook needs one (see warmPool). */
+    async warm() {
+      await Promise.all([warmPool(pool, poolSize), warmPool(appendPool, APPEND_POOL_SIZE)]);
+    },
+    close() {
+      closing ??= Promise.all([pool.end(), appendPool.end()]).then(() => undefined);
+      return closing;
+    },
+    ...eventStore(pool, appendPool, cipher),
+    ...webhookSecretStore(pool),
+    ...oneTimeTokenStore(pool),
+    ...leaseStore(pool),
+    ...billsbyCredentialStore(pool, cipher),
+  };
+}
 
-  constructor(opts: PostgresEventLogOptions) {
-    this.cipher = new PayloadCipher(opts.keys);
-    this.poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
-    this.pool = openPool(opts.connectionString, this.poolSize, () => this.closing !== undefined);
-    this.appendPool = openPool(opts.connectionString, APPEND_POOL_SIZE, () => this.closing !== undefined, {
-      pipeline: true,
-    });
-  }
+/** The events: queues, delivery states, queries, redelivery, erasure, filled texts. */
+function eventStore(pool: Pool, appendPool: Pool, cipher: PayloadCipher): EventStore {
+  return {
+    activateAccount(accountId: string): Promise<void> {
+      return appends.activateAccount(pool, accountId);
+    },
 
-  migrate(): Promise<void> {
-    return migrate(this.pool);
-  }
+    closeAccount(accountId: string): Promise<number> {
+      return appends.closeAccount(pool, accountId);
+    },
 
-  /** Opens every pooled connection before the first webhook needs one (see warmPool). */
-  async warm(): Promise<void> {
-    await Promise.all([warmPool(this.pool, this.poolSize), warmPool(this.appendPool, APPEND_POOL_SIZE)]);
-  }
+    isAccountActive(accountId: string): Promise<boolean> {
+      return appends.isAccountActive(pool, accountId);
+    },
 
-  activateAccount(accountId: string): Promise<void> {
-    return appends.activateAccount(this.pool, accountId);
-  }
+    append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
+      return appends.append(appendPool, cipher, requests, options);
+    },
 
-  closeAccount(accountId: string): Promise<number> {
-    return appends.closeAccount(this.pool, accountId);
-  }
+    peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
+      return delivery.peekQueued(pool, accountId, limit);
+    },
 
-  isAccountActive(accountId: string): Promise<boolean> {
-    return appends.isAccountActive(this.pool, accountId);
-  }
+    readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]> {
+      return delivery.readQueued(pool, cipher, accountId, fromSeq, toSeq);
+    },
 
-  append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
-    return appends.append(this.appendPool, this.cipher, requests, options);
-  }
+    beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
+      return delivery.beginAttempt(pool, accountId, seq, at);
+    },
 
-  peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
-    return delivery.peekQueued(this.pool, accountId, limit);
-  }
+    markDeliveredAndBegin(
+      accountId: string,
+      delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
+      next: { seq: number; at: string },
+    ): Promise<EventRecord | null> {
+      return delivery.markDeliveredAndBegin(pool, accountId, delivered, next);
+    },
 
-  readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]> {
-    return delivery.readQueued(this.pool, this.cipher, accountId, fromSeq, toSeq);
-  }
+    lastMessageIdBefore(accountId: string, seq: number): Promise<string | null> {
+      return delivery.lastMessageIdBefore(pool, accountId, seq);
+    },
 
-  beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
-    return delivery.beginAttempt(this.pool, accountId, seq, at);
-  }
+    recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
+      return delivery.recordParts(pool, accountId, seq, messageIds);
+    },
 
-  markDeliveredAndBegin(
-    accountId: string,
-    delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
-    next: { seq: number; at: string },
-  ): Promise<EventRecord | null> {
-    return delivery.markDeliveredAndBegin(this.pool, accountId, delivered, next);
-  }
+    markDelivered(
+      accountId: string,
+      seq: number,
+      messageIds: string[],
+      at: string,
+      by?: DeliveredBy,
+    ): Promise<void> {
+      return delivery.markDelivered(pool, accountId, seq, messageIds, at, by);
+    },
 
-  lastMessageIdBefore(accountId: string, seq: number): Promise<string | null> {
-    return delivery.lastMessageIdBefore(this.pool, accountId, seq);
-  }
+    markFailed(accountId: string, seq: number, reason: string, at: string, by?: DeliveredBy): Promise<void> {
+      return delivery.markFailed(pool, accountId, seq, reason, at, by);
+    },
 
-  recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
-    return delivery.recordParts(this.pool, accountId, seq, messageIds);
-  }
+    get(accountId: string, eventId: string): Promise<EventRecord | null> {
+      return queries.get(pool, accountId, eventId);
+    },
 
-  markDelivered(
-    accountId: string,
-    seq: number,
-    messageIds: string[],
-    at: string,
-    by?: DeliveredBy,
-  ): Promise<void> {
-    return delivery.markDelivered(this.pool, accountId, seq, messageIds, at, by);
-  }
+    list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]> {
+      return queries.list(pool, accountId, options);
+    },
 
-  markFailed(accountId: string, seq: number, reason: string, at: string, by?: DeliveredBy): Promise<void> {
-    return delivery.markFailed(this.pool, accountId, seq, reason, at, by);
-  }
+    counts(accountId: string): Promise<LogCounts> {
+      return queries.counts(pool, accountId);
+    },
 
-  get(accountId: string, eventId: string): Promise<EventRecord | null> {
-    return queries.get(this.pool, accountId, eventId);
-  }
+    deliverySummary(): Promise<DeliverySummary> {
+      return queries.deliverySummary(pool);
+    },
 
-  list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]> {
-    return queries.list(this.pool, accountId, options);
-  }
+    accountsWithQueued(limit: number): Promise<string[]> {
+      return queries.accountsWithQueued(pool, limit);
+    },
 
-  counts(accountId: string): Promise<LogCounts> {
-    return queries.counts(this.pool, accountId);
-  }
+    accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]> {
+      return queries.accountsToWake(pool, options);
+    },
 
-  deliverySummary(): Promise<DeliverySummary> {
-    return queries.deliverySummary(this.pool);
-  }
+    select(
+      accountId: string,
+      options: { state: DeliveryState; since?: string; limit: number },
+    ): Promise<EventRecord[]> {
+      return queries.select(pool, accountId, options);
+    },
 
-  accountsWithQueued(limit: number): Promise<string[]> {
-    return queries.accountsWithQueued(this.pool, limit);
-  }
+    readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>> {
+      return queries.readPayloads(pool, cipher, accountId, eventIds);
+    },
 
-  accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]> {
-    return queries.accountsToWake(this.pool, options);
-  }
+    redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]> {
+      return redelivery.redeliver(pool, accountId, changes, at);
+    },
 
-  acquireLease(name: string, holder: string, ttlMs: number, now: Date = new Date()): Promise<boolean> {
-    return leases.acquireLease(this.pool, name, holder, ttlMs, now);
-  }
+    erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number> {
+      return privacy.erasePayloads(pool, deliveredBefore, at, limit);
+    },
 
-  releaseLease(name: string, holder: string): Promise<void> {
-    return leases.releaseLease(this.pool, name, holder);
-  }
+    forgetCustomer(accountId: string, customerUniqueId: string, at: string): Promise<ForgetOutcome | null> {
+      return privacy.forgetCustomer(pool, cipher, accountId, customerUniqueId, at);
+    },
 
-  select(
-    accountId: string,
-    options: { state: DeliveryState; since?: string; limit: number },
-  ): Promise<EventRecord[]> {
-    return queries.select(this.pool, accountId, options);
-  }
+    storeFilled(accountId: string, items: FilledEvent[], at: string): Promise<number[]> {
+      return filled.storeFilled(pool, cipher, accountId, items, at);
+    },
 
-  readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>> {
-    return queries.readPayloads(this.pool, this.cipher, accountId, eventIds);
-  }
+    lastKnownDetails(accountId: string, customerUniqueIds: string[]): Promise<Map<string, CustomerDetails>> {
+      return filled.lastKnownDetails(pool, cipher, accountId, customerUniqueIds);
+    },
+  };
+}
 
-  redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]> {
-    return redelivery.redeliver(this.pool, accountId, changes, at);
-  }
+/** Each account's webhook secrets. */
+function webhookSecretStore(pool: Pool): WebhookSecretRecords {
+  return {
+    getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null> {
+      return secrets.getWebhookSecret(pool, accountId);
+    },
 
-  erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number> {
-    return privacy.erasePayloads(this.pool, deliveredBefore, at, limit);
-  }
+    putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
+      return secrets.putWebhookSecret(pool, accountId, secret);
+    },
+  };
+}
 
-  forgetCustomer(accountId: string, customerUniqueId: string, at: string): Promise<ForgetOutcome | null> {
-    return privacy.forgetCustomer(this.pool, this.cipher, accountId, customerUniqueId, at);
-  }
+/** Single-use tokens, spent once. */
+function oneTimeTokenStore(pool: Pool): OneTimeTokenStore {
+  return {
+    consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
+      return secrets.consumeToken(pool, tokenId, expiresAt);
+    },
+  };
+}
 
-  getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null> {
-    return secrets.getWebhookSecret(this.pool, accountId);
-  }
+/** Named leases. */
+function leaseStore(pool: Pool): LeaseStore {
+  return {
+    acquireLease(name: string, holder: string, ttlMs: number, now: Date = new Date()): Promise<boolean> {
+      return leases.acquireLease(pool, name, holder, ttlMs, now);
+    },
 
-  putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
-    return secrets.putWebhookSecret(this.pool, accountId, secret);
-  }
+    releaseLease(name: string, holder: string): Promise<void> {
+      return leases.releaseLease(pool, name, holder);
+    },
+  };
+}
 
-  consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
-    return secrets.consumeToken(this.pool, tokenId, expiresAt);
-  }
+/** Each account's own Billsby credentials and refusals. */
+function billsbyCredentialStore(pool: Pool, cipher: PayloadCipher): BillsbyCredentialStore {
+  return {
+    getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null> {
+      return billsby.getBillsbyAccount(pool, cipher, accountId);
+    },
 
-  storeFilled(accountId: string, items: FilledEvent[], at: string): Promise<number[]> {
-    return filled.storeFilled(this.pool, this.cipher, accountId, items, at);
-  }
+    putBillsbyCredentials(
+      accountId: string,
+      credentials: { companyDomain: string; apiKey: string },
+      checkedAt: string,
+    ): Promise<void> {
+      return billsby.putBillsbyCredentials(pool, cipher, accountId, credentials, checkedAt);
+    },
 
-  lastKnownDetails(accountId: string, customerUniqueIds: string[]): Promise<Map<string, CustomerDetails>> {
-    return filled.lastKnownDetails(this.pool, this.cipher, accountId, customerUniqueIds);
-  }
+    deleteBillsbyCredentials(accountId: string): Promise<void> {
+      return billsby.deleteBillsbyCredentials(pool, accountId);
+    },
 
-  getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null> {
-    return billsby.getBillsbyAccount(this.pool, this.cipher, accountId);
-  }
+    markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void> {
+      return billsby.markBillsbyRejected(pool, accountId, fingerprint, at);
+    },
 
-  putBillsbyCredentials(
-    accountId: string,
-    credentials: { companyDomain: string; apiKey: string },
-    checkedAt: string,
-  ): Promise<void> {
-    return billsby.putBillsbyCredentials(this.pool, this.cipher, accountId, credentials, checkedAt);
-  }
+    clearBillsbyRejected(accountId: string): Promise<void> {
+      return billsby.clearBillsbyRejected(pool, accountId);
+    },
 
-  deleteBillsbyCredentials(accountId: string): Promise<void> {
-    return billsby.deleteBillsbyCredentials(this.pool, accountId);
-  }
-
-  markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void> {
-    return billsby.markBillsbyRejected(this.pool, accountId, fingerprint, at);
-  }
-
-  clearBillsbyRejected(accountId: string): Promise<void> {
-    return billsby.clearBillsbyRejected(this.pool, accountId);
-  }
-
-  countBillsbyRejected(): Promise<number> {
-    return billsby.countBillsbyRejected(this.pool);
-  }
-
-  close(): Promise<void> {
-    this.closing ??= Promise.all([this.pool.end(), this.appendPool.end()]).then(() => undefined);
-    return this.closing;
-  }
+    countBillsbyRejected(): Promise<number> {
+      return billsby.countBillsbyRejected(pool);
+    },
+  };
 }

@@ -20,6 +20,11 @@ import type {
   DeliveryState,
   DeliverySummary,
   EventLog,
+  EventStore,
+  BillsbyCredentialStore,
+  LeaseStore,
+  OneTimeTokenStore,
+  WebhookSecretRecords,
   EventRecord,
   EventState,
   FilledEvent,
@@ -50,200 +55,235 @@ export interface SqliteEventLogOptions {
  *
  * better-sqlite3 is synchronous: each method runs to completion inside its async wrapper.
  *
- * This class holds the connection and the payload cipher and answers the EventLog interface; the
- * SQL lives in one module per group of methods (sqlite-appends, -delivery, -queries, -redelivery,
+ * The log is composed of one store per group of tables (types.ts: events, webhook secrets,
+ * one-time tokens, leases, Billsby credentials) over one connection and one payload cipher; the SQL
+ * lives in one module per group of methods (sqlite-appends, -delivery, -queries, -redelivery,
  * -privacy, -secrets, -leases, -filled, -billsby), and the file, pragmas, transactions and
  * migrations in sqlite-connection.
  */
-export class SqliteEventLog implements EventLog {
-  readonly engine = 'sqlite' as const;
-  private readonly db: SqliteConnection;
-  private readonly cipher: PayloadCipher;
+export function sqliteEventLog(opts: SqliteEventLogOptions): EventLog {
+  const cipher = new PayloadCipher(opts.keys);
+  const db = new SqliteConnection(opts.path, opts.busyTimeoutMs);
+  return {
+    engine: 'sqlite',
+    async migrate() {
+      db.migrate();
+    },
+    async close() {
+      db.close();
+    },
+    ...eventStore(db, cipher),
+    ...webhookSecretStore(db),
+    ...oneTimeTokenStore(db),
+    ...leaseStore(db),
+    ...billsbyCredentialStore(db, cipher),
+  };
+}
 
-  constructor(opts: SqliteEventLogOptions) {
-    this.cipher = new PayloadCipher(opts.keys);
-    this.db = new SqliteConnection(opts.path, opts.busyTimeoutMs);
-  }
+/** The events: queues, delivery states, queries, redelivery, erasure, filled texts. */
+function eventStore(db: SqliteConnection, cipher: PayloadCipher): EventStore {
+  return {
+    async activateAccount(accountId: string): Promise<void> {
+      appends.activateAccount(db, accountId);
+    },
 
-  async migrate(): Promise<void> {
-    this.db.migrate();
-  }
+    async closeAccount(accountId: string): Promise<number> {
+      return appends.closeAccount(db, accountId);
+    },
 
-  async activateAccount(accountId: string): Promise<void> {
-    appends.activateAccount(this.db, accountId);
-  }
+    async isAccountActive(accountId: string): Promise<boolean> {
+      return appends.isAccountActive(db, accountId);
+    },
 
-  async closeAccount(accountId: string): Promise<number> {
-    return appends.closeAccount(this.db, accountId);
-  }
+    async append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
+      return appends.append(db, cipher, requests, options);
+    },
 
-  async isAccountActive(accountId: string): Promise<boolean> {
-    return appends.isAccountActive(this.db, accountId);
-  }
+    async peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
+      return delivery.peekQueued(db, accountId, limit);
+    },
 
-  async append(requests: AppendRequest[], options: AppendOptions): Promise<AppendOutcome[]> {
-    return appends.append(this.db, this.cipher, requests, options);
-  }
+    async readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]> {
+      return delivery.readQueued(db, cipher, accountId, fromSeq, toSeq);
+    },
 
-  async peekQueued(accountId: string, limit: number): Promise<QueuedRef[]> {
-    return delivery.peekQueued(this.db, accountId, limit);
-  }
+    async beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
+      return delivery.beginAttempt(db, accountId, seq, at);
+    },
 
-  async readQueued(accountId: string, fromSeq: number, toSeq: number): Promise<QueuedEvent[]> {
-    return delivery.readQueued(this.db, this.cipher, accountId, fromSeq, toSeq);
-  }
+    async markDeliveredAndBegin(
+      accountId: string,
+      delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
+      next: { seq: number; at: string },
+    ): Promise<EventRecord | null> {
+      return delivery.markDeliveredAndBegin(db, accountId, delivered, next);
+    },
 
-  async beginAttempt(accountId: string, seq: number, at: string): Promise<EventRecord | null> {
-    return delivery.beginAttempt(this.db, accountId, seq, at);
-  }
+    async lastMessageIdBefore(accountId: string, seq: number): Promise<string | null> {
+      return delivery.lastMessageIdBefore(db, accountId, seq);
+    },
 
-  async markDeliveredAndBegin(
-    accountId: string,
-    delivered: { seq: number; messageIds: string[]; at: string; by?: DeliveredBy },
-    next: { seq: number; at: string },
-  ): Promise<EventRecord | null> {
-    return delivery.markDeliveredAndBegin(this.db, accountId, delivered, next);
-  }
+    async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
+      delivery.recordParts(db, accountId, seq, messageIds);
+    },
 
-  async lastMessageIdBefore(accountId: string, seq: number): Promise<string | null> {
-    return delivery.lastMessageIdBefore(this.db, accountId, seq);
-  }
+    async markDelivered(
+      accountId: string,
+      seq: number,
+      messageIds: string[],
+      at: string,
+      by?: DeliveredBy,
+    ): Promise<void> {
+      delivery.markDelivered(db, accountId, seq, messageIds, at, by);
+    },
 
-  async recordParts(accountId: string, seq: number, messageIds: string[]): Promise<void> {
-    delivery.recordParts(this.db, accountId, seq, messageIds);
-  }
+    async markFailed(
+      accountId: string,
+      seq: number,
+      reason: string,
+      at: string,
+      by?: DeliveredBy,
+    ): Promise<void> {
+      delivery.markFailed(db, accountId, seq, reason, at, by);
+    },
 
-  async markDelivered(
-    accountId: string,
-    seq: number,
-    messageIds: string[],
-    at: string,
-    by?: DeliveredBy,
-  ): Promise<void> {
-    delivery.markDelivered(this.db, accountId, seq, messageIds, at, by);
-  }
+    async get(accountId: string, eventId: string): Promise<EventRecord | null> {
+      return queries.get(db, accountId, eventId);
+    },
 
-  async markFailed(
-    accountId: string,
-    seq: number,
-    reason: string,
-    at: string,
-    by?: DeliveredBy,
-  ): Promise<void> {
-    delivery.markFailed(this.db, accountId, seq, reason, at, by);
-  }
+    async list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]> {
+      return queries.list(db, accountId, options);
+    },
 
-  async get(accountId: string, eventId: string): Promise<EventRecord | null> {
-    return queries.get(this.db, accountId, eventId);
-  }
+    async counts(accountId: string): Promise<LogCounts> {
+      return queries.counts(db, accountId);
+    },
 
-  async list(accountId: string, options: { state?: EventState; limit: number }): Promise<EventRecord[]> {
-    return queries.list(this.db, accountId, options);
-  }
+    async deliverySummary(): Promise<DeliverySummary> {
+      return queries.deliverySummary(db);
+    },
 
-  async counts(accountId: string): Promise<LogCounts> {
-    return queries.counts(this.db, accountId);
-  }
+    async accountsWithQueued(limit: number): Promise<string[]> {
+      return queries.accountsWithQueued(db, limit);
+    },
 
-  async deliverySummary(): Promise<DeliverySummary> {
-    return queries.deliverySummary(this.db);
-  }
+    async accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]> {
+      return queries.accountsToWake(db, options);
+    },
 
-  async accountsWithQueued(limit: number): Promise<string[]> {
-    return queries.accountsWithQueued(this.db, limit);
-  }
+    async select(
+      accountId: string,
+      options: { state: DeliveryState; since?: string; limit: number },
+    ): Promise<EventRecord[]> {
+      return queries.select(db, accountId, options);
+    },
 
-  async accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]> {
-    return queries.accountsToWake(this.db, options);
-  }
+    async readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>> {
+      return queries.readPayloads(db, cipher, accountId, eventIds);
+    },
 
-  async acquireLease(name: string, holder: string, ttlMs: number, now: Date = new Date()): Promise<boolean> {
-    return leases.acquireLease(this.db, name, holder, ttlMs, now);
-  }
+    async redeliver(
+      accountId: string,
+      changes: RedeliveryChange[],
+      at: string,
+    ): Promise<RedeliveryOutcome[]> {
+      return redelivery.redeliver(db, accountId, changes, at);
+    },
 
-  async releaseLease(name: string, holder: string): Promise<void> {
-    leases.releaseLease(this.db, name, holder);
-  }
+    async erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number> {
+      return privacy.erasePayloads(db, deliveredBefore, at, limit);
+    },
 
-  async select(
-    accountId: string,
-    options: { state: DeliveryState; since?: string; limit: number },
-  ): Promise<EventRecord[]> {
-    return queries.select(this.db, accountId, options);
-  }
+    async forgetCustomer(
+      accountId: string,
+      customerUniqueId: string,
+      at: string,
+    ): Promise<ForgetOutcome | null> {
+      return privacy.forgetCustomer(db, cipher, accountId, customerUniqueId, at);
+    },
 
-  async readPayloads(accountId: string, eventIds: string[]): Promise<Map<string, LoggedEvent>> {
-    return queries.readPayloads(this.db, this.cipher, accountId, eventIds);
-  }
+    async storeFilled(accountId: string, items: FilledEvent[], at: string): Promise<number[]> {
+      return filled.storeFilled(db, cipher, accountId, items, at);
+    },
 
-  async redeliver(accountId: string, changes: RedeliveryChange[], at: string): Promise<RedeliveryOutcome[]> {
-    return redelivery.redeliver(this.db, accountId, changes, at);
-  }
+    async lastKnownDetails(
+      accountId: string,
+      customerUniqueIds: string[],
+    ): Promise<Map<string, CustomerDetails>> {
+      return filled.lastKnownDetails(db, cipher, accountId, customerUniqueIds);
+    },
+  };
+}
 
-  async erasePayloads(deliveredBefore: string, at: string, limit: number): Promise<number> {
-    return privacy.erasePayloads(this.db, deliveredBefore, at, limit);
-  }
+/** Each account's webhook secrets. */
+function webhookSecretStore(db: SqliteConnection): WebhookSecretRecords {
+  return {
+    async getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null> {
+      return secrets.getWebhookSecret(db, accountId);
+    },
 
-  async forgetCustomer(
-    accountId: string,
-    customerUniqueId: string,
-    at: string,
-  ): Promise<ForgetOutcome | null> {
-    return privacy.forgetCustomer(this.db, this.cipher, accountId, customerUniqueId, at);
-  }
+    async putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
+      secrets.putWebhookSecret(db, accountId, secret);
+    },
+  };
+}
 
-  async getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null> {
-    return secrets.getWebhookSecret(this.db, accountId);
-  }
+/** Single-use tokens, spent once. */
+function oneTimeTokenStore(db: SqliteConnection): OneTimeTokenStore {
+  return {
+    async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
+      return secrets.consumeToken(db, tokenId, expiresAt);
+    },
+  };
+}
 
-  async putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void> {
-    secrets.putWebhookSecret(this.db, accountId, secret);
-  }
+/** Named leases. */
+function leaseStore(db: SqliteConnection): LeaseStore {
+  return {
+    async acquireLease(
+      name: string,
+      holder: string,
+      ttlMs: number,
+      now: Date = new Date(),
+    ): Promise<boolean> {
+      return leases.acquireLease(db, name, holder, ttlMs, now);
+    },
 
-  async consumeToken(tokenId: string, expiresAt: Date): Promise<boolean> {
-    return secrets.consumeToken(this.db, tokenId, expiresAt);
-  }
+    async releaseLease(name: string, holder: string): Promise<void> {
+      leases.releaseLease(db, name, holder);
+    },
+  };
+}
 
-  async storeFilled(accountId: string, items: FilledEvent[], at: string): Promise<number[]> {
-    return filled.storeFilled(this.db, this.cipher, accountId, items, at);
-  }
+/** Each account's own Billsby credentials and refusals. */
+function billsbyCredentialStore(db: SqliteConnection, cipher: PayloadCipher): BillsbyCredentialStore {
+  return {
+    async getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null> {
+      return billsby.getBillsbyAccount(db, cipher, accountId);
+    },
 
-  async lastKnownDetails(
-    accountId: string,
-    customerUniqueIds: string[],
-  ): Promise<Map<string, CustomerDetails>> {
-    return filled.lastKnownDetails(this.db, this.cipher, accountId, customerUniqueIds);
-  }
+    async putBillsbyCredentials(
+      accountId: string,
+      credentials: { companyDomain: string; apiKey: string },
+      checkedAt: string,
+    ): Promise<void> {
+      billsby.putBillsbyCredentials(db, cipher, accountId, credentials, checkedAt);
+    },
 
-  async getBillsbyAccount(accountId: string): Promise<BillsbyAccountRecord | null> {
-    return billsby.getBillsbyAccount(this.db, this.cipher, accountId);
-  }
+    async deleteBillsbyCredentials(accountId: string): Promise<void> {
+      billsby.deleteBillsbyCredentials(db, accountId);
+    },
 
-  async putBillsbyCredentials(
-    accountId: string,
-    credentials: { companyDomain: string; apiKey: string },
-    checkedAt: string,
-  ): Promise<void> {
-    billsby.putBillsbyCredentials(this.db, this.cipher, accountId, credentials, checkedAt);
-  }
+    async markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void> {
+      billsby.markBillsbyRejected(db, accountId, fingerprint, at);
+    },
 
-  async deleteBillsbyCredentials(accountId: string): Promise<void> {
-    billsby.deleteBillsbyCredentials(this.db, accountId);
-  }
+    async clearBillsbyRejected(accountId: string): Promise<void> {
+      billsby.clearBillsbyRejected(db, accountId);
+    },
 
-  async markBillsbyRejected(accountId: string, fingerprint: string, at: string): Promise<void> {
-    billsby.markBillsbyRejected(this.db, accountId, fingerprint, at);
-  }
-
-  async clearBillsbyRejected(accountId: string): Promise<void> {
-    billsby.clearBillsbyRejected(this.db, accountId);
-  }
-
-  async countBillsbyRejected(): Promise<number> {
-    return billsby.countBillsbyRejected(this.db);
-  }
-
-  async close(): Promise<void> {
-    this.db.close();
-  }
+    async countBillsbyRejected(): Promise<number> {
+      return billsby.countBillsbyRejected(db);
+    },
+  };
 }

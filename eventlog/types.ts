@@ -186,13 +186,8 @@ export interface DeliverySummary {
   oldestQueuedAt: string | null;
 }
 
-export interface EventLog {
-  /** Which engine, for messages and tests. */
-  readonly engine: 'sqlite' | 'postgres';
-
-  /** Creates or upgrades the schema; safe to run from several processes at once, and repeatedly. */
-  migrate(): Promise<void>;
-
+/** The events: per-account queues, delivery states, queries, redelivery, erasure, filled texts. */
+export interface EventStore {
   /** Webhooks are accepted only for active accounts. Creates the account row when missing. */
   activateAccount(accountId: string): Promise<void>;
 
@@ -279,18 +274,6 @@ export interface EventLog {
   /** Exact counts, from the log. Zeroes for an unknown account. */
   counts(accountId: string): Promise<LogCounts>;
 
-  /** The account's webhook secrets, or null when none was ever issued. */
-  getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null>;
-
-  /** Replaces the account's webhook secrets (issue, re-issue on re-integration, rotation). */
-  putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void>;
-
-  /**
-   * Marks a single-use token as used: true the first time for `tokenId`, false ever after (until
-   * `expiresAt`, when the row may be cleaned up: the token itself is refused by then).
-   */
-  consumeToken(tokenId: string, expiresAt: Date): Promise<boolean>;
-
   /** Totals over every account and the oldest queued event's time (metrics, on scrape). */
   deliverySummary(): Promise<DeliverySummary>;
 
@@ -304,16 +287,6 @@ export interface EventLog {
    * now is not listed. Longest-waiting first, at most `limit`.
    */
   accountsToWake(options: { stalledBefore: string; limit: number }): Promise<string[]>;
-
-  /**
-   * Takes or renews the lease `name` for `holder` until now + ttlMs: true when `holder` holds it
-   * now (it was free, expired, or already its own), false while another holder's is unexpired.
-   * Atomic across every process of the deployment. Times come from the callers' clocks.
-   */
-  acquireLease(name: string, holder: string, ttlMs: number, now?: Date): Promise<boolean>;
-
-  /** Gives the lease up if `holder` holds it (another holder can take it at once). */
-  releaseLease(name: string, holder: string): Promise<void>;
 
   /**
    * Events in one state, oldest first (seq order), at most `limit`; with `since`, only those that
@@ -371,7 +344,41 @@ export interface EventLog {
    * customer without any, or whose row does not open (its key no longer configured), is absent.
    */
   lastKnownDetails(accountId: string, customerUniqueIds: string[]): Promise<Map<string, CustomerDetails>>;
+}
 
+/** Each account's webhook secrets (sealed), for the gateway's verifier. */
+export interface WebhookSecretRecords {
+  /** The account's webhook secrets, or null when none was ever issued. */
+  getWebhookSecret(accountId: string): Promise<StoredWebhookSecret | null>;
+
+  /** Replaces the account's webhook secrets (issue, re-issue on re-integration, rotation). */
+  putWebhookSecret(accountId: string, secret: StoredWebhookSecret): Promise<void>;
+}
+
+/** Single-use link and OAuth start tokens: spent once across every gateway of the deployment. */
+export interface OneTimeTokenStore {
+  /**
+   * Marks a single-use token as used: true the first time for `tokenId`, false ever after (until
+   * `expiresAt`, when the row may be cleaned up: the token itself is refused by then).
+   */
+  consumeToken(tokenId: string, expiresAt: Date): Promise<boolean>;
+}
+
+/** Named leases (the wake sweep and the retention sweep run on one worker at a time). */
+export interface LeaseStore {
+  /**
+   * Takes or renews the lease `name` for `holder` until now + ttlMs: true when `holder` holds it
+   * now (it was free, expired, or already its own), false while another holder's is unexpired.
+   * Atomic across every process of the deployment. Times come from the callers' clocks.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, now?: Date): Promise<boolean>;
+
+  /** Gives the lease up if `holder` holds it (another holder can take it at once). */
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/** Each account's own Billsby credentials (sealed) and Billsby's refusals of them. */
+export interface BillsbyCredentialStore {
   /**
    * The account's Billsby credentials and refusal mark; null when it has neither. Credentials
    * that do not open (sealed with a payload key no longer configured) read as null, never throw.
@@ -399,6 +406,20 @@ export interface EventLog {
    * account keeps its mark for a re-integration but has nothing waiting.
    */
   countBillsbyRejected(): Promise<number>;
+}
+
+/**
+ * The event log: its stores over one database (one connection pool, one payload cipher), composed
+ * by each engine (sqlite.ts, postgres.ts) from one store object per group of tables. Code that
+ * needs one store asks for that store's interface.
+ */
+export interface EventLog
+  extends EventStore, WebhookSecretRecords, OneTimeTokenStore, LeaseStore, BillsbyCredentialStore {
+  /** Which engine, for messages and tests. */
+  readonly engine: 'sqlite' | 'postgres';
+
+  /** Creates or upgrades the schema; safe to run from several processes at once, and repeatedly. */
+  migrate(): Promise<void>;
 
   close(): Promise<void>;
 }

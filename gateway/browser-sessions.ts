@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EventLog } from '../eventlog/types';
+import type { OneTimeTokenStore } from '../eventlog/types';
 import type { GatewaySecurity } from './security';
 import { controlPagePath } from './replies';
 
@@ -56,14 +56,14 @@ export function peekOAuthStart(security: GatewaySecurity, token: string | undefi
 /** Opens a ui-link once (across every gateway: the log records used ids); sets the session cookie. */
 export async function openUiLink(
   security: GatewaySecurity,
-  eventLog: EventLog,
+  tokens: OneTimeTokenStore,
   accountId: string,
   token: string | undefined,
   reply: FastifyReply,
 ): Promise<boolean> {
   const link = security.tokens.open<UiLinkToken>('ui-link', token);
   if (!link || link.a !== accountId) return false;
-  if (!(await eventLog.consumeToken(`ui-link:${link.id}`, new Date(link.exp)))) return false;
+  if (!(await tokens.consumeToken(`ui-link:${link.id}`, new Date(link.exp)))) return false;
   const expiresAt = Date.now() + UI_SESSION_TTL_MS;
   const session = security.tokens.seal<SessionToken>('ui-session', { a: accountId, sid: newId() }, expiresAt);
   void reply.setCookie(SESSION_COOKIE, session, {
@@ -105,7 +105,7 @@ export function oauthStartLink(
  */
 export async function bindAttemptToBrowser(
   security: GatewaySecurity,
-  eventLog: EventLog,
+  tokens: OneTimeTokenStore,
   request: FastifyRequest,
   reply: FastifyReply,
   token: string | undefined,
@@ -114,7 +114,7 @@ export async function bindAttemptToBrowser(
   if (!start) return null;
   const bound = security.tokens.open<OAuthBinding>('oauth-binding', request.cookies[bindingCookie(start.a)]);
   const alreadyThisBrowser = bound?.n === start.n;
-  if (!alreadyThisBrowser && !(await eventLog.consumeToken(`oauth-start:${start.id}`, new Date(start.exp)))) {
+  if (!alreadyThisBrowser && !(await tokens.consumeToken(`oauth-start:${start.id}`, new Date(start.exp)))) {
     return null;
   }
   void reply.setCookie(

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PayloadCipher } from '../../eventlog/payload-cipher';
-import type { EventLog, StoredWebhookSecret } from '../../eventlog/types';
+import type { StoredWebhookSecret, WebhookSecretRecords } from '../../eventlog/types';
 import type { EncryptionKey } from '../../temporal/codec';
 import { TtlLruCache } from './ttl-cache';
 
@@ -32,7 +32,7 @@ export class WebhookSecretStore {
   private readonly cache: TtlLruCache<string, Verifier>;
 
   constructor(
-    private readonly log: EventLog,
+    private readonly log: WebhookSecretRecords,
     keys: EncryptionKey[],
     cacheTtlMs = 5_000,
     private readonly now: () => number = Date.now,
