@@ -26,6 +26,8 @@ export const ENGAGEMENT_USAGE = [
   'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N] [--compare-to <workflowId>] [--show-emails]',
   'npm run cli -- engagement schedule --every <duration, e.g. 24h> [--max-orgs N]',
   'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only] [--show-emails]',
+  'npm run cli -- engagement report <workflowId> --campaign "complete enrollment"|"make a first payment"|"resume payments"|"deepen use" --out FILE.csv',
+  'npm run cli -- engagement report <workflowId> --campaign all --out FOLDER',
 ].join('\n       ');
 
 const TASK_QUEUE = { 'task-queue': { type: 'string' as const } };
@@ -129,6 +131,7 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
           out: { type: 'string' },
           'changes-only': { type: 'boolean' },
           'show-emails': { type: 'boolean' },
+          campaign: { type: 'string' },
         },
         positionals: ['workflowId'],
       });

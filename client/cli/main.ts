@@ -71,6 +71,9 @@ BILL customer engagement (through Temporal at TEMPORAL_ADDRESS):
                                  create or update the Temporal Schedule (e.g. --every 24h)
   engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only] [--show-emails]
                                  print the report of a finished run
+  engagement report <workflowId> --campaign <name>|all --out FILE.csv|FOLDER
+                                 a campaign's contact list ("complete enrollment", "make a first
+                                 payment", "resume payments", "deepen use"; all: one file each)
 
 Exit codes: 0 ok, 1 refused or unreachable, 2 usage error or unusable input file.
 `;

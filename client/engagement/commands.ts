@@ -3,9 +3,17 @@
  * option objects, these functions validate them (zod) and talk to Temporal through a Client.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { isReportLocation, type EngagementReport, type EngagementResult } from '../../domain/engagement';
+import {
+  CAMPAIGNS,
+  isReportLocation,
+  type Campaign,
+  type EngagementReport,
+  type EngagementResult,
+} from '../../domain/engagement';
+import { campaignCsv, campaignFileName } from '../../domain/engagement/campaign-csv';
 import { BILL_TASK_QUEUE } from '../../temporal/task-queues';
 import type { billEngagement } from '../../workflows/bill';
 import {
@@ -161,11 +169,28 @@ export async function scheduleEngagement(
   return { scheduleId, created };
 }
 
+/**
+ * `--campaign <name> --out FILE.csv`: that campaign's contact list; `--campaign all --out DIR`: one
+ * file per campaign in DIR. Owner-only files: they hold customers' emails. Answers what it wrote.
+ */
+async function writeCampaignLists(report: EngagementReport, campaign: Campaign | 'all', out: string) {
+  const files: [Campaign, string][] =
+    campaign === 'all' ? CAMPAIGNS.map((c) => [c, path.join(out, campaignFileName(c))]) : [[campaign, out]];
+  if (campaign === 'all') await mkdir(out, { recursive: true, mode: 0o700 });
+  const wrote: string[] = [];
+  for (const [name, file] of files) {
+    const csv = campaignCsv(report, name);
+    await writeFile(file, csv, { encoding: 'utf8', mode: 0o600 });
+    wrote.push(`Wrote ${file} (${name}: ${csv.split('\r\n').length - 2} contacts)`);
+  }
+  return wrote;
+}
+
 /** Prints a finished run's report; for a run still going, its progress. */
 export async function printReport(
   args: Common & { options: unknown },
 ): Promise<EngagementReport | undefined> {
-  const { workflowId, out, changesOnly, showEmails } = parseOptions(reportArgsSchema, args.options);
+  const { workflowId, out, changesOnly, showEmails, campaign } = parseOptions(reportArgsSchema, args.options);
   const handle = args.client.workflow.getHandle(workflowId);
   const { status } = await handle.describe();
   if (status.name === 'RUNNING') {
@@ -178,7 +203,9 @@ export async function printReport(
   const report = await loadReport((await handle.result()) as EngagementResult);
   if (changesOnly) args.out.write(`${changesSummary(report, true)}\n`);
   else printSummary(args.out, report, showEmails);
-  if (out) {
+  if (out && campaign) {
+    for (const line of await writeCampaignLists(report, campaign, out)) args.out.write(`${line}\n`);
+  } else if (out) {
     await writeOutFile(out, report, changesOnly);
     args.out.write(`Wrote ${out}\n`);
   }

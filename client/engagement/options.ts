@@ -1,5 +1,6 @@
 /** Starter-script options, validated with zod so a bad flag gets a clear message and starts nothing. */
 import { z } from 'zod';
+import { parseCampaign } from '../../domain/engagement/campaign-csv';
 
 const isoDate = z
   .string()
@@ -55,12 +56,39 @@ export const scheduleOptionsSchema = z.object({
 });
 export type ScheduleOptions = z.output<typeof scheduleOptionsSchema>;
 
-export const reportArgsSchema = z.object({
-  workflowId: z.string().trim().min(1, 'a workflow id is required'),
-  out: runOptionsSchema.shape.out,
-  changesOnly: z.boolean().optional(),
-  showEmails: z.boolean().optional(),
-});
+export const reportArgsSchema = z
+  .object({
+    workflowId: z.string().trim().min(1, 'a workflow id is required'),
+    out: z.string().trim().min(1, 'must name a file').optional(),
+    changesOnly: z.boolean().optional(),
+    showEmails: z.boolean().optional(),
+    /** A campaign's contact list (`complete enrollment`, …) or `all` (one file per campaign). */
+    campaign: z
+      .string()
+      .transform((v, ctx) => {
+        try {
+          return parseCampaign(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  })
+  .superRefine((args, ctx) => {
+    const out = (message: string) => ctx.addIssue({ code: 'custom', path: ['out'], message });
+    if (args.campaign === undefined) {
+      if (args.out !== undefined && !/\.(json|csv)$/i.test(args.out)) out('must end in .json or .csv');
+    } else if (args.out === undefined) {
+      out(
+        args.campaign === 'all'
+          ? 'must name a folder for the campaign files'
+          : 'must name the .csv file to write',
+      );
+    } else if (args.campaign !== 'all' && !/\.csv$/i.test(args.out)) {
+      out('must end in .csv (a campaign contact list)');
+    }
+  });
 export type ReportArgs = z.output<typeof reportArgsSchema>;
 
 /** Parses or throws an Error whose message names each bad option (`--as-of: must be a date …`). */

@@ -12,6 +12,7 @@ import {
   type ReasonTotals,
 } from '../../domain/engagement';
 import type { EngagementProgress } from '../../workflows/bill/definitions';
+import { csvCell } from '../../domain/engagement/campaign-csv';
 
 export function progressLine(
   p: Pick<EngagementProgress, 'done' | 'known' | 'listingComplete' | 'errors'> &
@@ -107,13 +108,6 @@ const CSV_COLUMNS = [
   'error',
   'change',
 ] as const;
-
-const csvCell = (v: string | number | null | undefined) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // Quote when needed, and defuse spreadsheet formulas (=, +, -, @, tab, CR) in names customers typed.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** One row per contact (the unit a campaign mails), one row for an organization without contacts. */
 export function reportCsv(report: EngagementReport, opts: { changesOnly?: boolean } = {}): string {

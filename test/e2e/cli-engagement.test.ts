@@ -31,6 +31,18 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
+interface ReportOrg {
+  reasons: string[];
+  users: { email: string }[];
+}
+/** The recipe's campaigns and their reasons (DESIGN §4.5), written out here rather than imported. */
+const CAMPAIGN_REASONS: Record<string, string[]> = {
+  'complete enrollment': ['ENROLLMENT_INCOMPLETE', 'NO_FUNDING_ACCOUNT', 'BANK_NOT_VERIFIED'],
+  'make a first payment': ['NO_PAYMENTS'],
+  'resume payments': ['INACTIVE_30', 'INACTIVE_60', 'INACTIVE_90'],
+  'deepen use': ['ACTIVE'],
+};
+
 let env: BillEnv;
 beforeAll(async () => {
   env = await startBillEnv({ latencyMs: 5 });
@@ -78,6 +90,39 @@ describe('CLI: engagement', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain(`Engagement report as of ${asOf}T00:00:00.000Z`);
     expect(printed.stdout).toMatch(/^total\s+3$/m);
+
+    // Campaign contact lists from the same run: one file per campaign, a row per active user.
+    const folder = path.join(path.dirname(out), 'campaigns');
+    const lists = await env.withWorker(() =>
+      cli(['engagement', 'report', workflowId!, '--campaign', 'all', '--out', folder]),
+    );
+    expect(lists).toMatchObject({ code: 0, stderr: '' });
+    const orgs = (report as unknown as { organizations: ReportOrg[] }).organizations;
+    for (const [campaign, reasons] of Object.entries(CAMPAIGN_REASONS)) {
+      const file = path.join(folder, `${campaign.replace(/ /g, '-')}.csv`);
+      const csv = readFileSync(file, 'utf8');
+      expect(
+        csv.startsWith(
+          '\uFEFFemail,firstName,lastName,organizationId,organizationName,reason,lastPaymentAt\r\n',
+        ),
+      ).toBe(true);
+      const inCampaign = orgs.filter((o) => o.reasons.some((r) => reasons.includes(r)));
+      const expectedRows = inCampaign.reduce((n, o) => n + Math.max(1, o.users.length), 0);
+      expect({ campaign, rows: csv.split('\r\n').length - 2 }).toEqual({ campaign, rows: expectedRows });
+      for (const o of inCampaign) for (const u of o.users) expect(csv).toContain(`${u.email},`);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    }
+    const unknown = await cli([
+      'engagement',
+      'report',
+      workflowId!,
+      '--campaign',
+      'upsell',
+      '--out',
+      `${folder}/x.csv`,
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown campaign "upsell": one of "complete enrollment"');
 
     // The three newest include organization 24, whose risk verification was never started.
     expect(printed.stdout).toMatch(
