@@ -97,7 +97,13 @@ describe('cookies over https', () => {
 
   /** Opens a control-page link (minted as the API does) and the page it leads to. */
   async function signIn(base: string, security: GatewaySecurity, accountId: string) {
-    const opened = await fetch(mintUiLink(security, base, accountId).url, { redirect: 'manual' });
+    // The link's confirm page posts its token back; that POST starts the session.
+    const link = new URL(mintUiLink(security, base, accountId).url);
+    const opened = await fetch(`${link.origin}${link.pathname}`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: link.searchParams.get('token')! }),
+      redirect: 'manual',
+    });
     await opened.arrayBuffer();
     const session = cookiesOf(opened).billsby_ui_session;
     expect(session).toBeDefined();
@@ -117,15 +123,20 @@ describe('cookies over https', () => {
     const accountId = `acct-${randomUUID()}`;
     const { opened, page } = await signIn(base, security, accountId);
 
-    const start = await fetch(
+    // The start link's confirm page posts its token; that POST binds the browser (the cookie).
+    const startLink = new URL(
       oauthStartLink(security, base, accountId, 'https://webex.example.test/v1/authorize?state=x', {
         stateNonce: 'nonce',
         expiresAt: new Date(Date.now() + 600_000).toISOString(),
       }),
-      { redirect: 'manual' },
     );
+    const start = await fetch(`${startLink.origin}${startLink.pathname}`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: startLink.searchParams.get('token')! }),
+      redirect: 'manual',
+    });
     await start.arrayBuffer();
-    expect(start.status).toBe(302);
+    expect(start.status).toBe(303);
 
     const cookies = {
       session: cookiesOf(opened).billsby_ui_session,
