@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LOG_CAPTURE_DIR_ENV } from '../../logging/logger';
 
@@ -10,6 +10,8 @@ import { LOG_CAPTURE_DIR_ENV } from '../../logging/logger';
 export function progressLog(name: string): (line: string) => void {
   const dir = process.env[LOG_CAPTURE_DIR_ENV];
   const file = dir ? path.join(dir, `${name}-${process.pid}.jsonl`) : undefined;
+  // The product's logger makes the folder on its first line; a test may log before that.
+  if (dir) mkdirSync(dir, { recursive: true });
   return (line) => {
     const record = JSON.stringify({
       level: 'info',
