@@ -1,7 +1,5 @@
-import path from 'node:path';
 import type { AppConfig } from '../config/env';
 import type { EventLog } from '../eventlog/types';
-import { DATA_DIR } from '../temporal/paths';
 import { createBillActivities, type BillActivityDeps } from './bill';
 import * as diagnostics from './diagnostics';
 import { createWebexActivities } from './webex';
@@ -41,7 +39,7 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
       appKey: config.BILL_APP_KEY,
       devKey: config.BILL_DEV_KEY,
       maxRequestsPerHour: config.BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR,
-      reportsDir: path.join(DATA_DIR, 'reports'),
+      documents: eventLog,
     },
   };
 }

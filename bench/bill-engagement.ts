@@ -28,6 +28,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../workers/create-
 import { billEngagement } from '../workflows';
 import { loadReport } from '../client/engagement';
 import { productMetricSinks } from '../metrics/worker-metrics';
+import { openEventLog } from '../eventlog/open';
 
 const HOUR = 3_600_000;
 
@@ -47,7 +48,8 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const cli = ensureTemporalCli();
   const server = await startTestDevServer({ cliPath: cli.path });
-  const dataConverter = createDataConverter(parseEncryptionKeys(randomBytes(32).toString('base64')));
+  const keys = parseEncryptionKeys(randomBytes(32).toString('base64'));
+  const dataConverter = createDataConverter(keys);
   const dataset = generateBillDataset({ organizations: orgs, seed: 1 });
   const clock = createSimulatedClock(Date.parse('2026-11-02T09:00:00.000Z'));
   // BILL's own limit stays at 20,000: any request over it would show as BDC_1144.
@@ -58,6 +60,8 @@ async function main() {
     maxLogEntries: 10_000_000,
   });
   const reportsDir = mkdtempSync(path.join(tmpdir(), 'bill-bench-'));
+  // Report parts, reports and snapshots live in the event log's database (a SQLite file here).
+  const documents = await openEventLog({ sqlitePath: path.join(reportsDir, 'event-log.sqlite'), keys });
   const taskQueue = `bill-bench-${Date.now()}`;
   try {
     const worker = await Worker.create({
@@ -69,7 +73,7 @@ async function main() {
       activities: createBillActivities({
         apiBaseUrl: sim.baseUrl,
         ...SEED_CREDENTIALS,
-        reportsDir,
+        documents,
         clock,
         maxRequestsPerHour: budget,
       }),
@@ -95,7 +99,7 @@ async function main() {
     );
     const realMs = Date.now() - startedReal;
     const simMs = clock.now() - startedSim;
-    const report: EngagementReport = await loadReport(result);
+    const report: EngagementReport = await loadReport(result, async () => documents);
     const wrong = report.organizations.filter((o) => o.reasons.join() !== dataset.expected[o.organizationId]);
     const log = sim.control.requestLog();
     const perHour = countBy(
@@ -118,6 +122,7 @@ real time            ${(realMs / 1000).toFixed(1)} s (${((orgs / realMs) * 1000)
   } finally {
     await sim.close();
     await server.stop();
+    await documents.close();
     rmSync(reportsDir, { recursive: true, force: true });
   }
 }

@@ -98,6 +98,16 @@ export const envSchema = z.object({
     .max(36_500, 'must be at most 36500')
     .default(30),
   /**
+   * Days an engagement run's report parts, reports and snapshots stay in the event log's database
+   * (they hold customers' emails); then the worker's retention sweep deletes them.
+   */
+  ENGAGEMENT_REPORT_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 or more')
+    .max(36_500, 'must be at most 36500')
+    .default(90),
+  /**
    * How long a queued event may wait with no delivery attempt before the worker's wake sweep
    * signals its account's workflow (the gateway's own wake-up after the append was lost).
    */

@@ -12,6 +12,7 @@ import * as secrets from './postgres-secrets';
 import * as leases from './postgres-leases';
 import * as billsby from './postgres-billsby';
 import * as filled from './postgres-filled';
+import * as engagement from './postgres-engagement';
 import type {
   AppendOptions,
   BillsbyAccountRecord,
@@ -22,6 +23,8 @@ import type {
   DeliverySummary,
   EventLog,
   EventStore,
+  EngagementDocumentKind,
+  EngagementDocumentStore,
   BillsbyCredentialStore,
   LeaseStore,
   OneTimeTokenStore,
@@ -87,6 +90,7 @@ export function postgresEventLog(opts: PostgresEventLogOptions): EventLog & { wa
     ...oneTimeTokenStore(pool),
     ...leaseStore(pool),
     ...billsbyCredentialStore(pool, cipher),
+    ...engagementDocumentStore(pool, cipher),
   };
 }
 
@@ -272,6 +276,36 @@ function billsbyCredentialStore(pool: Pool, cipher: PayloadCipher): BillsbyCrede
 
     countBillsbyRejected(): Promise<number> {
       return billsby.countBillsbyRejected(pool);
+    },
+  };
+}
+
+/** Engagement runs' documents: report parts, reports, snapshots, latest-run pointers. */
+function engagementDocumentStore(pool: Pool, cipher: PayloadCipher): EngagementDocumentStore {
+  return {
+    async putEngagementDocument(
+      kind: EngagementDocumentKind,
+      key: string,
+      value: unknown,
+      options: { ifAbsent?: boolean } = {},
+    ): Promise<boolean> {
+      return engagement.putEngagementDocument(pool, cipher, kind, key, value, options.ifAbsent);
+    },
+
+    async getEngagementDocument<T>(kind: EngagementDocumentKind, key: string): Promise<T | null> {
+      return engagement.getEngagementDocument<T>(pool, cipher, kind, key);
+    },
+
+    async listEngagementDocumentKeys(kind: EngagementDocumentKind, keyPrefix: string): Promise<string[]> {
+      return engagement.listEngagementDocumentKeys(pool, kind, keyPrefix);
+    },
+
+    async deleteEngagementDocuments(kind: EngagementDocumentKind, keyPrefix: string): Promise<number> {
+      return engagement.deleteEngagementDocuments(pool, kind, keyPrefix);
+    },
+
+    async sweepEngagementDocuments(before: string, limit: number): Promise<number> {
+      return engagement.sweepEngagementDocuments(pool, before, limit);
     },
   };
 }

@@ -408,13 +408,45 @@ export interface BillsbyCredentialStore {
   countBillsbyRejected(): Promise<number>;
 }
 
+/** What an engagement run keeps in the database (issue 22): nothing of a run lives on one worker's disk. */
+export const ENGAGEMENT_DOCUMENT_KINDS = ['part', 'report', 'snapshot', 'latest'] as const;
+export type EngagementDocumentKind = (typeof ENGAGEMENT_DOCUMENT_KINDS)[number];
+
+/**
+ * Engagement runs' documents: report parts as the run flushes them, assembled reports, each run's
+ * snapshot (organization → reason, for `changes`) and the partner's latest full run. Every one is
+ * sealed with the payload keys (they hold customers' emails), kept for
+ * ENGAGEMENT_REPORT_RETENTION_DAYS, and shared by every worker and CLI of the deployment.
+ */
+export interface EngagementDocumentStore {
+  /** Writes (or, with `ifAbsent`, keeps an existing) document; true when this call wrote it. */
+  putEngagementDocument(
+    kind: EngagementDocumentKind,
+    key: string,
+    value: unknown,
+    options?: { ifAbsent?: boolean },
+  ): Promise<boolean>;
+  getEngagementDocument<T>(kind: EngagementDocumentKind, key: string): Promise<T | null>;
+  /** The keys of `kind` starting with `keyPrefix`, sorted. */
+  listEngagementDocumentKeys(kind: EngagementDocumentKind, keyPrefix: string): Promise<string[]>;
+  deleteEngagementDocuments(kind: EngagementDocumentKind, keyPrefix: string): Promise<number>;
+  /** Retention: deletes up to `limit` documents last written before `before`; answers how many. */
+  sweepEngagementDocuments(before: string, limit: number): Promise<number>;
+}
+
 /**
  * The event log: its stores over one database (one connection pool, one payload cipher), composed
  * by each engine (sqlite.ts, postgres.ts) from one store object per group of tables. Code that
  * needs one store asks for that store's interface.
  */
 export interface EventLog
-  extends EventStore, WebhookSecretRecords, OneTimeTokenStore, LeaseStore, BillsbyCredentialStore {
+  extends
+    EventStore,
+    WebhookSecretRecords,
+    OneTimeTokenStore,
+    LeaseStore,
+    BillsbyCredentialStore,
+    EngagementDocumentStore {
   /** Which engine, for messages and tests. */
   readonly engine: 'sqlite' | 'postgres';
 

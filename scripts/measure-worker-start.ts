@@ -46,7 +46,7 @@ async function child(way: Way, address: string): Promise<void> {
         apiBaseUrl: 'http://127.0.0.1:9',
         redirectUri: 'http://127.0.0.1/cb',
       },
-      bill: { apiBaseUrl: 'http://127.0.0.1:9', reportsDir: os.tmpdir() },
+      bill: { apiBaseUrl: 'http://127.0.0.1:9', documents: {} as EventLog },
     }),
     prebuiltBundles: way === 'prebuilt',
   });

@@ -2,7 +2,8 @@ import type { EventLog } from '../eventlog/types';
 
 /**
  * Retention of event payloads (EVENT_PAYLOAD_RETENTION_DAYS): erases the payloads of events
- * delivered more than that many days ago, keeping their records, on a timer in the worker.
+ * delivered more than that many days ago, keeping their records, on a timer in the worker; and of
+ * engagement runs' documents (ENGAGEMENT_REPORT_RETENTION_DAYS): deleted whole.
  *
  * Why a timer in the worker process rather than a Temporal Schedule or workflow: the erasure is one
  * idempotent UPDATE on the event log, which the worker already holds open; it needs none of
@@ -19,6 +20,8 @@ const BATCH = 1_000;
 
 export interface PayloadRetentionOptions {
   retentionDays: number;
+  /** ENGAGEMENT_REPORT_RETENTION_DAYS: engagement runs' documents are deleted after it; unset: kept. */
+  engagementRetentionDays?: number;
   intervalMs?: number;
   /** Where failures are reported (messages only: no payload is ever in them). */
   log?: (line: string) => void;
@@ -47,7 +50,14 @@ export class PayloadRetention {
     for (;;) {
       const erased = await this.eventLog.erasePayloads(cutoff, at, BATCH);
       total += erased;
-      if (erased < BATCH || this.stopped) return total;
+      if (erased < BATCH || this.stopped) break;
+    }
+    if (this.opts.engagementRetentionDays === undefined) return total;
+    const reportsBefore = new Date(now.getTime() - this.opts.engagementRetentionDays * DAY_MS).toISOString();
+    for (;;) {
+      const deleted = await this.eventLog.sweepEngagementDocuments(reportsBefore, BATCH);
+      total += deleted;
+      if (deleted < BATCH || this.stopped) return total;
     }
   }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/env';
@@ -15,6 +16,8 @@ import { installWorkerRuntime } from './runtime';
 import { productLogger, runtimeLoggingOptions } from '../logging';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/server';
+import { DATA_DIR } from '../temporal/paths';
+import { importDiskReports } from './import-disk-reports';
 
 export interface RunningWorkers {
   temporalAddress: string;
@@ -90,9 +93,21 @@ export async function startWorkers(
     await connection.close();
     throw err;
   }
+  // Engagement history a worker kept on disk before it moved into the database: imported once.
+  const fromDisk = await importDiskReports(eventLog, path.join(DATA_DIR, 'reports')).catch((err: Error) => {
+    productLogger('worker').warn(
+      `[reports] importing the reports folder failed: ${err.message.slice(0, 200)}`,
+    );
+    return null;
+  });
+  if (fromDisk && fromDisk.snapshots + fromDisk.latest > 0)
+    productLogger('worker').info(
+      `[reports] imported ${fromDisk.snapshots} run snapshots and ${fromDisk.latest} latest-run pointers from the reports folder`,
+    );
   // Delivered events' payloads are erased after EVENT_PAYLOAD_RETENTION_DAYS (payload-retention.ts).
   const retention = new PayloadRetention(eventLog, {
     retentionDays: config.EVENT_PAYLOAD_RETENTION_DAYS,
+    engagementRetentionDays: config.ENGAGEMENT_REPORT_RETENTION_DAYS,
     log: (line) => productLogger('worker').warn(line),
   });
   retention.start();

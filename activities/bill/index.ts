@@ -23,6 +23,7 @@ import {
 import { DEFAULT_BILL_RETRY, toBillFailure, type BillRetryPolicy } from './failures';
 import type { BillFailure } from '../../temporal/failures';
 import { createReportStore } from './report-store';
+import type { EngagementDocumentStore } from '../../eventlog/types';
 import { observeClient, type CallObserver } from '../observe-calls';
 
 export interface BillActivityDeps {
@@ -32,8 +33,11 @@ export interface BillActivityDeps {
   appKey?: string;
   devKey?: string;
   timeoutMs?: number;
-  /** Folder for reports too large for a workflow result. */
-  reportsDir: string;
+  /**
+   * Where runs keep report parts, reports too large for a workflow result and snapshots: the event
+   * log's database, shared by every worker of the deployment (issue 22).
+   */
+  documents: EngagementDocumentStore;
   /** Retry pacing (tests shorten the BDC_1144 wait with maxHourlyWaitMs). */
   retry?: Partial<BillRetryPolicy>;
   /** BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR: this worker's requests are spread evenly at this rate. Default 10,000. */
@@ -238,7 +242,7 @@ export function createBillActivities(deps: BillActivityDeps) {
       return bill((c) => newestPayment(c, input.orgSessionId));
     },
 
-    ...reportActivities(deps.reportsDir, deps.partnerKey ?? partnerKeyOf(deps)),
+    ...reportActivities(deps.documents, deps.partnerKey ?? partnerKeyOf(deps)),
   };
 }
 
@@ -250,8 +254,8 @@ function partnerKeyOf(deps: BillActivityDeps): string {
     .slice(0, 16);
 }
 
-function reportActivities(reportsDir: string, partnerKey: string) {
-  const store = createReportStore(reportsDir, partnerKey);
+function reportActivities(documents: EngagementDocumentStore, partnerKey: string) {
+  const store = createReportStore(documents, partnerKey);
   return {
     billSaveReportPart: store.saveReportPart,
     billAssembleReport: store.assembleReport,

@@ -1,11 +1,12 @@
 /**
- * Report parts on disk. The workflow flushes classified organizations here in parts so neither its
- * history nor its continue-as-new input grows with the number of organizations; the last step
- * assembles them. Writes are idempotent (same part index → same file), so activity retries are safe.
+ * Report parts in the event log's database (issue 22: every worker of the deployment sees them, so
+ * a part written on one machine is assembled on another). The workflow flushes classified
+ * organizations here in parts so neither its history nor its continue-as-new input grows with the
+ * number of organizations; the last step assembles them. Writes are idempotent (same part index →
+ * same document), so activity retries are safe.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { REPORT_LOCATION_PREFIX } from '../../eventlog/engagement-documents';
+import type { EngagementDocumentStore } from '../../eventlog/types';
 import {
   inListingOrder,
   type EngagementReport,
@@ -26,7 +27,7 @@ export interface AssembleReportInput {
   generatedAt: string;
   asOf: string;
   totals: ReasonTotals;
-  /** Reports up to this size come back inline; larger ones stay on disk. */
+  /** Reports up to this size come back inline; larger ones stay in the database. */
   inlineLimitBytes: number;
   /** For `changes`: this run, the run to compare with (default: the partner's latest full run), and whether it read every organization. */
   workflowId: string;
@@ -37,31 +38,17 @@ export interface AssembleReportInput {
 export type AssembleReportResult =
   { report: EngagementReport } | { reportLocation: string; reportBytes: number; organizationCount: number };
 
-/** Workflow ids contain `:`; keep file names portable and inside the reports folder. */
-export function reportFileKey(reportKey: string): string {
-  return reportKey.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
-}
+const partKey = (reportKey: string, index: number) => `${reportKey}/${String(index).padStart(6, '0')}`;
 
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  // Reports hold customers' emails: the owner's only.
-  await writeFile(tmp, data, { encoding: 'utf8', mode: 0o600 });
-  await rename(tmp, file);
-}
-
-export function createReportStore(reportsDir: string, partnerKey: string) {
-  const history = createRunHistory(reportsDir, partnerKey);
-  const partsDir = (key: string) => path.join(reportsDir, `${reportFileKey(key)}.parts`);
-  const finalFile = (key: string) => path.join(reportsDir, `${reportFileKey(key)}.json`);
+export function createReportStore(documents: EngagementDocumentStore, partnerKey: string) {
+  const history = createRunHistory(documents, partnerKey);
 
   async function readParts(key: string, parts: number): Promise<RankedEngagement[]> {
-    const dir = partsDir(key);
-    const names = new Set(existsSync(dir) ? await readdir(dir) : []);
     const all: RankedEngagement[] = [];
     for (let i = 0; i < parts; i++) {
-      const name = `part-${String(i).padStart(6, '0')}.json`;
-      if (!names.has(name)) throw new Error(`report part ${i} of ${key} is missing from ${dir}`);
-      all.push(...(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as RankedEngagement[]));
+      const part = await documents.getEngagementDocument<RankedEngagement[]>('part', partKey(key, i));
+      if (!part) throw new Error(`report part ${i} of ${key} is missing`);
+      all.push(...part);
     }
     return all;
   }
@@ -69,24 +56,27 @@ export function createReportStore(reportsDir: string, partnerKey: string) {
   return {
     runExists: history.exists,
     async saveReportPart(input: SaveReportPartInput): Promise<void> {
-      const dir = partsDir(input.reportKey);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const name = `part-${String(input.index).padStart(6, '0')}.json`;
-      await writeAtomically(path.join(dir, name), JSON.stringify(input.organizations));
+      // Same part index, same document: an activity retry overwrites it with the same content.
+      await documents.putEngagementDocument(
+        'part',
+        partKey(input.reportKey, input.index),
+        input.organizations,
+      );
     },
 
     async assembleReport(input: AssembleReportInput): Promise<AssembleReportResult> {
-      const file = finalFile(input.reportKey);
-      // A retry after the parts were already merged and removed: the file is the answer.
-      if (existsSync(file) && !existsSync(partsDir(input.reportKey))) {
-        const saved = JSON.parse(await readFile(file, 'utf8')) as EngagementReport;
+      const key = input.reportKey;
+      const location = `${REPORT_LOCATION_PREFIX}${key}`;
+      // A retry after the parts were already merged and removed: the stored report is the answer.
+      const saved = await documents.getEngagementDocument<EngagementReport>('report', key);
+      if (saved && (await documents.listEngagementDocumentKeys('part', `${key}/`)).length === 0) {
         return {
-          reportLocation: file,
-          reportBytes: (await stat(file)).size,
+          reportLocation: location,
+          reportBytes: Buffer.byteLength(JSON.stringify(saved, null, 2)),
           organizationCount: saved.organizations.length,
         };
       }
-      const organizations = inListingOrder(await readParts(input.reportKey, input.parts));
+      const organizations = inListingOrder(await readParts(key, input.parts));
       const changes = await history.record({
         run: { workflowId: input.workflowId, generatedAt: input.generatedAt, asOf: input.asOf },
         organizations,
@@ -100,14 +90,13 @@ export function createReportStore(reportsDir: string, partnerKey: string) {
         totals: input.totals,
         changes,
       };
-      const json = JSON.stringify(report, null, 2);
-      const bytes = Buffer.byteLength(json);
-      // Parts of an inline report stay on disk: a retry after a lost result can then rebuild it.
+      const bytes = Buffer.byteLength(JSON.stringify(report, null, 2));
+      // Parts of an inline report stay (until the retention sweep): a retry after a lost result can
+      // then rebuild it.
       if (bytes <= input.inlineLimitBytes) return { report };
-      await mkdir(reportsDir, { recursive: true, mode: 0o700 });
-      await writeAtomically(file, json);
-      await rm(partsDir(input.reportKey), { recursive: true, force: true });
-      return { reportLocation: file, reportBytes: bytes, organizationCount: organizations.length };
+      await documents.putEngagementDocument('report', key, report);
+      await documents.deleteEngagementDocuments('part', `${key}/`);
+      return { reportLocation: location, reportBytes: bytes, organizationCount: organizations.length };
     },
   };
 }

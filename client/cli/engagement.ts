@@ -5,6 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { loadConfig } from '../../config/env';
+import { openEventLog } from '../../eventlog/open';
+import type { EngagementDocumentStore, EventLog } from '../../eventlog/types';
 import { connectClient, temporalAddress } from '../../temporal/connection';
 import { temporalSecurity } from '../../temporal/security';
 import { createDataConverter } from '../../temporal/data-converter';
@@ -41,8 +43,18 @@ function rawOptions(values: Record<string, string | boolean | undefined>): Recor
   return raw;
 }
 
-async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  fn: (client: Client, documents: () => Promise<EngagementDocumentStore>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
+  // The event log (DATABASE_URL, or the embedded file on this machine), opened only when a report
+  // too large for a workflow result must be read from it.
+  let eventLog: Promise<EventLog> | undefined;
+  const documents = () =>
+    (eventLog ??= openEventLog({
+      databaseUrl: config.DATABASE_URL,
+      keys: loadEncryptionKeys(config.PAYLOAD_ENCRYPTION_KEY),
+    }));
   const address = temporalAddress(config.TEMPORAL_ADDRESS);
   let client: Client;
   try {
@@ -58,9 +70,10 @@ async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
     throw new CommandFailed(`${(err as Error).message}. Is Temporal running (npm start)?`);
   }
   try {
-    return await fn(client);
+    return await fn(client, documents);
   } finally {
     await client.connection.close();
+    if (eventLog) await (await eventLog).close();
   }
 }
 
@@ -110,7 +123,7 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
         ...(values['show-emails'] ? { showEmails: true } : {}),
       });
       const taskQueue = str(values['task-queue']) ?? BILL_TASK_QUEUE;
-      await withClient((client) => runEngagement({ client, out, options, taskQueue }));
+      await withClient((client, documents) => runEngagement({ client, out, options, taskQueue, documents }));
       return;
     }
     case 'schedule': {
@@ -141,7 +154,9 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
         ...(values['changes-only'] ? { changesOnly: true } : {}),
         ...(values['show-emails'] ? { showEmails: true } : {}),
       });
-      await withClient((client) => notFoundIsFailure(() => printReport({ client, out, options })));
+      await withClient((client, documents) =>
+        notFoundIsFailure(() => printReport({ client, out, options, documents })),
+      );
       return;
     }
     default:

@@ -29,6 +29,13 @@ import { startCodecServer, type RunningCodecServer } from '../../gateway/codec/s
 import { createIntegrationService } from '../../gateway/start';
 import type { IntegrationService } from '../../gateway/integration/service';
 
+/**
+ * The demo BILL simulator's hourly limit, and the pace the demo's worker keeps: a local simulator
+ * has no 20,000-per-hour devKey budget to protect, so the demo runs its chain at 100 requests a
+ * second instead of one every 0.36 s.
+ */
+export const DEMO_BILL_REQUESTS_PER_HOUR = 360_000;
+
 export const SIM_CLIENT_ID = 'sim-client-id';
 export const SIM_CLIENT_SECRET = 'sim-client-secret';
 
@@ -101,7 +108,7 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
   log(
     `  Billsby simulator: ${stack.billsby.baseUrl} (company "${stack.billsby.control.dataset.companyDomain}")`,
   );
-  stack.bill = await startBillSimulator({ port: 0 });
+  stack.bill = await startBillSimulator({ port: 0, hourlyLimit: DEMO_BILL_REQUESTS_PER_HOUR });
   log(`  BILL simulator:  ${stack.bill.baseUrl} (seeded data set)`);
 
   const publicUrl = `http://localhost:${opts.gatewayPort}`;
@@ -159,7 +166,9 @@ export async function startDemoStack(opts: StackOptions, stack: DemoStack): Prom
   });
   stack.eventLog = eventLog;
   const deps = activityDepsFromConfig(config, eventLog);
-  deps.bill.reportsDir = path.join(opts.dataDir, 'reports');
+  // The simulator's budget, not production's: the engagement step takes seconds, not a minute of
+  // pacing (BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR stays the production setting, at most 20,000).
+  deps.bill.maxRequestsPerHour = DEMO_BILL_REQUESTS_PER_HOUR;
   const connection = await connectWorker({ address });
   const workers = await createProductWorkers({
     connection,

@@ -14,6 +14,8 @@ import {
   type EngagementResult,
 } from '../../domain/engagement';
 import { campaignCsv, campaignFileName } from '../../domain/engagement/campaign-csv';
+import { loadStoredReport, REPORT_LOCATION_PREFIX } from '../../eventlog/engagement-documents';
+import type { EngagementDocumentStore } from '../../eventlog/types';
 import { BILL_TASK_QUEUE } from '../../temporal/task-queues';
 import type { billEngagement } from '../../workflows/bill';
 import {
@@ -40,6 +42,11 @@ export interface Output {
 interface Common {
   client: Client;
   out: Output;
+  /**
+   * The event log's engagement documents, for a report too large for a workflow result (opened
+   * only when one is needed). None: such a report cannot be read here.
+   */
+  documents?: () => Promise<EngagementDocumentStore>;
   /** Default: the product's `bill-engagement` task queue. */
   taskQueue?: string;
 }
@@ -48,10 +55,26 @@ export const ENGAGEMENT_SCHEDULE_ID = 'bill-engagement-schedule';
 export const newEngagementWorkflowId = () =>
   `bill-engagement-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
 
-/** A report moved to the reports folder is read from there (the CLI runs beside the worker). */
-export async function loadReport(result: EngagementResult): Promise<EngagementReport> {
+/**
+ * A report too large for a workflow result is read from the event log's database, which every
+ * worker and CLI of the deployment shares (issue 22). A location that is a file path (runs from
+ * before reports moved into the database) is read from that file.
+ */
+export async function loadReport(
+  result: EngagementResult,
+  documents?: () => Promise<EngagementDocumentStore>,
+): Promise<EngagementReport> {
   if (!isReportLocation(result)) return result;
-  return JSON.parse(await readFile(result.reportLocation, 'utf8')) as EngagementReport;
+  if (!result.reportLocation.startsWith(REPORT_LOCATION_PREFIX))
+    return JSON.parse(await readFile(result.reportLocation, 'utf8')) as EngagementReport;
+  if (!documents)
+    throw new Error(`the report is in the event log (${result.reportLocation}): open it to read`);
+  const report = await loadStoredReport(await documents(), result.reportLocation);
+  if (!report)
+    throw new Error(
+      `the report ${result.reportLocation} is no longer kept (ENGAGEMENT_REPORT_RETENTION_DAYS)`,
+    );
+  return report;
 }
 
 async function writeOutFile(file: string, report: EngagementReport, changesOnly = false): Promise<void> {
@@ -74,11 +97,18 @@ function printSummary(out: Output, report: EngagementReport, showEmails = false)
 }
 
 export async function runEngagement(
-  args: Common & { options: unknown; workflowId?: string; pollMs?: number },
+  args: Common & {
+    options: unknown;
+    workflowId?: string;
+    pollMs?: number;
+    /** Workflow input the CLI has no flag for (tests: small parts and inline limits). */
+    input?: Partial<BillEngagementInput>;
+  },
 ): Promise<{ workflowId: string; report: EngagementReport }> {
   const options = parseOptions(runOptionsSchema, args.options);
   const workflowId = args.workflowId ?? newEngagementWorkflowId();
   const input: BillEngagementInput = {
+    ...args.input,
     asOf: options.asOf,
     maxOrgs: options.maxOrgs,
     concurrency: options.concurrency,
@@ -112,7 +142,7 @@ export async function runEngagement(
     }
   }
   const result = await resultPromise;
-  const report = await loadReport(result);
+  const report = await loadReport(result, args.documents);
   const errors = report.organizations.filter((o) => o.error).length;
   show({
     done: report.organizations.length,
@@ -200,7 +230,7 @@ export async function printReport(
     return undefined;
   }
   if (status.name !== 'COMPLETED') throw new Error(`${workflowId} did not complete (status ${status.name})`);
-  const report = await loadReport((await handle.result()) as EngagementResult);
+  const report = await loadReport((await handle.result()) as EngagementResult, args.documents);
   if (changesOnly) args.out.write(`${changesSummary(report, true)}\n`);
   else printSummary(args.out, report, showEmails);
   if (out && campaign) {

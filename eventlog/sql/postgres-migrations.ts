@@ -170,4 +170,21 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'engagement documents',
+    sql: `
+      -- Engagement runs' report parts, reports, snapshots and latest-run pointers (sealed), shared
+      -- by every worker and CLI (issue 22); swept after ENGAGEMENT_REPORT_RETENTION_DAYS.
+      CREATE TABLE engagement_documents (
+        kind text NOT NULL,
+        key text NOT NULL,
+        sealed bytea NOT NULL,
+        key_id text NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX engagement_documents_retention ON engagement_documents (updated_at);
+    `,
+  },
 ];

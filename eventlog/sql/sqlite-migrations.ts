@@ -170,4 +170,21 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'engagement documents',
+    sql: `
+      -- Engagement runs' report parts, reports, snapshots and latest-run pointers (sealed), shared
+      -- by every worker and CLI (issue 22); swept after ENGAGEMENT_REPORT_RETENTION_DAYS.
+      CREATE TABLE engagement_documents (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        sealed BLOB NOT NULL,
+        key_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+      ) STRICT;
+      CREATE INDEX engagement_documents_retention ON engagement_documents (updated_at);
+    `,
+  },
 ];

@@ -12,6 +12,7 @@ import {
   startBillSimulator,
   type BillSimulator,
 } from '../../simulators/bill';
+import type { EventLog } from '../../eventlog/types';
 import type { BillFailure } from '../../temporal/failures';
 import { runActivity } from './mock-env';
 
@@ -35,7 +36,7 @@ function activities(over: Partial<BillActivityDeps> = {}) {
     appKey: C.appKey,
     devKey: C.devKey,
     timeoutMs: 2_000,
-    reportsDir: '/nonexistent', // no report is written here
+    documents: {} as EventLog, // no report is written here
     retry: { maxHourlyWaitMs: 1_000 },
     ...over,
   });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { runEngagement } from '../../client/engagement';
+import { openEventLog } from '../../eventlog/open';
 import type { EngagementReport } from '../../domain/engagement';
 import {
   generateBillDataset,
@@ -27,8 +28,8 @@ import {
 } from '../../scripts/temporal-cluster/cluster';
 import { freePort } from '../harness/free-port';
 import { http } from '../harness/http';
-import type { ProductProcess } from '../harness/processes';
-import { closeTestConnections, createTestClient } from '../harness/temporal';
+import { runCli, type ProductProcess } from '../harness/processes';
+import { closeTestConnections, createTestClient, testKeys } from '../harness/temporal';
 import { API_AUTH_HEADERS } from '../harness/webex-app';
 import {
   connectAccounts,
@@ -61,7 +62,7 @@ let cluster: ClusterInfo;
 let dataDir: string;
 let webex: WebexSimulator;
 let bill: BillSimulator;
-let workerEnv: Record<string, string>;
+let workerEnvs: Record<string, string>[];
 let gatewayEnvs: Record<string, string>[];
 const workers: ProductProcess[] = [];
 const gateways: ProductProcess[] = [];
@@ -103,9 +104,12 @@ beforeAll(async () => {
       BILL_DEV_KEY: SEED_CREDENTIALS.devKey,
     },
   };
-  workerEnv = productEnv({ ...base, gatewayPort: ports[0]! });
+  // Each worker has a data folder of its own, as on two machines: nothing of a run may depend on one.
+  workerEnvs = [0, 1].map((i) =>
+    productEnv({ ...base, gatewayPort: ports[0]!, dataDir: mkdtempSync(path.join(dataDir, `worker-${i}-`)) }),
+  );
   gatewayEnvs = ports.map((gatewayPort) => productEnv({ ...base, gatewayPort }));
-  workers.push(...(await Promise.all([startWorkerProcess(workerEnv), startWorkerProcess(workerEnv)])));
+  workers.push(...(await Promise.all(workerEnvs.map((env) => startWorkerProcess(env)))));
   gateways.push(...(await Promise.all(gatewayEnvs.map((env) => startGatewayProcess(env)))));
   client = await createTestClient(cluster.temporalAddress);
 }, 2_700_000); // a cold build took 22 minutes of wall time on a loaded 2-core machine
@@ -141,7 +145,7 @@ describe('production topology on a real Temporal cluster (PostgreSQL)', () => {
       log(`kill -9 worker 0 at ${delivered()} delivered`);
       await workers[0]!.kill9();
       await sleep(1_000);
-      workers[0] = await startWorkerProcess(workerEnv);
+      workers[0] = await startWorkerProcess(workerEnvs[0]!);
 
       await waitForMore(40);
       log(`kill -9 gateway 1 at ${delivered()} delivered`);
@@ -172,8 +176,13 @@ describe('production topology on a real Temporal cluster (PostgreSQL)', () => {
     }
   });
 
-  it('an engagement run with a worker killed in the middle gives the same report as an undisturbed run', async () => {
+  it('an engagement run with a worker killed in the middle gives the same report as an undisturbed run; its changes and a CLI elsewhere read it from the database', async () => {
     const out = { write: () => true };
+    // Small parts and no inline report: parts are written by both workers (separate data folders)
+    // and the report is read back from the database, as a large run's would be.
+    const input = { flushAfterBytes: 2_000, inlineReportLimitBytes: 2_000 };
+    const eventLog = await openEventLog({ databaseUrl: cluster.databaseUrl, keys: testKeys() });
+    const documents = async () => eventLog;
     const comparable = (report: EngagementReport) => ({
       asOf: report.asOf,
       totals: report.totals,
@@ -182,11 +191,11 @@ describe('production topology on a real Temporal cluster (PostgreSQL)', () => {
       ),
     });
     try {
-      const undisturbed = await runEngagement({ client, out, options: { asOf: AS_OF } });
+      const undisturbed = await runEngagement({ client, out, options: { asOf: AS_OF }, input, documents });
       expect(undisturbed.report.organizations).toHaveLength(ORGANIZATIONS);
 
       const requestsBefore = bill.control.requestLog().length;
-      const disturbed = runEngagement({ client, out, options: { asOf: AS_OF } });
+      const disturbed = runEngagement({ client, out, options: { asOf: AS_OF }, input, documents });
       // Kill once the run is well under way (a quarter of the undisturbed run's BILL calls).
       const deadline = Date.now() + 120_000;
       while (bill.control.requestLog().length - requestsBefore < requestsBefore / 4 && Date.now() < deadline)
@@ -196,12 +205,28 @@ describe('production topology on a real Temporal cluster (PostgreSQL)', () => {
       );
       await workers[1]!.kill9();
       await sleep(1_000);
-      workers[1] = await startWorkerProcess(workerEnv);
+      workers[1] = await startWorkerProcess(workerEnvs[1]!);
       const result = await disturbed;
 
       expect(comparable(result.report)).toEqual(comparable(undisturbed.report));
+      // Its changes: compared with the undisturbed run (the latest full run, whichever worker
+      // recorded it), and nothing changed between the two.
+      expect(result.report.changes).toMatchObject({
+        comparedTo: { workflowId: undisturbed.workflowId },
+        organizations: [],
+      });
+
+      // A CLI on a third machine (an empty data folder) prints the report from the database.
+      const elsewhere = await runCli(['engagement', 'report', result.workflowId], {
+        ...workerEnvs[0]!,
+        PIPELINE_DATA_DIR: mkdtempSync(path.join(dataDir, 'cli-')),
+      });
+      expect(elsewhere).toMatchObject({ code: 0 });
+      expect(elsewhere.stdout).toMatch(new RegExp(`^total\\s+${ORGANIZATIONS}$`, 'm'));
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${outputs()}`);
+    } finally {
+      await eventLog.close();
     }
   });
 });

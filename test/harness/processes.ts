@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -63,4 +63,21 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${what} not ready within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+/** The CLI (`npm run cli -- …`) as its own process with `env` over the test's: exit code and output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'client/cli/main.ts'), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
 }

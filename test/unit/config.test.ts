@@ -60,6 +60,8 @@ describe('configuration', () => {
         'EVENT_LOG_MAX_UNDELIVERED',
         // Issue 15: how long a delivered event's payload stays in the event log.
         'EVENT_PAYLOAD_RETENTION_DAYS',
+        // Issue 22: how long engagement runs' reports and snapshots stay in the database.
+        'ENGAGEMENT_REPORT_RETENTION_DAYS',
         // How long a queued event may wait before the worker's wake sweep signals its workflow.
         'DELIVERY_SWEEP_AFTER_SECONDS',
         // Issue 15: metrics listeners, and the age at which undelivered events raise an alert.

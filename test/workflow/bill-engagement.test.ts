@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { SEED_AS_OF, SEED_EXPECTED_REASONS } from '../../simulators/bill';
 import { engagementProgressQuery } from '../../workflows/bill/definitions';
 import { closeTestConnections } from '../harness/temporal';
 import { asReport, reasonsById, startBillEnv, type BillEnv } from './bill-harness';
 import type { EngagementReport } from '../../domain/engagement';
+import { loadStoredReport } from '../../eventlog/engagement-documents';
 
 afterAll(closeTestConnections);
 
@@ -81,12 +81,15 @@ describe('billEngagement on the seeded BILL data set', () => {
     expect(progress.runs).toBeGreaterThanOrEqual(7);
   });
 
-  it('writes a report larger than the inline limit to the reports folder and returns its location', async () => {
+  it('keeps a report larger than the inline limit in the database and returns its location', async () => {
     const result = await env.run({ asOf: SEED_AS_OF, inlineReportLimitBytes: 2_000 });
     if (!('reportLocation' in result)) throw new Error('expected a report location');
     expect(result.organizationCount).toBe(25);
-    expect(result.reportLocation.startsWith(env.reportsDir)).toBe(true);
-    const saved = JSON.parse(readFileSync(result.reportLocation, 'utf8')) as EngagementReport;
+    expect(result.reportLocation.startsWith('engagement-report:')).toBe(true);
+    const saved = (await loadStoredReport(env.documents, result.reportLocation))!;
+    // The parts it was assembled from are gone; the report is all that is left of them.
+    const key = result.reportLocation.slice('engagement-report:'.length);
+    expect(await env.documents.listEngagementDocumentKeys('part', `${key}/`)).toEqual([]);
     expectSeedReport(saved);
     expect(result.totals).toEqual(saved.totals);
   });

@@ -1,8 +1,5 @@
 /** Shared set-up for the BILL engagement workflow tests: simulator + activities + worker + client. */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createBillActivities, type BillActivityDeps } from '../../activities/bill';
 import type { EngagementReport, EngagementResult } from '../../domain/engagement';
@@ -14,7 +11,9 @@ import {
 } from '../../simulators/bill';
 import { billEngagement } from '../../workflows';
 import type { BillEngagementInput } from '../../workflows/bill/definitions';
+import type { EngagementDocumentStore, EventLog } from '../../eventlog/types';
 import { createTestClient, createTestWorker, uniqueTaskQueues } from '../harness/temporal';
+import { openTestEventLog } from '../harness/webex-app';
 
 /** Fast retry pacing: faults cost milliseconds, and BDC_1144 waits at most 200 ms instead of an hour. */
 export const FAST_RETRY = {
@@ -31,7 +30,8 @@ export interface BillEnv {
   sim: BillSimulator;
   client: Client;
   taskQueue: string;
-  reportsDir: string;
+  /** Where its runs keep report parts, reports and snapshots. */
+  documents: EngagementDocumentStore;
   newWorkflowId(): string;
   /** Starts a run and waits for its result while the worker runs. */
   run(input: BillEngagementInput, workflowId?: string): Promise<EngagementResult>;
@@ -45,11 +45,12 @@ export async function startBillEnv(
   deps: Partial<BillActivityDeps> = {},
 ): Promise<BillEnv> {
   const sim = await startBillSimulator(simOptions);
-  const reportsDir = mkdtempSync(path.join(tmpdir(), 'bill-reports-'));
+  // Runs keep their parts, reports and snapshots in an event log of their own (a SQLite file).
+  const documents = deps.documents ?? (await openTestEventLog());
   const activities = createBillActivities({
     apiBaseUrl: sim.baseUrl,
     ...SEED_CREDENTIALS,
-    reportsDir,
+    documents,
     retry: FAST_RETRY,
     // Unpaced unless a test asks: pacing tests share a simulated clock with the simulator instead.
     maxRequestsPerHour: UNPACED,
@@ -62,7 +63,7 @@ export async function startBillEnv(
     sim,
     client,
     taskQueue,
-    reportsDir,
+    documents,
     newWorkflowId,
     // A worker runs once; each run gets its own on the same task queue.
     run: async (input, workflowId = newWorkflowId()) => {
@@ -74,7 +75,7 @@ export async function startBillEnv(
     withWorker: async (fn) => (await createTestWorker({ taskQueue, activities })).runUntil(fn),
     close: async () => {
       await sim.close();
-      rmSync(reportsDir, { recursive: true, force: true });
+      if (!deps.documents) await (documents as EventLog).close();
     },
   };
 }

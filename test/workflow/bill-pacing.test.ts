@@ -40,7 +40,7 @@ describe('pacing at a low hourly budget', () => {
     const workflowId = env.newWorkflowId();
     const started = clock.now();
     const result = await env.run({ asOf: dataset.asOf, concurrency: 20 }, workflowId);
-    const report = await loadReport(result);
+    const report = await loadReport(result, async () => env.documents);
     expect(reasonsById(report)).toEqual(dataset.expected);
 
     const log = env.sim.control.requestLog();
