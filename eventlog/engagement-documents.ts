@@ -63,3 +63,51 @@ export async function loadStoredReport(
     location.slice(REPORT_LOCATION_PREFIX.length),
   );
 }
+
+/** One engine's engagement-document SQL (sqlite-engagement.ts, postgres-engagement.ts). */
+export interface EngagementDocumentSql<C> {
+  putEngagementDocument(
+    conn: C,
+    cipher: PayloadCipher,
+    kind: EngagementDocumentKind,
+    key: string,
+    value: unknown,
+    ifAbsent?: boolean,
+  ): boolean | Promise<boolean>;
+  getEngagementDocument<T>(
+    conn: C,
+    cipher: PayloadCipher,
+    kind: EngagementDocumentKind,
+    key: string,
+  ): T | null | Promise<T | null>;
+  listEngagementDocumentKeys(
+    conn: C,
+    kind: EngagementDocumentKind,
+    keyPrefix: string,
+  ): string[] | Promise<string[]>;
+  deleteEngagementDocuments(
+    conn: C,
+    kind: EngagementDocumentKind,
+    keyPrefix: string,
+  ): number | Promise<number>;
+  sweepEngagementDocuments(conn: C, before: string, limit: number): number | Promise<number>;
+}
+
+/** The store either engine composes into its log, over its connection and cipher. */
+export function engagementDocumentStore<C>(
+  conn: C,
+  cipher: PayloadCipher,
+  sql: EngagementDocumentSql<C>,
+): EngagementDocumentStore {
+  return {
+    putEngagementDocument: async (kind, key, value, options = {}) =>
+      sql.putEngagementDocument(conn, cipher, kind, key, value, options.ifAbsent),
+    getEngagementDocument: async <T>(kind: EngagementDocumentKind, key: string) =>
+      sql.getEngagementDocument<T>(conn, cipher, kind, key),
+    listEngagementDocumentKeys: async (kind, keyPrefix) =>
+      sql.listEngagementDocumentKeys(conn, kind, keyPrefix),
+    deleteEngagementDocuments: async (kind, keyPrefix) =>
+      sql.deleteEngagementDocuments(conn, kind, keyPrefix),
+    sweepEngagementDocuments: async (before, limit) => sql.sweepEngagementDocuments(conn, before, limit),
+  };
+}

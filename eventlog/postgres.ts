@@ -13,6 +13,7 @@ import * as leases from './postgres-leases';
 import * as billsby from './postgres-billsby';
 import * as filled from './postgres-filled';
 import * as engagement from './postgres-engagement';
+import { engagementDocumentStore } from './engagement-documents';
 import type {
   AppendOptions,
   BillsbyAccountRecord,
@@ -23,8 +24,6 @@ import type {
   DeliverySummary,
   EventLog,
   EventStore,
-  EngagementDocumentKind,
-  EngagementDocumentStore,
   BillsbyCredentialStore,
   LeaseStore,
   OneTimeTokenStore,
@@ -90,7 +89,7 @@ export function postgresEventLog(opts: PostgresEventLogOptions): EventLog & { wa
     ...oneTimeTokenStore(pool),
     ...leaseStore(pool),
     ...billsbyCredentialStore(pool, cipher),
-    ...engagementDocumentStore(pool, cipher),
+    ...engagementDocumentStore(pool, cipher, engagement),
   };
 }
 
@@ -276,36 +275,6 @@ function billsbyCredentialStore(pool: Pool, cipher: PayloadCipher): BillsbyCrede
 
     countBillsbyRejected(): Promise<number> {
       return billsby.countBillsbyRejected(pool);
-    },
-  };
-}
-
-/** Engagement runs' documents: report parts, reports, snapshots, latest-run pointers. */
-function engagementDocumentStore(pool: Pool, cipher: PayloadCipher): EngagementDocumentStore {
-  return {
-    async putEngagementDocument(
-      kind: EngagementDocumentKind,
-      key: string,
-      value: unknown,
-      options: { ifAbsent?: boolean } = {},
-    ): Promise<boolean> {
-      return engagement.putEngagementDocument(pool, cipher, kind, key, value, options.ifAbsent);
-    },
-
-    async getEngagementDocument<T>(kind: EngagementDocumentKind, key: string): Promise<T | null> {
-      return engagement.getEngagementDocument<T>(pool, cipher, kind, key);
-    },
-
-    async listEngagementDocumentKeys(kind: EngagementDocumentKind, keyPrefix: string): Promise<string[]> {
-      return engagement.listEngagementDocumentKeys(pool, kind, keyPrefix);
-    },
-
-    async deleteEngagementDocuments(kind: EngagementDocumentKind, keyPrefix: string): Promise<number> {
-      return engagement.deleteEngagementDocuments(pool, kind, keyPrefix);
-    },
-
-    async sweepEngagementDocuments(before: string, limit: number): Promise<number> {
-      return engagement.sweepEngagementDocuments(pool, before, limit);
     },
   };
 }

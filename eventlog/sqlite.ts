@@ -12,6 +12,7 @@ import * as leases from './sqlite-leases';
 import * as billsby from './sqlite-billsby';
 import * as filled from './sqlite-filled';
 import * as engagement from './sqlite-engagement';
+import { engagementDocumentStore } from './engagement-documents';
 import type {
   AppendOptions,
   BillsbyAccountRecord,
@@ -22,8 +23,6 @@ import type {
   DeliverySummary,
   EventLog,
   EventStore,
-  EngagementDocumentKind,
-  EngagementDocumentStore,
   BillsbyCredentialStore,
   LeaseStore,
   OneTimeTokenStore,
@@ -80,7 +79,7 @@ export function sqliteEventLog(opts: SqliteEventLogOptions): EventLog {
     ...oneTimeTokenStore(db),
     ...leaseStore(db),
     ...billsbyCredentialStore(db, cipher),
-    ...engagementDocumentStore(db, cipher),
+    ...engagementDocumentStore(db, cipher, engagement),
   };
 }
 
@@ -288,36 +287,6 @@ function billsbyCredentialStore(db: SqliteConnection, cipher: PayloadCipher): Bi
 
     async countBillsbyRejected(): Promise<number> {
       return billsby.countBillsbyRejected(db);
-    },
-  };
-}
-
-/** Engagement runs' documents: report parts, reports, snapshots, latest-run pointers. */
-function engagementDocumentStore(db: SqliteConnection, cipher: PayloadCipher): EngagementDocumentStore {
-  return {
-    async putEngagementDocument(
-      kind: EngagementDocumentKind,
-      key: string,
-      value: unknown,
-      options: { ifAbsent?: boolean } = {},
-    ): Promise<boolean> {
-      return engagement.putEngagementDocument(db, cipher, kind, key, value, options.ifAbsent);
-    },
-
-    async getEngagementDocument<T>(kind: EngagementDocumentKind, key: string): Promise<T | null> {
-      return engagement.getEngagementDocument<T>(db, cipher, kind, key);
-    },
-
-    async listEngagementDocumentKeys(kind: EngagementDocumentKind, keyPrefix: string): Promise<string[]> {
-      return engagement.listEngagementDocumentKeys(db, kind, keyPrefix);
-    },
-
-    async deleteEngagementDocuments(kind: EngagementDocumentKind, keyPrefix: string): Promise<number> {
-      return engagement.deleteEngagementDocuments(db, kind, keyPrefix);
-    },
-
-    async sweepEngagementDocuments(before: string, limit: number): Promise<number> {
-      return engagement.sweepEngagementDocuments(db, before, limit);
     },
   };
 }
