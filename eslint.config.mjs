@@ -21,6 +21,7 @@ const ABOVE = {
     'scripts',
     'test',
   ],
+  activities: ['workflows', 'workers', 'client', 'gateway', 'simulators', 'bench', 'scripts', 'test'],
   connectors: [
     'activities',
     'workflows',
@@ -87,6 +88,23 @@ export default tseslint.config(
           message: 'domain/ is the bottom layer: it imports nothing of the product above it.',
         },
       ]),
+    },
+  },
+  // activities/ run in the worker: never the gateway's or the CLI's code.
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layersAbove('activities'),
+              message: 'activities/ import no gateway, CLI or worker-process code (layer order).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,4 +1,4 @@
-import { TtlLruCache } from './integration/ttl-cache';
+import { TtlLruCache } from '../connectors/http/ttl-cache';
 
 const WINDOW_MS = 60_000;
 

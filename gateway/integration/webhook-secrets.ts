@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PayloadCipher } from '../../eventlog/payload-cipher';
 import type { StoredWebhookSecret, WebhookSecretRecords } from '../../eventlog/types';
 import type { EncryptionKey } from '../../temporal/codec';
-import { TtlLruCache } from './ttl-cache';
+import { TtlLruCache } from '../../connectors/http/ttl-cache';
 
 export const DEFAULT_GRACE_SECONDS = 86_400;
 export const MAX_GRACE_SECONDS = 7 * 86_400;

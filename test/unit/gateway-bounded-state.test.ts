@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FailureLimit } from '../../gateway/failure-limit';
-import { TtlLruCache } from '../../gateway/integration/ttl-cache';
+import { TtlLruCache } from '../../connectors/http/ttl-cache';
 import { WebhookSecretStore } from '../../gateway/integration/webhook-secrets';
 import type { EventLog, StoredWebhookSecret } from '../../eventlog/types';
 import { parseEncryptionKeys } from '../../temporal/codec';

@@ -5,7 +5,7 @@
  * wait for its reads: they ran while this batch was posting).
  */
 import { createBillsbyClient, type BillsbyClient } from '../../../connectors/billsby';
-import { TtlLruCache } from '../../../gateway/integration/ttl-cache';
+import { TtlLruCache } from '../../../connectors/http/ttl-cache';
 import type { BillsbyCredentials } from '../../../connectors/billsby/credentials';
 import { ReadStore } from './reads';
 import { Semaphore } from './semaphore';
