@@ -40,6 +40,7 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
       devKey: config.BILL_DEV_KEY,
       maxRequestsPerHour: config.BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR,
       documents: eventLog,
+      pacing: eventLog,
     },
   };
 }

@@ -14,6 +14,8 @@ import * as billsby from './postgres-billsby';
 import * as filled from './postgres-filled';
 import * as engagement from './postgres-engagement';
 import { engagementDocumentStore } from './engagement-documents';
+import { billPacingStore } from './bill-pacing';
+import * as billPacing from './postgres-bill-pacing';
 import type {
   AppendOptions,
   BillsbyAccountRecord,
@@ -90,6 +92,7 @@ export function postgresEventLog(opts: PostgresEventLogOptions): EventLog & { wa
     ...leaseStore(pool),
     ...billsbyCredentialStore(pool, cipher),
     ...engagementDocumentStore(pool, cipher, engagement),
+    ...billPacingStore(pool, billPacing),
   };
 }
 

@@ -13,6 +13,8 @@ import * as billsby from './sqlite-billsby';
 import * as filled from './sqlite-filled';
 import * as engagement from './sqlite-engagement';
 import { engagementDocumentStore } from './engagement-documents';
+import { billPacingStore } from './bill-pacing';
+import * as billPacing from './sqlite-bill-pacing';
 import type {
   AppendOptions,
   BillsbyAccountRecord,
@@ -80,6 +82,7 @@ export function sqliteEventLog(opts: SqliteEventLogOptions): EventLog {
     ...leaseStore(db),
     ...billsbyCredentialStore(db, cipher),
     ...engagementDocumentStore(db, cipher, engagement),
+    ...billPacingStore(db, billPacing),
   };
 }
 

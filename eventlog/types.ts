@@ -434,6 +434,33 @@ export interface EngagementDocumentStore {
   sweepEngagementDocuments(before: string, limit: number): Promise<number>;
 }
 
+/** One request slot of a shared BILL budget: granted, or how long to wait before asking again. */
+export type BillSlot = { granted: true } | { granted: false; waitMs: number };
+
+export interface BillSlotRequest {
+  /** Which budget: a hash of the devKey (never the key itself). */
+  budgetKey: string;
+  /** This request's id, for its release. */
+  permitId: string;
+  /** The pacer's clock (the simulated one in tests). */
+  nowMs: number;
+  /** 3,600,000 / the hourly budget: successive requests of the whole deployment start this far apart. */
+  spacingMs: number;
+  maxPerHour: number;
+  /** A permit not released by then is dropped (its worker died): the bound on a dead worker's hold. */
+  leaseMs: number;
+}
+
+/**
+ * BILL's hourly request budget per devKey, shared by every worker of the deployment (issue 22):
+ * evenly spaced slots, a cap per clock hour, and a request counted in every clock hour it is in
+ * flight in. One row per budget (next slot, current hour, its count) and one per request in flight.
+ */
+export interface BillPacingStore {
+  takeBillSlot(request: BillSlotRequest): Promise<BillSlot>;
+  releaseBillSlot(release: { budgetKey: string; permitId: string; nowMs: number }): Promise<void>;
+}
+
 /**
  * The event log: its stores over one database (one connection pool, one payload cipher), composed
  * by each engine (sqlite.ts, postgres.ts) from one store object per group of tables. Code that
@@ -446,7 +473,8 @@ export interface EventLog
     OneTimeTokenStore,
     LeaseStore,
     BillsbyCredentialStore,
-    EngagementDocumentStore {
+    EngagementDocumentStore,
+    BillPacingStore {
   /** Which engine, for messages and tests. */
   readonly engine: 'sqlite' | 'postgres';
 

@@ -23,7 +23,9 @@ import {
 import { DEFAULT_BILL_RETRY, toBillFailure, type BillRetryPolicy } from './failures';
 import type { BillFailure } from '../../temporal/failures';
 import { createReportStore } from './report-store';
-import type { EngagementDocumentStore } from '../../eventlog/types';
+import type { BillPacingStore, EngagementDocumentStore } from '../../eventlog/types';
+import { budgetKeyOf, createSharedRequestPacer } from './shared-pacer';
+import { productLogger } from '../../logging';
 import { observeClient, type CallObserver } from '../observe-calls';
 
 export interface BillActivityDeps {
@@ -38,6 +40,8 @@ export interface BillActivityDeps {
    * log's database, shared by every worker of the deployment (issue 22).
    */
   documents: EngagementDocumentStore;
+  /** The deployment's shared BILL budget (the event log); none: a budget of this process alone. */
+  pacing?: BillPacingStore;
   /** Retry pacing (tests shorten the BDC_1144 wait with maxHourlyWaitMs). */
   retry?: Partial<BillRetryPolicy>;
   /** BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR: this worker's requests are spread evenly at this rate. Default 10,000. */
@@ -79,8 +83,18 @@ const BILL_HEARTBEAT_EVERY_MS = 5_000;
 export function createBillActivities(deps: BillActivityDeps) {
   const policy: BillRetryPolicy = { ...DEFAULT_BILL_RETRY, ...deps.retry };
   const clock = deps.clock ?? systemClock;
-  // One pacer per worker process: every BILL request of every run on this worker shares it.
-  const pacer = createRequestPacer(deps.maxRequestsPerHour ?? DEFAULT_MAX_REQUESTS_PER_HOUR, clock);
+  const maxPerHour = deps.maxRequestsPerHour ?? DEFAULT_MAX_REQUESTS_PER_HOUR;
+  // With the event log: one budget per devKey for every worker of the deployment (shared-pacer.ts);
+  // without (tools and tests that run alone): this process's own pacer.
+  const pacer = deps.pacing
+    ? createSharedRequestPacer({
+        store: deps.pacing,
+        budgetKey: budgetKeyOf(deps.apiBaseUrl, deps.devKey),
+        maxPerHour,
+        clock,
+        log: (line) => productLogger('worker').warn(line),
+      })
+    : createRequestPacer(maxPerHour, clock);
   let cached: BillClient | undefined;
 
   /** Missing credentials are a configuration error: no attempt can fix it, so fail at once. */

@@ -18,6 +18,6 @@ export type {
   Page,
 } from './schemas';
 export { createRequestPacer, systemClock } from './pacer';
-export type { Clock, RequestPacer } from './pacer';
+export type { Clock, PacerRelease, RequestPacer } from './pacer';
 export { newestPayment } from './newest-payment';
 export type { NewestPayment } from './newest-payment';

@@ -8,7 +8,8 @@
  * - a hard cap per clock hour (BILL's window): a request counts against every hour it is in flight
  *   in, so one sent at 10:59:59.9 and answered at 11:00:00.1 counts against 11:00 too, and BILL's
  *   counter for an hour can never pass maxPerHour.
- * The pacer is per process (per worker); with several workers on one devKey, split the budget.
+ * This pacer is one process's; workers with the event log share one budget per devKey through it
+ * (activities/bill/shared-pacer.ts, the same rules kept in the database).
  */
 
 export interface Clock {

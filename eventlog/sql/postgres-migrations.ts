@@ -187,4 +187,24 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       CREATE INDEX engagement_documents_retention ON engagement_documents (updated_at);
     `,
   },
+  {
+    version: 9,
+    name: 'shared BILL budget',
+    sql: `
+      -- BILL's hourly budget per devKey, shared by every worker (issue 22): the next free slot, the
+      -- current clock hour and how many requests it has counted; and the requests in flight.
+      CREATE TABLE bill_budgets (
+        budget_key text PRIMARY KEY,
+        next_slot_ms bigint NOT NULL,
+        hour bigint NOT NULL,
+        hour_count integer NOT NULL
+      );
+      CREATE TABLE bill_permits (
+        budget_key text NOT NULL,
+        permit_id text NOT NULL,
+        lease_until_ms bigint NOT NULL,
+        PRIMARY KEY (budget_key, permit_id)
+      );
+    `,
+  },
 ];

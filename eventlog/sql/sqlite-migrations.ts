@@ -187,4 +187,24 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       CREATE INDEX engagement_documents_retention ON engagement_documents (updated_at);
     `,
   },
+  {
+    version: 9,
+    name: 'shared BILL budget',
+    sql: `
+      -- BILL's hourly budget per devKey, shared by every worker (issue 22): the next free slot, the
+      -- current clock hour and how many requests it has counted; and the requests in flight.
+      CREATE TABLE bill_budgets (
+        budget_key TEXT PRIMARY KEY,
+        next_slot_ms INTEGER NOT NULL,
+        hour INTEGER NOT NULL,
+        hour_count INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE bill_permits (
+        budget_key TEXT NOT NULL,
+        permit_id TEXT NOT NULL,
+        lease_until_ms INTEGER NOT NULL,
+        PRIMARY KEY (budget_key, permit_id)
+      ) STRICT;
+    `,
+  },
 ];
