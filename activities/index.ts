@@ -41,6 +41,7 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
       maxRequestsPerHour: config.BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR,
       documents: eventLog,
       pacing: eventLog,
+      digests: { events: eventLog, maxUndelivered: config.EVENT_LOG_MAX_UNDELIVERED },
     },
   };
 }

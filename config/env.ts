@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from '../domain/integration/constants';
 import { LOG_FORMATS, LOG_LEVELS } from '../logging/levels';
 import { httpUrl, keyList, metricsPort, optionalNonEmpty, trustedProxies } from './fields';
 
@@ -127,6 +128,17 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(20_000, "must be at most 20000 (BILL's hourly limit per devKey)")
     .default(10_000),
+  /**
+   * The CLI's default `--post-to` for `engagement run` and `engagement schedule`: the account whose
+   * Webex integration posts each run's digest into its BILL Engagement space. Unset: no digest.
+   */
+  BILL_ENGAGEMENT_POST_TO: z
+    .string()
+    .regex(
+      ACCOUNT_ID_PATTERN,
+      'must be an account id (1-64 letters, digits, _ or -, starting with a letter or digit)',
+    )
+    .optional(),
   /**
    * Bearer keys accepted on `/api/*` (comma-separated, several for rotation). Unset: the embedded
    * default, one key generated into the data folder (0600) that the CLI on this machine also reads.

@@ -1,5 +1,6 @@
 import type { BillsbyEvent, CustomerDetails } from '../domain/billsby/event-schema';
 import type { PublicBillsbyEvent } from '../domain/billsby/public-event';
+import type { EngagementDigestEvent } from '../domain/integration/digest-event';
 import type { DeliveryCounts } from '../domain/integration/status';
 import type { BillsbyAccountRecord } from '../domain/billsby/account-credentials';
 
@@ -22,10 +23,11 @@ export const EVENT_STATES = [...DELIVERY_STATES, 'ignored'] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
 /**
- * What the log stores for an event to post: a rich event (§4.3), or a public webhook not filled
- * yet (§4.3.1; its `Form` is "public"), replaced by its filled rich event before the first post.
+ * What the log stores for an event to post: a rich event (§4.3), a public webhook not filled
+ * yet (§4.3.1; its `Form` is "public"), replaced by its filled rich event before the first post,
+ * or a BILL engagement digest (§4.5.1; its `Form` is "digest"), posted to the BILL Engagement space.
  */
-export type LoggedEvent = BillsbyEvent | PublicBillsbyEvent;
+export type LoggedEvent = BillsbyEvent | PublicBillsbyEvent | EngagementDigestEvent;
 
 export type AppendRequest =
   | {

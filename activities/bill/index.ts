@@ -23,6 +23,7 @@ import {
 import { DEFAULT_BILL_RETRY, toBillFailure, type BillRetryPolicy } from './failures';
 import type { BillFailure } from '../../temporal/failures';
 import { createReportStore } from './report-store';
+import { createDigestQueue, type DigestQueueDeps } from './digest-queue';
 import type { BillPacingStore, EngagementDocumentStore } from '../../eventlog/types';
 import { budgetKeyOf, createSharedRequestPacer } from './shared-pacer';
 import { productLogger } from '../../logging';
@@ -40,6 +41,11 @@ export interface BillActivityDeps {
    * log's database, shared by every worker of the deployment (issue 22).
    */
   documents: EngagementDocumentStore;
+  /**
+   * Where a run's digest is queued for the account it is posted to (`--post-to`): the event log
+   * the integration delivers from. None: a run with --post-to fails at its digest, saying so.
+   */
+  digests?: DigestQueueDeps;
   /** The deployment's shared BILL budget (the event log); none: a budget of this process alone. */
   pacing?: BillPacingStore;
   /** Retry pacing (tests shorten the BDC_1144 wait with maxHourlyWaitMs). */
@@ -257,6 +263,7 @@ export function createBillActivities(deps: BillActivityDeps) {
     },
 
     ...reportActivities(deps.documents, deps.partnerKey ?? partnerKeyOf(deps)),
+    billQueueEngagementDigest: createDigestQueue(deps.digests, deps.documents),
   };
 }
 
@@ -279,3 +286,4 @@ function reportActivities(documents: EngagementDocumentStore, partnerKey: string
 
 export type BillActivities = ReturnType<typeof createBillActivities>;
 export type { AssembleReportInput, AssembleReportResult, SaveReportPartInput } from './report-store';
+export type { DigestStatus, QueueDigestInput, QueueDigestResult } from './digest-queue';

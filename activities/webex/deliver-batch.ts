@@ -1,10 +1,11 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { isWebexApiError, type WebexClient } from '../../connectors/webex';
-import type { BillsbyEvent } from '../../domain/billsby/event-schema';
-import { formatEventMessages } from '../../domain/billsby/format-event-messages';
+import { ENGAGEMENT_ROOM_TITLE } from '../../domain/integration/constants';
+import { isDigestEvent, messagesOf, type PostableEvent } from '../../domain/integration/digest-event';
 import type { DeliveredBy, EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import { BatchFiller, type BillsbyFillDeps } from './billsby-fill/batch-filler';
 import { Semaphore } from './billsby-fill/semaphore';
+import { findOrCreateOwnedRoom } from './rooms';
 import { FillShared } from './billsby-fill/shared';
 import type { WebexActivityMetrics } from './deps';
 import {
@@ -134,6 +135,22 @@ async function postEvents(
   by: DeliveredBy,
 ): Promise<DeliverBatchResult> {
   const ctx = Context.current();
+  // A digest's space is found (or created) when one is first posted: a batch without one never looks.
+  let engagementRoomId: Promise<string> | undefined;
+  const engagementRoom = () => {
+    engagementRoomId ??= findOrCreateOwnedRoom(client, {
+      accessToken: input.accessToken,
+      personId: input.personId,
+      title: ENGAGEMENT_ROOM_TITLE,
+    }).then(
+      (room) => room.id,
+      (err: unknown) => {
+        engagementRoomId = undefined; // looked for again by the next digest, or the next attempt
+        throw err;
+      },
+    );
+    return engagementRoomId;
+  };
   /** The newest message recorded in the log: safe to heartbeat while a later post is unrecorded. */
   let recordedLastMessageId = result.lastMessageId;
   /** Posted, not yet recorded: recorded with the next claim, or on its own at the end. */
@@ -159,7 +176,7 @@ async function postEvents(
       throw new CancelledFailure('delivery cancelled between posts');
     }
     if (filler) {
-      let ready: BillsbyEvent | 'rejected';
+      let ready: PostableEvent | 'rejected';
       try {
         ready = await heartbeatWhile(ctx, filler.payloadFor(index), () => ({
           lastMessageId: recordedLastMessageId,
@@ -183,7 +200,18 @@ async function postEvents(
       result.stopped = 'not_queued';
       break;
     }
-    const outcome = await deliverOne(log, client, input, event, before, claimedAt, result, recentWindow, by);
+    const outcome = await deliverOne(
+      log,
+      client,
+      input,
+      event,
+      before,
+      claimedAt,
+      result,
+      recentWindow,
+      by,
+      engagementRoom,
+    );
     if (typeof outcome === 'object') posted = outcome;
     else if (outcome === 'failed') {
       result.failed++;
@@ -252,9 +280,14 @@ async function deliverOne(
   progress: DeliverBatchResult,
   recentWindow: number,
   by: DeliveredBy,
+  engagementRoom: () => Promise<string>,
 ): Promise<Posted | 'failed' | 'unauthorized' | 'room_not_found'> {
   // Filled by now when it was a public webhook (the filler replaced the payload).
-  const parts = formatEventMessages(event.payload as BillsbyEvent);
+  const payload = event.payload as PostableEvent;
+  const parts = messagesOf(payload);
+  // A digest goes to the BILL Engagement space. The read-back stop mark is the Billsby room's last
+  // message, so a digest's read-back is bounded by time alone, and its post does not move the mark.
+  const digest = isDigestEvent(payload);
   const messageIds = [...before.messageIds];
   const notBefore = new Date(Date.parse(before.firstAttemptAt ?? claimedAt) - CLOCK_SKEW_MS).toISOString();
   // An attempt begun before this one may have posted without our knowing, unless it proved it did not.
@@ -267,17 +300,17 @@ async function deliverOne(
         client,
         {
           accessToken: input.accessToken,
-          roomId: input.roomId,
+          roomId: digest ? await engagementRoom() : input.roomId,
           personId: input.personId,
           text: parts[part]!,
-          afterMessageId: progress.lastMessageId,
+          afterMessageId: digest ? null : progress.lastMessageId,
           notBefore,
           verifyFirst,
         },
         recentWindow,
       );
       messageIds.push(posted.messageId);
-      progress.lastMessageId = posted.messageId;
+      if (!digest) progress.lastMessageId = posted.messageId;
     } catch (err) {
       if (!isWebexApiError(err)) throw err;
       if (err.kind === 'unauthorized') return 'unauthorized';

@@ -8,6 +8,7 @@ import {
 } from '../../connectors/webex';
 import { BILLSBY_ROOM_TITLE } from '../../domain/integration/constants';
 import type { QueuedRef } from '../../eventlog/types';
+import { findOrCreateOwnedRoom } from './rooms';
 import { deliverBatch, type DeliverBatchInput, type DeliverBatchResult } from './deliver-batch';
 import {
   DEFAULT_REDELIVER_SCAN_LIMIT,
@@ -134,24 +135,15 @@ export function createWebexActivities(deps: WebexActivityDeps) {
 
     /**
      * Finds the integration's room, or creates it: a `group` space titled exactly "Billsby Data"
-     * that the connected user created (a space someone else created and added them to is never
-     * used: its owner would read every customer event). The room the integration already has wins;
-     * else the oldest, so re-integrating lands in the same one; several candidates are reported.
+     * that the connected user created (the ownership rule of rooms.ts); several candidates are
+     * reported.
      */
     async findOrCreateBillsbyRoom(input: {
       accessToken: string;
       personId: string;
       preferredRoomId?: string | null;
     }): Promise<RoomRef & { created: boolean; candidates: number }> {
-      const rooms = await webex(() => client.listAllRooms(input.accessToken));
-      const ours = rooms
-        .filter((r) => r.title === BILLSBY_ROOM_TITLE && r.type === 'group' && r.creatorId === input.personId)
-        .sort((a, b) => (a.created ?? '').localeCompare(b.created ?? ''));
-      const chosen = ours.find((r) => r.id === input.preferredRoomId) ?? ours[0];
-      if (chosen)
-        return { id: chosen.id, title: BILLSBY_ROOM_TITLE, created: false, candidates: ours.length };
-      const room = await webex(() => client.createRoom(input.accessToken, BILLSBY_ROOM_TITLE));
-      return { id: room.id, title: room.title, created: true, candidates: 1 };
+      return webex(() => findOrCreateOwnedRoom(client, { ...input, title: BILLSBY_ROOM_TITLE }));
     },
 
     /** Posts a batch of queued events from the event log, in order (see deliver-batch.ts). */

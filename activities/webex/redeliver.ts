@@ -1,8 +1,9 @@
 import type { WebexClient } from '../../connectors/webex';
 import type { WebexMessageSummary } from '../../connectors/webex/schemas';
-import { formatEventMessages } from '../../domain/billsby/format-event-messages';
+import { findOwnedRoom } from './rooms';
 import { isPublicEvent } from '../../domain/billsby/public-event';
-import type { BillsbyEvent } from '../../domain/billsby/event-schema';
+import { ENGAGEMENT_ROOM_TITLE } from '../../domain/integration/constants';
+import { isDigestEvent, messagesOf, type PostableEvent } from '../../domain/integration/digest-event';
 import type { EventLog, EventRecord, RedeliveryChange } from '../../eventlog/types';
 
 /**
@@ -62,6 +63,8 @@ export interface RedeliverInput {
 interface Candidate {
   record: EventRecord;
   parts: string[];
+  /** A BILL engagement digest: looked for in the BILL Engagement space, not Billsby Data. */
+  digest: boolean;
 }
 
 export async function redeliverEvents(
@@ -112,10 +115,27 @@ export async function redeliverEvents(
       result.requeued.push(record.eventId);
       const from = record.state as RedeliveryChange['from'];
       changes.push({ eventId: record.eventId, from, to: 'queued', messageIds: [] });
-    } else candidates.push({ record, parts: formatEventMessages(payload as BillsbyEvent) });
+    } else {
+      const postable = payload as PostableEvent;
+      candidates.push({ record, parts: messagesOf(postable), digest: isDigestEvent(postable) });
+    }
   }
 
-  const inRoom = await findInRoom(client, input, candidates, scanLimit);
+  const inRoom = await findInRoom(
+    client,
+    input,
+    candidates.filter((c) => !c.digest),
+    scanLimit,
+  );
+  const digests = candidates.filter((c) => c.digest);
+  if (digests.length > 0) {
+    // Without a BILL Engagement space of the user's, no digest can be in one: they are re-queued.
+    const room = await findOwnedRoom(client, { ...input, title: ENGAGEMENT_ROOM_TITLE });
+    if (room) {
+      const found = await findInRoom(client, { ...input, roomId: room.id }, digests, scanLimit);
+      for (const [eventId, ids] of found) inRoom.set(eventId, ids);
+    }
+  }
   for (const { record, parts } of candidates) {
     const found = inRoom.get(record.eventId) ?? [];
     const from = record.state as RedeliveryChange['from'];

@@ -25,14 +25,32 @@ import {
 import { camel, CommandFailed, parseCommand, str, UsageError } from './args';
 
 export const ENGAGEMENT_USAGE = [
-  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N] [--compare-to <workflowId>] [--show-emails]',
-  'npm run cli -- engagement schedule --every <duration, e.g. 24h> [--max-orgs N]',
+  'npm run cli -- engagement run [--max-orgs N] [--as-of DATE] [--out FILE.json|FILE.csv] [--concurrency N] [--compare-to <workflowId>] [--show-emails] [--post-to <accountId> [--with-contacts]]',
+  'npm run cli -- engagement schedule --every <duration, e.g. 24h> [--max-orgs N] [--post-to <accountId> [--with-contacts]]',
+  '  --post-to: post each run\'s digest into that account\'s "BILL Engagement" Webex space (default: BILL_ENGAGEMENT_POST_TO)',
   'npm run cli -- engagement report <workflowId> [--out FILE.json|FILE.csv] [--changes-only] [--show-emails]',
   'npm run cli -- engagement report <workflowId> --campaign "complete enrollment"|"make a first payment"|"resume payments"|"deepen use" --out FILE.csv',
   'npm run cli -- engagement report <workflowId> --campaign all --out FOLDER',
 ].join('\n       ');
 
 const TASK_QUEUE = { 'task-queue': { type: 'string' as const } };
+
+const DIGEST_FLAGS = {
+  'post-to': { type: 'string' as const },
+  'with-contacts': { type: 'boolean' as const },
+};
+
+/** `--post-to`, else BILL_ENGAGEMENT_POST_TO (an invalid value there is named by the config check). */
+function digestOptions(values: Record<string, string | boolean | undefined>): {
+  postTo?: string;
+  withContacts?: true;
+} {
+  const postTo = str(values['post-to']) ?? loadConfig().BILL_ENGAGEMENT_POST_TO;
+  return {
+    ...(postTo !== undefined ? { postTo } : {}),
+    ...(values['with-contacts'] ? { withContacts: true } : {}),
+  };
+}
 
 /** Only the flags given, camelCased: absent flags stay absent so the zod defaults apply. */
 function rawOptions(values: Record<string, string | boolean | undefined>): Record<string, string> {
@@ -44,7 +62,11 @@ function rawOptions(values: Record<string, string | boolean | undefined>): Recor
 }
 
 async function withClient<T>(
-  fn: (client: Client, documents: () => Promise<EngagementDocumentStore>) => Promise<T>,
+  fn: (
+    client: Client,
+    documents: () => Promise<EngagementDocumentStore>,
+    accountConnected: (accountId: string) => Promise<boolean>,
+  ) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
   // The event log (DATABASE_URL, or the embedded file on this machine), opened only when a report
@@ -70,7 +92,7 @@ async function withClient<T>(
     throw new CommandFailed(`${(err as Error).message}. Is Temporal running (npm start)?`);
   }
   try {
-    return await fn(client, documents);
+    return await fn(client, documents, async (accountId) => (await documents()).isAccountActive(accountId));
   } finally {
     await client.connection.close();
     if (eventLog) await (await eventLog).close();
@@ -116,25 +138,36 @@ export async function engagementCommand(argv: string[], out: Output): Promise<vo
           concurrency: { type: 'string' },
           'compare-to': { type: 'string' },
           'show-emails': { type: 'boolean' },
+          ...DIGEST_FLAGS,
         },
       });
       const options = checked(runOptionsSchema, {
         ...rawOptions(values),
+        ...digestOptions(values),
         ...(values['show-emails'] ? { showEmails: true } : {}),
       });
       const taskQueue = str(values['task-queue']) ?? BILL_TASK_QUEUE;
-      await withClient((client, documents) => runEngagement({ client, out, options, taskQueue, documents }));
+      await withClient((client, documents, accountConnected) =>
+        runEngagement({ client, out, options, taskQueue, documents, accountConnected }),
+      );
       return;
     }
     case 'schedule': {
       const { values } = parseCommand(rest, {
         usage: ENGAGEMENT_USAGE,
-        options: { ...TASK_QUEUE, every: { type: 'string' }, 'max-orgs': { type: 'string' } },
+        options: {
+          ...TASK_QUEUE,
+          every: { type: 'string' },
+          'max-orgs': { type: 'string' },
+          ...DIGEST_FLAGS,
+        },
         required: ['every'],
       });
-      const options = checked(scheduleOptionsSchema, rawOptions(values));
+      const options = checked(scheduleOptionsSchema, { ...rawOptions(values), ...digestOptions(values) });
       const taskQueue = str(values['task-queue']) ?? BILL_TASK_QUEUE;
-      await withClient((client) => scheduleEngagement({ client, out, options, taskQueue }));
+      await withClient((client, _documents, accountConnected) =>
+        scheduleEngagement({ client, out, options, taskQueue, accountConnected }),
+      );
       return;
     }
     case 'report': {

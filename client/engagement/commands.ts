@@ -10,6 +10,7 @@ import {
   CAMPAIGNS,
   isReportLocation,
   type Campaign,
+  type DigestOutcome,
   type EngagementReport,
   type EngagementResult,
 } from '../../domain/engagement';
@@ -49,6 +50,35 @@ interface Common {
   documents?: () => Promise<EngagementDocumentStore>;
   /** Default: the product's `bill-engagement` task queue. */
   taskQueue?: string;
+  /**
+   * Whether an account has a connected Webex integration (its event log takes events), checked
+   * before a run or schedule with `--post-to` starts. None: not checked here.
+   */
+  accountConnected?: (accountId: string) => Promise<boolean>;
+}
+
+/** A `--post-to` account that cannot take the digest is the person's mistake: said before any BILL work. */
+async function checkPostTo(args: Common, postTo: string | undefined): Promise<void> {
+  if (postTo === undefined || !args.accountConnected) return;
+  if (!(await args.accountConnected(postTo))) {
+    throw new Error(
+      `--post-to: account ${postTo} has no connected Webex integration (connect it first: npm run cli -- connect ${postTo})`,
+    );
+  }
+}
+
+/** What became of the digest, in one line. */
+export function digestLine(digest: DigestOutcome): string {
+  switch (digest.status) {
+    case 'queued':
+      return `Digest: queued for the BILL Engagement space of account ${digest.accountId} (${digest.messages ?? 1} message${digest.messages === 1 ? '' : 's'}; event ${digest.eventId})`;
+    case 'not_connected':
+      return `Digest: not posted: account ${digest.accountId} has no connected Webex integration`;
+    case 'backlog_full':
+      return `Digest: not posted: account ${digest.accountId}'s queue is full (EVENT_LOG_MAX_UNDELIVERED)`;
+    default:
+      return `Digest: not posted: ${digest.error ?? 'it could not be queued'}`;
+  }
 }
 
 export const ENGAGEMENT_SCHEDULE_ID = 'bill-engagement-schedule';
@@ -113,7 +143,10 @@ export async function runEngagement(
     maxOrgs: options.maxOrgs,
     concurrency: options.concurrency,
     ...(options.compareTo ? { compareTo: options.compareTo } : {}),
+    ...(options.postTo ? { postTo: options.postTo } : {}),
+    ...(options.withContacts ? { withContacts: true } : {}),
   };
+  await checkPostTo(args, options.postTo);
   const handle = await args.client.workflow.start<typeof billEngagement>('billEngagement', {
     taskQueue: args.taskQueue ?? BILL_TASK_QUEUE,
     workflowId,
@@ -153,6 +186,7 @@ export async function runEngagement(
   if (args.out.isTTY) args.out.write('\n');
   printSummary(args.out, report, options.showEmails);
   if (isReportLocation(result)) args.out.write(`\nFull report: ${result.reportLocation}\n`);
+  if (result.digest) args.out.write(`${digestLine(result.digest)}\n`);
   if (options.out) {
     await writeOutFile(options.out, report);
     args.out.write(`Wrote ${options.out}\n`);
@@ -167,7 +201,12 @@ export async function scheduleEngagement(
   const options = parseOptions(scheduleOptionsSchema, args.options);
   const scheduleId = args.scheduleId ?? ENGAGEMENT_SCHEDULE_ID;
   // No asOf: each scheduled run classifies against its own start time.
-  const input: BillEngagementInput = options.maxOrgs ? { maxOrgs: options.maxOrgs } : {};
+  const input: BillEngagementInput = {
+    ...(options.maxOrgs ? { maxOrgs: options.maxOrgs } : {}),
+    ...(options.postTo ? { postTo: options.postTo } : {}),
+    ...(options.withContacts ? { withContacts: true } : {}),
+  };
+  await checkPostTo(args, options.postTo);
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'billEngagement',
@@ -194,7 +233,8 @@ export async function scheduleEngagement(
     created = true;
   }
   args.out.write(
-    `${created ? 'Created' : 'Updated'} schedule ${scheduleId}: bill-engagement every ${options.every / 1000}s\n`,
+    `${created ? 'Created' : 'Updated'} schedule ${scheduleId}: bill-engagement every ${options.every / 1000}s` +
+      `${options.postTo ? `, each run's digest posted to account ${options.postTo}` : ''}\n`,
   );
   return { scheduleId, created };
 }

@@ -1,6 +1,22 @@
 /** Starter-script options, validated with zod so a bad flag gets a clear message and starts nothing. */
 import { z } from 'zod';
 import { parseCampaign } from '../../domain/engagement/campaign-csv';
+import { ACCOUNT_ID_PATTERN } from '../../domain/integration/constants';
+
+/** `--post-to`: the account whose Webex integration posts the run's digest (DESIGN §4.5.1). */
+const postTo = z
+  .string()
+  .trim()
+  .regex(
+    ACCOUNT_ID_PATTERN,
+    'must be an account id (1-64 letters, digits, _ or -, starting with a letter or digit)',
+  );
+
+/** `--with-contacts` only means something with a digest to put them in. */
+function contactsNeedPostTo(args: { postTo?: string; withContacts?: boolean }, ctx: z.RefinementCtx): void {
+  if (args.withContacts && args.postTo === undefined)
+    ctx.addIssue({ code: 'custom', path: ['withContacts'], message: 'needs --post-to <accountId>' });
+}
 
 const isoDate = z
   .string()
@@ -13,18 +29,22 @@ const isoDate = z
   )
   .transform((v) => new Date(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v)).toISOString());
 
-export const runOptionsSchema = z.object({
-  maxOrgs: z.coerce.number().int().min(1, 'must be at least 1').optional(),
-  asOf: isoDate.optional(),
-  out: z
-    .string()
-    .trim()
-    .regex(/\.(json|csv)$/i, 'must end in .json or .csv')
-    .optional(),
-  concurrency: z.coerce.number().int().min(1).max(200).optional(),
-  compareTo: z.string().trim().min(1, 'must be a workflow id').optional(),
-  showEmails: z.boolean().optional(),
-});
+export const runOptionsSchema = z
+  .object({
+    maxOrgs: z.coerce.number().int().min(1, 'must be at least 1').optional(),
+    asOf: isoDate.optional(),
+    out: z
+      .string()
+      .trim()
+      .regex(/\.(json|csv)$/i, 'must end in .json or .csv')
+      .optional(),
+    concurrency: z.coerce.number().int().min(1).max(200).optional(),
+    compareTo: z.string().trim().min(1, 'must be a workflow id').optional(),
+    showEmails: z.boolean().optional(),
+    postTo: postTo.optional(),
+    withContacts: z.boolean().optional(),
+  })
+  .superRefine(contactsNeedPostTo);
 export type RunOptions = z.output<typeof runOptionsSchema>;
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -38,22 +58,26 @@ export function parseDuration(text: string): number | undefined {
   return ms;
 }
 
-export const scheduleOptionsSchema = z.object({
-  every: z.string().transform((v, ctx) => {
-    const ms = parseDuration(v);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration like 24h, 30m, 1d or 1h30m' });
-      return z.NEVER;
-    }
-    // A run over thousands of organizations takes minutes; more often would only pile runs up.
-    if (ms < 60_000) {
-      ctx.addIssue({ code: 'custom', message: 'must be at least 1m' });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-  maxOrgs: z.coerce.number().int().min(1).optional(),
-});
+export const scheduleOptionsSchema = z
+  .object({
+    every: z.string().transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration like 24h, 30m, 1d or 1h30m' });
+        return z.NEVER;
+      }
+      // A run over thousands of organizations takes minutes; more often would only pile runs up.
+      if (ms < 60_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be at least 1m' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+    maxOrgs: z.coerce.number().int().min(1).optional(),
+    postTo: postTo.optional(),
+    withContacts: z.boolean().optional(),
+  })
+  .superRefine(contactsNeedPostTo);
 export type ScheduleOptions = z.output<typeof scheduleOptionsSchema>;
 
 export const reportArgsSchema = z

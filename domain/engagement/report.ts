@@ -51,6 +51,8 @@ export interface EngagementReport {
   totals: ReasonTotals;
   /** Against the previous completed run over the same partner (additive to §4.5; absent in old reports). */
   changes?: ReportChanges;
+  /** With `--post-to`: what became of the run's Webex digest (additive to §4.5). */
+  digest?: DigestOutcome;
 }
 
 /** What the workflow returns when the report was too large for history and went to a file. */
@@ -62,6 +64,22 @@ export interface EngagementReportLocation {
   errors: number;
   reportLocation: string;
   reportBytes: number;
+  /** With `--post-to`: what became of the run's Webex digest. */
+  digest?: DigestOutcome;
+}
+
+/**
+ * What became of a run's digest (additive to §4.5: the result's `digest`). `queued`: in the
+ * account's queue, posted by its integration; `not_connected`: the account has no connected
+ * integration; `backlog_full`: its queue is full; `failed`: it could not be queued (`error` says why).
+ */
+export interface DigestOutcome {
+  accountId: string;
+  eventId: string;
+  status: 'queued' | 'not_connected' | 'backlog_full' | 'failed';
+  /** How many Webex messages it takes (not when failed). */
+  messages?: number;
+  error?: string;
 }
 
 export type EngagementResult = EngagementReport | EngagementReportLocation;

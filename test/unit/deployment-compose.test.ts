@@ -175,7 +175,8 @@ const APP_SERVICES = ['worker', 'gateway'] as const;
 /** Names a container may get beyond the product's configuration schema. */
 const ALLOWED_EXTRA = new Set(['PIPELINE_DATA_DIR', 'NODE_ENV']);
 /** Schema variables that mean nothing inside a container: only the embedded dev server uses it. */
-const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH']);
+/** Read by the CLI on an operator's machine only (`engagement run`'s default `--post-to`). */
+const NOT_FOR_CONTAINERS = new Set(['TEMPORAL_CLI_PATH', 'BILL_ENGAGEMENT_POST_TO']);
 const SECRET_LIKE = /SECRET|PASSWORD|KEY|TOKEN/;
 /** Set by the deployment to its own services (checked below), not taken from .env. */
 const WIRED_BY_COMPOSE = new Set([

@@ -18,6 +18,8 @@ const SUMMARIES: Summarizers<BillActivities> = {
   billAssembleReport: (input) =>
     `Assemble the report from ${input.parts} parts and compare it with the last run`,
   billRunExists: (input) => `Check that ${input.workflowId} is a finished engagement run`,
+  billQueueEngagementDigest: (input) =>
+    `Queue the run's digest for the BILL Engagement space of account ${input.accountId}`,
 };
 
 /**

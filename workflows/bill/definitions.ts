@@ -27,6 +27,13 @@ export interface BillEngagementInput {
    * same partner that read every organization (for a schedule: its previous run).
    */
   compareTo?: string;
+  /**
+   * After the run completes, post its digest (DESIGN §4.5.1) through this account's Webex
+   * integration into its `BILL Engagement` space, once.
+   */
+  postTo?: string;
+  /** With `postTo`: the digest's change lines name the contacts' emails (`--with-contacts`). */
+  withContacts?: boolean;
   /** Set by the workflow itself when it continues as new; never pass this. */
   carry?: EngagementCarry;
 }

@@ -10,6 +10,7 @@ import { workflowNow, workflowNowIso } from '../clock';
 import type { BillFailure } from '../../temporal/failures';
 import { billApi, failureMessage, failureType, reportStore } from './bill-api';
 import { engagementProgressQuery, type BillEngagementInput, type EngagementCarry } from './definitions';
+import { queueDigest } from './digest';
 import { finishReport } from './finish';
 import { EngagementLanes } from './lanes';
 import { resolveOptions } from './options';
@@ -59,7 +60,7 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
     await lanes.flush();
     await continueAsNew<typeof billEngagement>({ ...input, asOf: state.asOf, carry: state });
   }
-  const result = await finishReport({
+  const report = await finishReport({
     state,
     buffer: lanes.buffer,
     reportKey,
@@ -68,6 +69,9 @@ export async function billEngagement(input: BillEngagementInput = {}): Promise<E
     workflowId: parentId,
     compareTo: input.compareTo,
   });
+  const result = opts.postTo
+    ? { ...report, digest: await queueDigest(report, opts.postTo, opts.withContacts, parentId) }
+    : report;
   finished = true;
   return result;
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { ACCOUNT_ID_PATTERN } from '../../domain/integration/constants';
 import type { BillFailure } from '../../temporal/failures';
 import type { BillEngagementInput } from './definitions';
 
@@ -10,6 +11,9 @@ export interface EngagementOptions {
   continueAsNewAfterOrgs: number;
   flushAfterBytes: number;
   inlineReportLimitBytes: number;
+  /** The account whose Webex integration posts the digest, and whether it lists contacts. */
+  postTo?: string;
+  withContacts: boolean;
 }
 
 export const ENGAGEMENT_DEFAULTS = {
@@ -43,8 +47,16 @@ export function resolveOptions(input: BillEngagementInput): EngagementOptions {
     if (!Number.isFinite(ms)) bad(`asOf ${JSON.stringify(input.asOf)} is not a date`);
     asOf = new Date(ms).toISOString();
   }
+  if (input.postTo !== undefined && !ACCOUNT_ID_PATTERN.test(input.postTo)) {
+    bad(
+      `postTo ${JSON.stringify(input.postTo)} is not an account id (1-64 letters, digits, _ or -, starting with a letter or digit)`,
+    );
+  }
+  if (input.withContacts && input.postTo === undefined) bad('withContacts needs postTo');
   const d = ENGAGEMENT_DEFAULTS;
   return {
+    ...(input.postTo !== undefined ? { postTo: input.postTo } : {}),
+    withContacts: input.withContacts === true,
     asOf,
     maxOrgs: int('maxOrgs', input.maxOrgs, Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER),
     concurrency: int('concurrency', input.concurrency, d.concurrency, 1, 200),

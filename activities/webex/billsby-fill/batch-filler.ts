@@ -13,6 +13,7 @@ import { setMaxListeners } from 'node:events';
 import { isBillsbyApiError, type BillsbyClient } from '../../../connectors/billsby';
 import type { BillsbyEvent, CustomerDetails } from '../../../domain/billsby/event-schema';
 import { isPublicEvent, type PublicBillsbyEvent } from '../../../domain/billsby/public-event';
+import type { PostableEvent } from '../../../domain/integration/digest-event';
 import type { EventLog, FilledEvent, QueuedEvent } from '../../../eventlog/types';
 import { assembleFilled } from './assemble';
 import {
@@ -132,7 +133,7 @@ export class BatchFiller {
    * The event at `index` ready to post: its payload as stored (filled when it was public), or
    * 'rejected' when Billsby refuses the credentials (the event stays queued, unfilled).
    */
-  async payloadFor(index: number): Promise<BillsbyEvent | 'rejected'> {
+  async payloadFor(index: number): Promise<PostableEvent | 'rejected'> {
     const event = this.events[index]!;
     if (!isPublicEvent(event.payload)) return event.payload;
     if (this.blocked()) return 'rejected';
