@@ -65,11 +65,10 @@ function lintProbes(): Record<keyof typeof PROBES, string[]> {
     }
     process.stdout.write(JSON.stringify(out));
   `;
-  const run = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', script, JSON.stringify(probes)],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(probes)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
   const results = JSON.parse(run.stdout) as Record<string, { ruleId: string | null; message: string }[]>;
   return Object.fromEntries(
@@ -78,8 +77,7 @@ function lintProbes(): Record<keyof typeof PROBES, string[]> {
       if (fatal) throw new Error(`probe ${name} did not parse: ${fatal.message}`);
       return [
         name,
-        results[name]!
-          .filter((m) => m.ruleId === 'no-restricted-imports')
+        results[name]!.filter((m) => m.ruleId === 'no-restricted-imports')
           .map((m) => /^'([^']+)'/.exec(m.message)?.[1] ?? m.message)
           .filter((source, i, all) => all.indexOf(source) === i),
       ];
