@@ -45,6 +45,8 @@ export interface BillSimulatorControl {
   malformRecords(organizationId: string, kind: MalformedKind): void;
   /** Adds an organization (a customer enrolling between two runs). */
   addOrganization(org: SimOrganization): void;
+  /** Removes an organization from BILL's listing (a customer leaving between two runs). */
+  removeOrganization(organizationId: string): void;
   /** Changes an organization's stored data in place (a payment made, a bank verified). */
   updateOrganization(organizationId: string, change: (org: SimOrganization) => void): void;
 }
@@ -86,6 +88,12 @@ function makeControl(state: SimState): BillSimulatorControl {
     addOrganization: (org) => {
       state.dataset.organizations.push(org);
       state.orgs.set(org.id, org);
+    },
+    removeOrganization: (organizationId) => {
+      const index = state.dataset.organizations.findIndex((o) => o.id === organizationId);
+      if (index < 0) throw new Error(`no organization ${organizationId}`);
+      state.dataset.organizations.splice(index, 1);
+      state.orgs.delete(organizationId);
     },
     updateOrganization: (organizationId, change) => {
       const org = state.orgs.get(organizationId);
