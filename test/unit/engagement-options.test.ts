@@ -30,6 +30,26 @@ describe('engagement starter-script options', () => {
     expect(() => parseOptions(reportArgsSchema, { workflowId: ' ' })).toThrow(/--workflow-id/);
   });
 
+  it('takes --post-to an account id, and --with-contacts only with it', () => {
+    expect(parseOptions(runOptionsSchema, { postTo: 'acct-1', withContacts: true })).toEqual({
+      postTo: 'acct-1',
+      withContacts: true,
+    });
+    expect(parseOptions(scheduleOptionsSchema, { every: '24h', postTo: 'acct-1' })).toEqual({
+      every: 86_400_000,
+      postTo: 'acct-1',
+    });
+    expect(() => parseOptions(runOptionsSchema, { postTo: 'two words' })).toThrow(
+      /--post-to: must be an account id/,
+    );
+    expect(() => parseOptions(runOptionsSchema, { withContacts: true })).toThrow(
+      /--with-contacts: needs --post-to <accountId>/,
+    );
+    expect(() => parseOptions(scheduleOptionsSchema, { every: '24h', withContacts: true })).toThrow(
+      /--with-contacts: needs --post-to/,
+    );
+  });
+
   it('parses schedule intervals', () => {
     expect(parseDuration('24h')).toBe(86_400_000);
     expect(parseDuration('1h30m')).toBe(5_400_000);

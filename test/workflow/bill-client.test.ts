@@ -56,11 +56,32 @@ describe('engagement starter scripts against a real server', () => {
     ).rejects.toThrow(/--as-of: must be a date/);
   });
 
+  it('run and schedule refuse a --post-to account without a connected integration, starting nothing', async () => {
+    const workflowId = env.newWorkflowId();
+    const asked: string[] = [];
+    const accountConnected = async (accountId: string) => (asked.push(accountId), false);
+    const common = { client: env.client, taskQueue: env.taskQueue, out: collector(), accountConnected };
+    await expect(runEngagement({ ...common, workflowId, options: { postTo: 'acct-gone' } })).rejects.toThrow(
+      /--post-to: account acct-gone has no connected Webex integration/,
+    );
+    const scheduleId = `bill-engagement-schedule-refused-${Date.now()}`;
+    await expect(
+      scheduleEngagement({ ...common, scheduleId, options: { every: '24h', postTo: 'acct-gone' } }),
+    ).rejects.toThrow(/no connected Webex integration/);
+    expect(asked).toEqual(['acct-gone', 'acct-gone']);
+    await expect(env.client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
+    await expect(env.client.schedule.getHandle(scheduleId).describe()).rejects.toThrow(/not found/i);
+  });
+
   it('schedule creates the schedule, then updates it', async () => {
     const scheduleId = `bill-engagement-schedule-test-${Date.now()}`;
     const args = { client: env.client, taskQueue: env.taskQueue, out: collector(), scheduleId };
     expect((await scheduleEngagement({ ...args, options: { every: '24h' } })).created).toBe(true);
-    expect((await scheduleEngagement({ ...args, options: { every: '12h' } })).created).toBe(false);
+    const postTo = { every: '12h', postTo: 'acct-digest', withContacts: true };
+    const connected = async () => true;
+    expect(
+      (await scheduleEngagement({ ...args, accountConnected: connected, options: postTo })).created,
+    ).toBe(false);
     const handle = env.client.schedule.getHandle(scheduleId);
     const desc = await handle.describe();
     expect(desc.spec.intervals?.[0]?.every).toBe(12 * 3_600_000);
@@ -68,6 +89,8 @@ describe('engagement starter scripts against a real server', () => {
       type: 'startWorkflow',
       workflowType: 'billEngagement',
       taskQueue: env.taskQueue,
+      // Each scheduled run posts its digest to the account.
+      args: [{ postTo: 'acct-digest', withContacts: true }],
     });
     await handle.delete();
   });
