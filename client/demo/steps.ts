@@ -1,5 +1,6 @@
 /** What the demo does once everything runs: the steps a newcomer watches. */
-import { ENGAGEMENT_REASONS } from '../../domain/engagement';
+import { ENGAGEMENT_REASONS, type DigestOutcome } from '../../domain/engagement';
+import { ENGAGEMENT_ROOM_TITLE } from '../../domain/integration/constants';
 import type { StatusResult } from '../../gateway/integration/service';
 import { SEED_AS_OF } from '../../simulators/bill';
 import { DEFAULT_TASK_QUEUES } from '../../temporal/task-queues';
@@ -147,13 +148,47 @@ export async function runDemoSteps(stack: DemoStack, print: Print): Promise<Demo
     client: stack.client!,
     out,
     taskQueue: DEFAULT_TASK_QUEUES.bill,
-    options: { asOf: SEED_AS_OF, showEmails: true }, // simulated contacts: shown, as the README promises
+    // Simulated contacts: shown, as the README promises. The digest goes to the demo account's Webex.
+    options: { asOf: SEED_AS_OF, showEmails: true, postTo: account },
     // A report too large for the workflow's result is read from the demo's event log.
     documents: async () => stack.eventLog!,
+    accountConnected: (accountId) => stack.eventLog!.isAccountActive(accountId),
   });
   const totalsByReason = ENGAGEMENT_REASONS.map((r) => `${r} ${run.report.totals[r]}`).join(', ');
   print(`\n  Engagement summary: ${run.report.organizations.length} organizations — ${totalsByReason}`);
+
+  heading(print, 7, `The run's digest, posted through the account's Webex integration`);
+  await printDigest(stack, connected.status.connectedAs!.id, run.digest, print);
   return { billsby, events, engagementWorkflowId: run.workflowId };
+}
+
+/** Waits until the digest is delivered and prints it from the user's own "BILL Engagement" space. */
+async function printDigest(
+  stack: DemoStack,
+  personId: string,
+  digest: DigestOutcome | undefined,
+  print: Print,
+): Promise<void> {
+  if (digest?.status !== 'queued') throw new Error(`the digest was not queued: ${JSON.stringify(digest)}`);
+  const record = await pollUntil(
+    'delivery of the digest',
+    () => stack.eventLog!.get(account, digest.eventId),
+    (r) => r?.state === 'delivered',
+    30_000,
+  );
+  const webex = stack.webex!.control;
+  const room = webex
+    .rooms()
+    .find((r) => r.title === ENGAGEMENT_ROOM_TITLE && r.creatorId === personId && !r.deleted);
+  if (!room) throw new Error('no BILL Engagement space of the connected user');
+  const ids = new Set(record!.messageIds);
+  const all = webex.messages(room.id);
+  printMessages(
+    stack,
+    room.id,
+    all.findIndex((m) => ids.has(m.id)),
+    print,
+  );
 }
 
 export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
@@ -162,7 +197,7 @@ export function printUrls(stack: DemoStack, result: DemoResult, print: Print) {
   const list = (query: string) => `${ui}/namespaces/${ns}/workflows?query=${encodeURIComponent(query)}`;
   const integration = integrationWorkflowId(account);
   const lookup = (id: string) => `GET ${stack.publicUrl}/api/accounts/${account}/webex/events/${id}`;
-  heading(print, 7, 'Where to look');
+  heading(print, 8, 'Where to look');
   print(`  Temporal Web UI:   ${ui}/namespaces/${ns}/workflows`);
   print(`    everything of account "${account}" (search attribute BillsbyAccountId="${account}"):`);
   print(`      ${list(`BillsbyAccountId="${account}"`)}`);

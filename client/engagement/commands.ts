@@ -134,7 +134,7 @@ export async function runEngagement(
     /** Workflow input the CLI has no flag for (tests: small parts and inline limits). */
     input?: Partial<BillEngagementInput>;
   },
-): Promise<{ workflowId: string; report: EngagementReport }> {
+): Promise<{ workflowId: string; report: EngagementReport; digest?: DigestOutcome }> {
   const options = parseOptions(runOptionsSchema, args.options);
   const workflowId = args.workflowId ?? newEngagementWorkflowId();
   const input: BillEngagementInput = {
@@ -191,7 +191,7 @@ export async function runEngagement(
     await writeOutFile(options.out, report);
     args.out.write(`Wrote ${options.out}\n`);
   }
-  return { workflowId, report };
+  return { workflowId, report, ...(result.digest ? { digest: result.digest } : {}) };
 }
 
 /** Creates the daily (or any interval) schedule, or updates it when it already exists. */

@@ -14,7 +14,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ENGAGEMENT_REASONS } from '../../domain/engagement';
-import { SEED_EXPECTED_REASONS } from '../../simulators/bill';
+import { SEED_AS_OF, SEED_EXPECTED_REASONS } from '../../simulators/bill';
 import { billsbySeed } from '../../simulators/billsby';
 import { GOLDEN_MESSAGES, SAMPLE_EVENT_NAMES } from '../fixtures/golden-messages';
 import { freePort } from '../harness/free-port';
@@ -253,6 +253,18 @@ describe('npm run demo -- --exit', () => {
     expect(run.stdout).toMatch(/^\(failed\)\s+0\s/m);
     expect(run.stdout).toMatch(/^total\s+25$/m);
 
+    // The run's digest (DESIGN §4.5.1), as posted into the demo account's own BILL Engagement space.
+    const digestStep = run.stdout.slice(run.stdout.indexOf('=== 7. '), run.stdout.indexOf('=== 8. '));
+    expect(digestStep).toContain('room "BILL Engagement": the 1 messages of this step (1 in all)');
+    expect(digestStep).toContain(
+      [
+        '----- message 1 of 1 -----',
+        `BILL engagement as of ${SEED_AS_OF}`,
+        ...ENGAGEMENT_REASONS.map((reason) => `${reason}: ${expectedCount(reason)}`),
+        '----- end of message 1 -----',
+      ].join('\n'),
+    );
+
     // The URLs and the hints to find things in the Web UI.
     expect(run.stdout).toContain(`http://localhost:${ports.ui}/namespaces/default/workflows`);
     expect(run.stdout).toContain('BillsbyAccountId="demo"');
@@ -276,11 +288,16 @@ describe('npm run demo -- --exit', () => {
     if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('5 of 5 accepted webhooks posted, 2 of 2 ignored');
-    expect(run.stdout).toContain('account totals: received 20, delivered 20, failed 0, pending 0, ignored 4');
+    // The first run's digest is one of the account's events too.
+    expect(run.stdout).toContain('account totals: received 21, delivered 21, failed 0, pending 0, ignored 4');
     expect(billsbyMessages(run.stdout)).toHaveLength(5);
     expect(run.stdout).not.toContain(BILLSBY_API_KEY);
     for (const name of SAMPLE_EVENT_NAMES) expect(run.stdout).toContain(`\n${GOLDEN_MESSAGES[name]}\n-----`);
     expect(run.stdout).toMatch(/^total\s+25$/m);
+    // Its digest again (a new BILL simulator on another port is another partner: no changes section).
+    const digestStep = run.stdout.slice(run.stdout.indexOf('=== 7. '), run.stdout.indexOf('=== 8. '));
+    expect(digestStep).toContain(`BILL engagement as of ${SEED_AS_OF}\nENROLLMENT_INCOMPLETE: `);
+    expect(digestStep).toContain(`\nACTIVE: ${expectedCount('ACTIVE')}\n----- end of message 1 -----`);
   }, 300_000);
 
   it('fails with a clear message naming the port when a port is busy', async () => {
