@@ -132,13 +132,9 @@ export const envSchema = z.object({
    * The CLI's default `--post-to` for `engagement run` and `engagement schedule`: the account whose
    * Webex integration posts each run's digest into its BILL Engagement space. Unset: no digest.
    */
-  BILL_ENGAGEMENT_POST_TO: z
-    .string()
-    .regex(
-      ACCOUNT_ID_PATTERN,
-      'must be an account id (1-64 letters, digits, _ or -, starting with a letter or digit)',
-    )
-    .optional(),
+  BILL_ENGAGEMENT_POST_TO: optionalNonEmpty.refine((v) => v === undefined || ACCOUNT_ID_PATTERN.test(v), {
+    message: 'must be an account id (1-64 letters, digits, _ or -, starting with a letter or digit)',
+  }),
   /**
    * Bearer keys accepted on `/api/*` (comma-separated, several for rotation). Unset: the embedded
    * default, one key generated into the data folder (0600) that the CLI on this machine also reads.

@@ -38,6 +38,7 @@ describe('configuration', () => {
         'BILL_APP_KEY',
         'BILL_DEV_KEY',
         'BILL_ENGAGEMENT_MAX_REQUESTS_PER_HOUR',
+        'BILL_ENGAGEMENT_POST_TO',
         'BILLSBY_API_BASE_URL',
         'BILLSBY_COMPANY_DOMAIN',
         'BILLSBY_API_KEY',
@@ -100,6 +101,14 @@ describe('configuration', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('hunter2');
     }
+  });
+
+  it('BILL_ENGAGEMENT_POST_TO is an account id; empty is unset', () => {
+    expect(parseConfig({ BILL_ENGAGEMENT_POST_TO: 'acct-1' }).BILL_ENGAGEMENT_POST_TO).toBe('acct-1');
+    expect(parseConfig({ BILL_ENGAGEMENT_POST_TO: '' }).BILL_ENGAGEMENT_POST_TO).toBeUndefined();
+    expect(() => parseConfig({ BILL_ENGAGEMENT_POST_TO: 'two words' })).toThrow(
+      /BILL_ENGAGEMENT_POST_TO: must be an account id/,
+    );
   });
 
   it('DATABASE_URL must be a PostgreSQL URL; EVENT_LOG_MAX_UNDELIVERED a positive whole number', () => {
