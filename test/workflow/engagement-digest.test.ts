@@ -8,7 +8,14 @@
 import { bank, organization, payment, user } from '../../simulators/bill';
 import { digestEventId } from '../../domain/integration/digest-event';
 import { closeTestConnections } from '../harness/temporal';
-import { connectAsOwnUser, eventually, roomTexts, startWebexApp, type WebexApp } from '../harness/webex-app';
+import {
+  api,
+  connectAsOwnUser,
+  eventually,
+  roomTexts,
+  startWebexApp,
+  type WebexApp,
+} from '../harness/webex-app';
 import { asReport, startBillEnv, type BillEnv } from './bill-harness';
 
 afterAll(closeTestConnections);
@@ -149,6 +156,14 @@ describe('the engagement digest in Webex', () => {
         .requests()
         .some((r) => r.method === 'POST' && r.path.endsWith('/messages') && r.status === 500),
     ).toBe(true);
+
+    // A forced redelivery looks for the digest in the BILL Engagement space, finds it, posts nothing.
+    const redelivered = await api(app, `/api/accounts/${accountId}/webex/redeliver`, {
+      method: 'POST',
+      json: { eventId: second.digest!.eventId, force: true },
+    });
+    expect(redelivered.body).toMatchObject({ requeued: [], skippedAlreadyInRoom: [second.digest!.eventId] });
+    expect(app.sim.control.messageCount(digestRoomId)).toBe(2);
 
     // A retried queueing (the same run) is the same event: nothing more is posted.
     const again = await app.eventLog.append(
