@@ -7,6 +7,7 @@
  */
 
 import type { IntegrationState } from './webex/state';
+import { DIGEST_EVENT_TYPE } from '../domain/integration/digest-event';
 
 /** "60 s", "5 min", "2 h 5 min". */
 export function formatDuration(ms: number): string {
@@ -63,7 +64,13 @@ export function batchActivitySummary(batch: readonly { seq: number; type: string
   const first = batch[0]?.seq;
   const last = batch[batch.length - 1]?.seq;
   const range = first === last ? `event #${first}` : `events #${first}–#${last}`;
-  return `Post ${range} (${types.join(', ')}) to Billsby Data, in order`;
+  // A BILL engagement digest goes to its own space (domain/integration/digest-event.ts).
+  const spaces = counts.has(DIGEST_EVENT_TYPE)
+    ? counts.size > 1
+      ? 'Billsby Data and BILL Engagement'
+      : 'BILL Engagement'
+    : 'Billsby Data';
+  return `Post ${range} (${types.join(', ')}) to ${spaces}, in order`;
 }
 
 /** LEGACY (child per batch): the batch's event ids (the search attribute BillsbyEventIds holds them too), for the details pane. */

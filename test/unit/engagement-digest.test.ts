@@ -13,6 +13,7 @@ import {
   type EngagementReport,
   type OrganizationEngagement,
 } from '../../domain/engagement';
+import { batchActivitySummary } from '../../workflows/summaries';
 
 const org = (
   id: string,
@@ -149,4 +150,17 @@ describe('the engagement digest', () => {
     const body = parts.flatMap((p) => p.split('\n').slice(1));
     expect(body.filter((l) => l.endsWith(': new → NO_PAYMENTS'))).toHaveLength(400);
   });
+});
+
+it('a delivery batch with a digest names the BILL Engagement space in the Web UI', () => {
+  const digest = { seq: 7, type: 'EngagementDigest' };
+  expect(batchActivitySummary([digest])).toBe(
+    'Post event #7 (EngagementDigest) to BILL Engagement, in order',
+  );
+  expect(batchActivitySummary([{ seq: 6, type: 'CustomerCreated' }, digest])).toBe(
+    'Post events #6–#7 (CustomerCreated, EngagementDigest) to Billsby Data and BILL Engagement, in order',
+  );
+  expect(batchActivitySummary([{ seq: 6, type: 'CustomerCreated' }])).toBe(
+    'Post event #6 (CustomerCreated) to Billsby Data, in order',
+  );
 });
