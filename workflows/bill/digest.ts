@@ -6,7 +6,7 @@ import {
   type EngagementResult,
 } from '../../domain/engagement';
 import { digestEventId } from '../../domain/integration/digest-event';
-import { eventsAvailable, integrationWorkflowId } from '../webex/definitions';
+import { eventsAvailable, integrationWorkflowId } from '../integration-wake';
 import { failureMessage, reportStore } from './bill-api';
 
 /**

@@ -1,19 +1,14 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IntegrationWorkflowView } from '../../domain/integration/status';
 import type { RedeliverRequest, RedeliverResult } from '../../activities/webex/redeliver';
 
 /** The integration workflow's messages. Client code (gateway, CLI) imports these definitions. */
 
-export const integrationWorkflowId = (accountId: string) => `webex-integration:${accountId}`;
+// Shared with the engagement run, which wakes an integration for its digest (workflows/integration-wake.ts).
+export { eventsAvailable, integrationWorkflowId } from '../integration-wake';
 /** One batch delivery: the sequence numbers of the first and last event it was given. */
 export const deliveryWorkflowId = (accountId: string, fromSeq: number, toSeq: number) =>
   `webex-delivery:${accountId}:${fromSeq}-${toSeq}`;
-
-/**
- * New events are in the account's event log. Carries nothing: the log is the record, and the
- * gateway coalesces a burst of webhooks into a few of these.
- */
-export const eventsAvailable = defineSignal<[]>('eventsAvailable');
 
 export interface BeginAuthorization {
   /** Random, unguessable, made by the gateway with a CSPRNG (workflow randomness is seeded). */
