@@ -12,6 +12,7 @@ import {
   api,
   connectAsOwnUser,
   eventually,
+  integrationStatus,
   roomTexts,
   startWebexApp,
   type WebexApp,
@@ -182,6 +183,21 @@ describe('the engagement digest in Webex', () => {
       { maxUndelivered: 1_000 },
     );
     expect(again).toEqual([{ status: 'duplicate' }]);
+
+    // Uninstalled and connected again: the next digest goes to the same BILL Engagement space.
+    await api(app, `/api/accounts/${accountId}/webex/uninstall`, { method: 'POST' });
+    await eventually(
+      async () => (await integrationStatus(app, accountId)).body as { status: string },
+      (s) => s.status === 'uninstalled',
+    );
+    await connectAsOwnUser(app, accountId);
+    const third = asReport(await bill.run({ asOf: AS_OF_2, postTo: accountId }));
+    expect(third.digest?.status).toBe('queued');
+    await eventually(
+      async () => app.sim.control.messageCount(digestRoomId),
+      (n) => n === 3,
+    );
+    expect(engagementRooms().filter((r) => r.creatorId === me.id)).toHaveLength(1);
   });
 
   it('says so, and posts nothing, when the account has no connected integration', async () => {
