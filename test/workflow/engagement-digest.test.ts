@@ -158,6 +158,16 @@ describe('the engagement digest in Webex', () => {
         .some((r) => r.method === 'POST' && r.path.endsWith('/messages') && r.status === 500),
     ).toBe(true);
 
+    // It is one of the account's events, found by its id like any other.
+    const lookup = await api(app, `/api/accounts/${accountId}/webex/events/${second.digest!.eventId}`);
+    expect(lookup.status).toBe(200);
+    expect(lookup.body).toMatchObject({
+      eventId: second.digest!.eventId,
+      type: 'EngagementDigest',
+      state: 'delivered',
+      messageIds: record!.messageIds,
+    });
+
     // A forced redelivery looks for the digest in the BILL Engagement space, finds it, posts nothing.
     const redelivered = await api(app, `/api/accounts/${accountId}/webex/redeliver`, {
       method: 'POST',
