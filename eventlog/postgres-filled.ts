@@ -3,8 +3,8 @@ import type { CustomerDetails } from '../domain/billsby/event-schema';
 import { sealFilled, tagsOf, toLastKnown, type DetailsRow } from './filled-rows';
 import type { PayloadCipher } from './payload-cipher';
 import { inTransaction, lockAccount } from './postgres-connection';
-import { isoTime } from './rows';
-import type { FilledEvent } from './types';
+import { ERASED_KEY_ID, isoTime } from './rows';
+import { ERASED_ON_REQUEST, type FilledEvent } from './types';
 
 /**
  * The PostgreSQL engine's filled public webhooks (DESIGN.md §4.3.1): a filled event stored in place
@@ -37,6 +37,25 @@ export async function storeFilled(
     if (!(await lockAccount(c, accountId))) return [];
     const stored: number[] = [];
     for (const { seq, eventId, sealed, details } of items) {
+      // Its customer forgotten after it was received (forget-customer could not find a payment
+      // before it was filled): dropped and erased as forget-customer would have, never stored.
+      if (sealed.customerTag !== null) {
+        const dropped = await c.query(
+          `UPDATE events e SET state = 'dropped', last_error = $5, updated_at = $6, payload = ''::bytea,
+             payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = $6
+           FROM forgotten_customers f
+           WHERE e.account_id = $1 AND e.seq = $2 AND e.event_id = $3 AND e.state = 'queued'
+             AND f.account_id = e.account_id AND f.customer_tag = $4 AND e.received_at <= f.forgotten_at`,
+          [accountId, seq, eventId, sealed.customerTag, ERASED_ON_REQUEST, updatedAt],
+        );
+        if (dropped.rowCount) {
+          await c.query(
+            'UPDATE accounts SET queued = queued - 1, dropped = dropped + 1, updated_at = $2 WHERE account_id = $1',
+            [accountId, updatedAt],
+          );
+          continue;
+        }
+      }
       // The event Id must match too: a payload sealed for one event is never stored in another's row.
       const { rowCount } = await c.query(
         `UPDATE events SET payload = $4, payload_key_id = $5, customer_tag = $6

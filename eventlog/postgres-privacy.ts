@@ -53,7 +53,24 @@ export async function erasePayloads(
         [before === '' ? null : before, limit - erased],
       )
     ).rowCount ?? 0;
-  return erased + details;
+  if (erased + details >= limit) return erased + details;
+  // A forgotten customer's mark, once old and no event queued before it is left to fill.
+  const marks =
+    (
+      await pool.query(
+        `WITH due AS (
+           SELECT f.account_id, f.customer_tag FROM forgotten_customers f
+           WHERE f.forgotten_at < $1 AND NOT EXISTS (
+             SELECT 1 FROM events e WHERE e.account_id = f.account_id AND e.state = 'queued'
+               AND e.received_at <= f.forgotten_at)
+           ORDER BY f.forgotten_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         )
+         DELETE FROM forgotten_customers f USING due
+         WHERE f.account_id = due.account_id AND f.customer_tag = due.customer_tag`,
+        [before === '' ? null : before, limit - erased - details],
+      )
+    ).rowCount ?? 0;
+  return erased + details + marks;
 }
 
 export async function forgetCustomer(
@@ -103,6 +120,13 @@ export async function forgetCustomer(
       accountId,
       tags,
     ]);
+    // A payment queued unfilled names its customer only once filled: the fill drops it then.
+    await c.query(
+      `INSERT INTO forgotten_customers (account_id, customer_tag, forgotten_at)
+       SELECT $1, tag, $3 FROM unnest($2::text[]) AS tag
+       ON CONFLICT (account_id, customer_tag) DO UPDATE SET forgotten_at = excluded.forgotten_at`,
+      [accountId, tags, at],
+    );
     return { erased, dropped };
   });
 }

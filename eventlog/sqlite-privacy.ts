@@ -39,7 +39,18 @@ export function erasePayloads(
            SELECT rowid FROM customer_details WHERE updated_at < ? ORDER BY updated_at LIMIT ?)`,
       )
       .run(before, limit - erased).changes;
-    return erased + details;
+    if (erased + details >= limit) return erased + details;
+    // A forgotten customer's mark, once old and no event queued before it is left to fill.
+    const marks = db
+      .q(
+        `DELETE FROM forgotten_customers WHERE rowid IN (
+           SELECT f.rowid FROM forgotten_customers f WHERE f.forgotten_at < ? AND NOT EXISTS (
+             SELECT 1 FROM events e WHERE e.account_id = f.account_id AND e.state = 'queued'
+               AND e.received_at <= f.forgotten_at)
+           ORDER BY f.forgotten_at LIMIT ?)`,
+      )
+      .run(before, limit - erased - details).changes;
+    return erased + details + marks;
   });
 }
 
@@ -85,6 +96,12 @@ export function forgetCustomer(
     db.q(
       `DELETE FROM customer_details WHERE account_id = ? AND customer_tag IN (${tags.map(() => '?').join(', ')})`,
     ).run(accountId, ...tags);
+    // A payment queued unfilled names its customer only once filled: the fill drops it then.
+    const mark = db.q(
+      `INSERT INTO forgotten_customers (account_id, customer_tag, forgotten_at) VALUES (?, ?, ?)
+       ON CONFLICT (account_id, customer_tag) DO UPDATE SET forgotten_at = excluded.forgotten_at`,
+    );
+    for (const tag of tags) mark.run(accountId, tag, at);
     return { erased, dropped };
   });
 }

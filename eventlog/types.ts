@@ -318,7 +318,8 @@ export interface EventStore {
   /**
    * Retention: erases the payloads of events delivered before `deliveredBefore` (any account),
    * keeping their records, then, with what is left of `limit`, deletes last-known customer details
-   * last written before it (as old as the event that wrote them). At most `limit` of both per
+   * last written before it (as old as the event that wrote them), then forgotten customers' marks
+   * older than it that no queued event received before them still needs. At most `limit` of both per
    * call; answers how many of both were erased (so looping until an answer below the limit
    * empties both).
    */
@@ -328,7 +329,9 @@ export interface EventStore {
    * Erasure at a customer's request: erases the payload of every event of the account whose
    * CustomerUniqueId is this one, in every state; a queued one cannot be delivered any more and
    * becomes `dropped` (lastError {@link ERASED_ON_REQUEST}). Deletes the account's last-known
-   * details of that customer too (not counted in the outcome). null for an unknown account.
+   * details of that customer too (not counted in the outcome), and leaves a mark (the customer's
+   * tags, `forgotten_customers`): a public payment queued before now names its customer only once
+   * filled, and storeFilled drops it then. null for an unknown account.
    */
   forgetCustomer(accountId: string, customerUniqueId: string, at: string): Promise<ForgetOutcome | null>;
 
@@ -337,7 +340,9 @@ export interface EventStore {
    * carry (upserted in the order given), in ONE transaction. Only while the event is still queued
    * and its seq still holds that event Id: answers the seqs stored (a dropped one is skipped, and
    * so are its details, so a customer just forgotten does not come back). The customer tag is set
-   * from the filled event, so erasure finds a filled payment by its customer.
+   * from the filled event, so erasure finds a filled payment by its customer. An event received
+   * before its (filled) customer was forgotten is not stored: it is dropped and erased as
+   * forgetCustomer would have (lastError {@link ERASED_ON_REQUEST}), so it is never posted.
    */
   storeFilled(accountId: string, filled: FilledEvent[], at: string): Promise<number[]>;
 

@@ -207,4 +207,18 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'forgotten customers',
+    sql: `
+      -- forget-customer's mark (an HMAC tag per configured key, never the id): a Billsby payment
+      -- queued before the request names its customer only once filled, so the fill drops it then.
+      CREATE TABLE forgotten_customers (
+        account_id text NOT NULL,
+        customer_tag text NOT NULL,
+        forgotten_at timestamptz NOT NULL,
+        PRIMARY KEY (account_id, customer_tag)
+      );
+    `,
+  },
 ];

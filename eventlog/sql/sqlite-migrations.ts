@@ -207,4 +207,18 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: 'forgotten customers',
+    sql: `
+      -- forget-customer's mark (an HMAC tag per configured key, never the id): a Billsby payment
+      -- queued before the request names its customer only once filled, so the fill drops it then.
+      CREATE TABLE forgotten_customers (
+        account_id TEXT NOT NULL,
+        customer_tag TEXT NOT NULL,
+        forgotten_at TEXT NOT NULL,
+        PRIMARY KEY (account_id, customer_tag)
+      ) STRICT;
+    `,
+  },
 ];

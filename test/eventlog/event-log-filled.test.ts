@@ -1,5 +1,5 @@
 import type { BillsbyEvent, CustomerDetails } from '../../domain/billsby/event-schema';
-import type { EventLog, FilledEvent } from '../../eventlog/types';
+import { ERASED_ON_REQUEST, type EventLog, type FilledEvent } from '../../eventlog/types';
 import {
   customerCreated,
   engines,
@@ -128,6 +128,41 @@ describe.each(engines())('filled events and last-known details on $name', (engin
       expect(await log.forgetCustomer(accountId, 'CUST-P', iso(T0))).toEqual({ erased: 1, dropped: 1 });
       expect(await log.get(accountId, 'p-1')).toMatchObject({ state: 'dropped', payloadErasedAt: iso(T0) });
       expect((await log.readQueued(accountId, 1, 3)).map((e) => e.eventId)).toEqual(['c-1', 'c-2']);
+    });
+    test('a payment queued before its customer was forgotten is dropped and erased when filled, never stored', async () => {
+      const accountId = await publicAccount();
+      // p-1 names no customer yet: forget-customer cannot find it, and leaves a mark.
+      const forgottenAt = new Date().toISOString();
+      expect(await log.forgetCustomer(accountId, 'CUST-P', forgottenAt)).toEqual({ erased: 0, dropped: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const fillAt = new Date().toISOString();
+      expect(
+        await log.storeFilled(accountId, [{ seq: 3, event: filledPayment('p-1', 'CUST-P') }], fillAt),
+      ).toEqual([]);
+      expect(await log.get(accountId, 'p-1')).toMatchObject({
+        state: 'dropped',
+        lastError: ERASED_ON_REQUEST,
+        payloadErasedAt: fillAt,
+      });
+      expect(await log.counts(accountId)).toMatchObject({ pending: 2, dropped: 1 });
+      expect((await log.readQueued(accountId, 1, 3)).map((e) => e.eventId)).toEqual(['c-1', 'c-2']);
+
+      // A payment of that customer received after the request is theirs to post: filled as usual.
+      await log.append([{ accountId, event: publicInvoicePaid('p-2', 'INV-2') }], NO_CAP);
+      expect(
+        await log.storeFilled(accountId, [{ seq: 4, event: filledPayment('p-2', 'CUST-P') }], fillAt),
+      ).toEqual([4]);
+
+      // The mark is kept while an event received before it is queued, then swept by retention.
+      const marks = () =>
+        rawQuery(engine, 'SELECT customer_tag FROM forgotten_customers WHERE account_id = $1', [accountId]);
+      expect((await marks()).length).toBeGreaterThan(0);
+      const later = iso(Date.now() + DAY);
+      while ((await log.erasePayloads(later, later, 1000)) > 0);
+      expect((await marks()).length).toBeGreaterThan(0);
+      for (const seq of [1, 2, 4]) await log.markDelivered(accountId, seq, [`m-${seq}`], fillAt);
+      while ((await log.erasePayloads(later, later, 1000)) > 0);
+      expect(await marks()).toEqual([]);
     });
   });
 

@@ -11,7 +11,14 @@ import {
   roomTexts,
   sendEvent,
 } from '../harness/webex-app';
-import { billsbyTestApp, madeline, publicWebhook, uniqueIds } from './billsby-fixtures';
+import {
+  billsbyTestApp,
+  goldSubscription,
+  madeline,
+  paidInvoice,
+  publicWebhook,
+  uniqueIds,
+} from './billsby-fixtures';
 
 const kit = billsbyTestApp('acct-pubf');
 const { sim, newAccount, statusOf, putCredentials, delivered } = kit;
@@ -162,6 +169,51 @@ describe("the account's Billsby credentials", () => {
     expect(texts[1]).toContain(`CustomerUniqueId: ${mine.customer}`);
     expect(texts[1]).toContain('CustomerDetails_Email: h1@example.com');
     expect(texts[2]).toContain('held-rich-customer-2');
+  });
+});
+
+describe('forget-customer and a payment not filled yet', () => {
+  it('a payment queued before its customer was forgotten is dropped when filled, never posted', async () => {
+    const accountId = newAccount();
+    const { roomId } = await connectAsOwnUser(kit.app, accountId);
+    expect((await putCredentials(accountId)).status).toBe(200);
+    const ids = uniqueIds('forget');
+    sim().control.addCustomer(madeline(ids.customer));
+    sim().control.addSubscription(goldSubscription(ids.subscription, ids.customer));
+    sim().control.addInvoice(paidInvoice(ids.invoice, ids.customer, ids.subscription));
+    // The payment waits unfilled while Billsby refuses the invoice read.
+    sim().control.failNext(1_000, { status: 401, path: `/invoices/${ids.invoice}` });
+    const paid = publicWebhook('InvoiceUpdated', {
+      InvoiceNumber: ids.invoice,
+      InvoiceAmount: 3867,
+      CurrencyCode: 'GBP',
+      InvoiceStatus: 'Paid',
+    });
+    expect((await sendEvent(kit.app, accountId, paid)).status).toBe(202);
+    await eventually(
+      () => statusOf(accountId),
+      (s) => s.billsby.state === 'rejected',
+    );
+    // The payment names no customer yet: nothing found to erase now.
+    const forgot = await api(kit.app, `/api/accounts/${accountId}/webex/forget-customer`, {
+      method: 'POST',
+      json: { customerUniqueId: ids.customer },
+    });
+    expect(forgot.body).toMatchObject({ erased: 0, dropped: 0 });
+
+    sim().control.clearFaults();
+    expect((await putCredentials(accountId)).status).toBe(200);
+    const marker = numberedEvent('after-forget', 1);
+    await sendEvent(kit.app, accountId, marker);
+    await delivered(accountId, 1);
+    const record = (await api(kit.app, `/api/accounts/${accountId}/webex/events/${paid.Id}`)).body;
+    expect(record).toMatchObject({ state: 'dropped', lastError: "erased at the customer's request" });
+    expect((await kit.app.eventLog.readPayloads(accountId, [paid.Id])).size).toBe(0);
+    // Only the marker reached the room: the forgotten customer's payment never did.
+    const texts = roomTexts(kit.app, roomId);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain('after-forget-customer-1');
+    expect((await statusOf(accountId)).counts).toMatchObject({ delivered: 1, dropped: 1, pending: 0 });
   });
 });
 
