@@ -5,7 +5,7 @@ import { isDigestEvent, messagesOf, type PostableEvent } from '../../domain/inte
 import type { DeliveredBy, EventLog, EventRecord, QueuedEvent } from '../../eventlog/types';
 import { BatchFiller, type BillsbyFillDeps } from './billsby-fill/batch-filler';
 import { Semaphore } from './billsby-fill/semaphore';
-import { findOrCreateOwnedRoom } from './rooms';
+import { ownedRoomOnFirstUse } from './rooms';
 import { FillShared } from './billsby-fill/shared';
 import type { WebexActivityMetrics } from './deps';
 import {
@@ -135,22 +135,12 @@ async function postEvents(
   by: DeliveredBy,
 ): Promise<DeliverBatchResult> {
   const ctx = Context.current();
-  // A digest's space is found (or created) when one is first posted: a batch without one never looks.
-  let engagementRoomId: Promise<string> | undefined;
-  const engagementRoom = () => {
-    engagementRoomId ??= findOrCreateOwnedRoom(client, {
-      accessToken: input.accessToken,
-      personId: input.personId,
-      title: ENGAGEMENT_ROOM_TITLE,
-    }).then(
-      (room) => room.id,
-      (err: unknown) => {
-        engagementRoomId = undefined; // looked for again by the next digest, or the next attempt
-        throw err;
-      },
-    );
-    return engagementRoomId;
-  };
+  // A digest's space (BILL Engagement) is found or created when the batch first posts one.
+  const engagementRoom = ownedRoomOnFirstUse(client, {
+    accessToken: input.accessToken,
+    personId: input.personId,
+    title: ENGAGEMENT_ROOM_TITLE,
+  });
   /** The newest message recorded in the log: safe to heartbeat while a later post is unrecorded. */
   let recordedLastMessageId = result.lastMessageId;
   /** Posted, not yet recorded: recorded with the next claim, or on its own at the end. */

@@ -36,3 +36,22 @@ export async function findOrCreateOwnedRoom(
   const room = await client.createRoom(input.accessToken, input.title);
   return { id: room.id, title: room.title, created: true, candidates: 1 };
 }
+
+/**
+ * The id of {@link findOrCreateOwnedRoom}'s space, looked up on first use only (a batch with no
+ * digest never lists the user's rooms); a failed lookup is tried again on the next use.
+ */
+export function ownedRoomOnFirstUse(
+  client: WebexClient,
+  input: { accessToken: string; personId: string; title: string },
+): () => Promise<string> {
+  let roomId: Promise<string> | undefined;
+  return () =>
+    (roomId ??= findOrCreateOwnedRoom(client, input).then(
+      (room) => room.id,
+      (err: unknown) => {
+        roomId = undefined;
+        throw err;
+      },
+    ));
+}
