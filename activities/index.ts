@@ -21,6 +21,8 @@ export function activityDepsFromConfig(config: AppConfig, eventLog: EventLog): A
       redirectUri: `${config.PUBLIC_BASE_URL}/oauth/webex/callback`,
       billsby: {
         apiBaseUrl: config.BILLSBY_API_BASE_URL,
+        readsPerAccount: config.BILLSBY_READS_PER_ACCOUNT,
+        readsPerProcess: config.BILLSBY_READS_PER_PROCESS,
         // Both or nothing: a key without its company cannot be used.
         ...(config.BILLSBY_COMPANY_DOMAIN && config.BILLSBY_API_KEY
           ? {

@@ -70,6 +70,22 @@ export const envSchema = z.object({
     'must be the login subdomain, e.g. widgets for widgets.billsby.com',
   ),
   BILLSBY_API_KEY: optionalNonEmpty,
+  /**
+   * Billsby reads in flight while filling webhooks: per account (across its batches) and per worker
+   * process. Billsby documents no rate limit (reference/billsby-webhooks.md): lower them if it answers 429.
+   */
+  BILLSBY_READS_PER_ACCOUNT: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 1024')
+    .max(1024, 'must be 1 to 1024')
+    .default(64),
+  BILLSBY_READS_PER_PROCESS: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 4096')
+    .max(4096, 'must be 1 to 4096')
+    .default(128),
   PAYLOAD_ENCRYPTION_KEY: optionalNonEmpty,
   /** TLS / mTLS / API key for the Temporal connection: PEM text or a file path (temporal/security.ts). */
   TEMPORAL_TLS_CERT: optionalNonEmpty,

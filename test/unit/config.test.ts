@@ -1,4 +1,6 @@
 import { parseConfig, ConfigError, CONFIG_VARIABLES } from '../../config/env';
+import { activityDepsFromConfig } from '../../activities';
+import type { EventLog } from '../../eventlog/types';
 
 describe('configuration', () => {
   it('applies the documented defaults with an empty environment', () => {
@@ -42,6 +44,8 @@ describe('configuration', () => {
         'BILLSBY_API_BASE_URL',
         'BILLSBY_COMPANY_DOMAIN',
         'BILLSBY_API_KEY',
+        'BILLSBY_READS_PER_ACCOUNT',
+        'BILLSBY_READS_PER_PROCESS',
         'PAYLOAD_ENCRYPTION_KEY',
         'DATABASE_URL',
         'TEMPORAL_TLS_CERT',
@@ -101,6 +105,25 @@ describe('configuration', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('hunter2');
     }
+  });
+
+  it('Billsby read bounds: whole numbers in range, read from the environment', () => {
+    expect(parseConfig({ BILLSBY_READS_PER_ACCOUNT: '8', BILLSBY_READS_PER_PROCESS: '16' })).toMatchObject({
+      BILLSBY_READS_PER_ACCOUNT: 8,
+      BILLSBY_READS_PER_PROCESS: 16,
+    });
+    expect(() => parseConfig({ BILLSBY_READS_PER_ACCOUNT: '0' })).toThrow(
+      /BILLSBY_READS_PER_ACCOUNT: must be 1 to 1024/,
+    );
+    expect(() => parseConfig({ BILLSBY_READS_PER_PROCESS: 'many' })).toThrow(
+      /BILLSBY_READS_PER_PROCESS: must be a whole number/,
+    );
+    // The worker's fill takes them (activities/index.ts).
+    const deps = activityDepsFromConfig(
+      parseConfig({ BILLSBY_READS_PER_ACCOUNT: '8', BILLSBY_READS_PER_PROCESS: '16' }),
+      {} as EventLog,
+    );
+    expect(deps.webex.billsby).toMatchObject({ readsPerAccount: 8, readsPerProcess: 16 });
   });
 
   it('BILL_ENGAGEMENT_POST_TO is an account id; empty is unset', () => {
