@@ -49,6 +49,11 @@ export function sealFilled(cipher: PayloadCipher, accountId: string, filled: Fil
   });
 }
 
+/** The customers these filled events name (their tags): the ones to look for among the forgotten. */
+export function customerTagsOf(items: SealedFilled[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.sealed.customerTag === null ? [] : [i.sealed.customerTag])))];
+}
+
 export interface DetailsRow {
   customer_tag: string;
   sealed: Buffer | Uint8Array;

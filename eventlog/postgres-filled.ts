@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CustomerDetails } from '../domain/billsby/event-schema';
-import { sealFilled, tagsOf, toLastKnown, type DetailsRow } from './filled-rows';
+import { customerTagsOf, sealFilled, tagsOf, toLastKnown, type DetailsRow } from './filled-rows';
 import type { PayloadCipher } from './payload-cipher';
 import { inTransaction, lockAccount } from './postgres-connection';
 import { ERASED_KEY_ID, isoTime } from './rows';
@@ -35,11 +35,18 @@ export async function storeFilled(
     // The account's lock orders this after (or before) a forgetCustomer or an uninstall as a whole,
     // so details are never stored again for an event those just dropped.
     if (!(await lockAccount(c, accountId))) return [];
+    // Customers forgotten after their event was received (forget-customer cannot find a payment
+    // before it is filled): one look for the whole batch, usually finding none.
+    const { rows: marks } = await c.query<{ customer_tag: string }>(
+      'SELECT customer_tag FROM forgotten_customers WHERE account_id = $1 AND customer_tag = ANY($2::text[])',
+      [accountId, customerTagsOf(items)],
+    );
+    const forgotten = new Set(marks.map((m) => m.customer_tag));
     const stored: number[] = [];
     for (const { seq, eventId, sealed, details } of items) {
-      // Its customer forgotten after it was received (forget-customer could not find a payment
-      // before it was filled): dropped and erased as forget-customer would have, never stored.
-      if (sealed.customerTag !== null) {
+      // Received before its customer was forgotten: dropped and erased as forget-customer would
+      // have, never stored or posted. One received after the request is stored as usual.
+      if (sealed.customerTag !== null && forgotten.has(sealed.customerTag)) {
         const dropped = await c.query(
           `UPDATE events e SET state = 'dropped', last_error = $5, updated_at = $6, payload = ''::bytea,
              payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = $6

@@ -1,5 +1,5 @@
 import type { CustomerDetails } from '../domain/billsby/event-schema';
-import { sealFilled, tagsOf, toLastKnown, type DetailsRow } from './filled-rows';
+import { customerTagsOf, sealFilled, tagsOf, toLastKnown, type DetailsRow } from './filled-rows';
 import type { PayloadCipher } from './payload-cipher';
 import { ERASED_KEY_ID, isoTime } from './rows';
 import type { SqliteConnection } from './sqlite-connection';
@@ -35,17 +35,23 @@ export function storeFilled(
        ON CONFLICT (account_id, customer_tag) DO UPDATE SET
          sealed = excluded.sealed, key_id = excluded.key_id, updated_at = excluded.updated_at`,
     );
-    // Its customer forgotten after it was received (forget-customer could not find a payment before
-    // it was filled): dropped and erased as forget-customer would have, never stored or posted.
-    const forgotten = db.q<[string, string, number, string], { seq: number }>(
-      `SELECT e.seq FROM events e JOIN forgotten_customers f
-         ON f.account_id = e.account_id AND f.customer_tag = ? AND e.received_at <= f.forgotten_at
-       WHERE e.account_id = ? AND e.seq = ? AND e.event_id = ? AND e.state = 'queued'`,
+    // Customers forgotten after their event was received (forget-customer cannot find a payment
+    // before it is filled): one look for the whole batch, usually finding none. Such an event is
+    // dropped and erased as forget-customer would have, never stored or posted.
+    const forgotten = new Set(
+      db
+        .q<[string, string], { customer_tag: string }>(
+          `SELECT customer_tag FROM forgotten_customers
+           WHERE account_id = ? AND customer_tag IN (SELECT value FROM json_each(?))`,
+        )
+        .all(accountId, JSON.stringify(customerTagsOf(items)))
+        .map((m) => m.customer_tag),
     );
     const dropErased = db.q(
       `UPDATE events SET state = 'dropped', last_error = ?, updated_at = ?, payload = X'',
          payload_key_id = '${ERASED_KEY_ID}', customer_tag = NULL, payload_erased_at = ?
-       WHERE account_id = ? AND seq = ? AND state = 'queued'`,
+       WHERE account_id = ? AND seq = ? AND event_id = ? AND state = 'queued' AND received_at <= (
+         SELECT forgotten_at FROM forgotten_customers WHERE account_id = ? AND customer_tag = ?)`,
     );
     const countDropped = db.q(
       'UPDATE accounts SET queued = queued - 1, dropped = dropped + 1, updated_at = ? WHERE account_id = ?',
@@ -53,10 +59,21 @@ export function storeFilled(
     const stored: number[] = [];
     for (const { seq, eventId, sealed, details } of items) {
       const { payload, keyId, customerTag } = sealed;
-      if (customerTag !== null && forgotten.get(customerTag, accountId, seq, eventId)) {
-        if (dropErased.run(ERASED_ON_REQUEST, updatedAt, updatedAt, accountId, seq).changes > 0) {
-          countDropped.run(updatedAt, accountId);
-        }
+      if (
+        customerTag !== null &&
+        forgotten.has(customerTag) &&
+        dropErased.run(
+          ERASED_ON_REQUEST,
+          updatedAt,
+          updatedAt,
+          accountId,
+          seq,
+          eventId,
+          accountId,
+          customerTag,
+        ).changes > 0
+      ) {
+        countDropped.run(updatedAt, accountId);
         continue;
       }
       if (replace.run(payload, keyId, customerTag, accountId, seq, eventId).changes === 0) continue;

@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { formatEngagementDigest } from '../../domain/engagement/digest';
+import type { DigestOutcome } from '../../domain/engagement/report';
 import {
   DIGEST_EVENT_TYPE,
   DIGEST_FORM,
@@ -29,19 +30,13 @@ export interface QueueDigestInput {
 }
 
 /**
- * `queued`: in the account's queue now, or already (a retry); `not_connected`: the account has no
- * connected integration (never connected, or uninstalled), nothing queued; `backlog_full`: its queue
- * is at EVENT_LOG_MAX_UNDELIVERED, nothing queued.
+ * What became of the digest here (DigestOutcome, domain/engagement/report.ts): `queued` (now, or
+ * already by a retry), `not_connected` or `backlog_full`; `failed` is the workflow's, when this
+ * activity gave up.
  */
-export type DigestStatus = 'queued' | 'not_connected' | 'backlog_full';
-
-export interface QueueDigestResult {
-  accountId: string;
-  eventId: string;
-  status: DigestStatus;
-  /** How many Webex messages it takes. */
-  messages: number;
-}
+export type QueueDigestResult = Required<Omit<DigestOutcome, 'error'>> & {
+  status: Exclude<DigestOutcome['status'], 'failed'>;
+};
 
 export interface DigestQueueDeps {
   events: Pick<EventStore, 'append'>;
@@ -68,7 +63,7 @@ export function createDigestQueue(deps: DigestQueueDeps | undefined, documents: 
     const [outcome] = await deps.events.append([{ accountId: input.accountId, event }], {
       maxUndelivered: deps.maxUndelivered,
     });
-    const status: DigestStatus =
+    const status: QueueDigestResult['status'] =
       outcome!.status === 'not_found'
         ? 'not_connected'
         : outcome!.status === 'backlog_full'

@@ -286,4 +286,4 @@ function reportActivities(documents: EngagementDocumentStore, partnerKey: string
 
 export type BillActivities = ReturnType<typeof createBillActivities>;
 export type { AssembleReportInput, AssembleReportResult, SaveReportPartInput } from './report-store';
-export type { DigestStatus, QueueDigestInput, QueueDigestResult } from './digest-queue';
+export type { QueueDigestInput, QueueDigestResult } from './digest-queue';
