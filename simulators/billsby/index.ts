@@ -88,7 +88,8 @@ export async function startBillsbySimulator(opts: BillsbySimulatorOptions = {}):
         (entry.answeredAt = Date.now()),
         reply.code(status).send(body)
       );
-      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      // Unref'd: a read its client gave up on never keeps a closed simulator's process alive.
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency).unref());
       const i = faults.findIndex((f) => !f.path || path.includes(f.path));
       if (i >= 0) {
         const f = faults[i];

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startBillsbySimulator, type BillsbySimulator } from '../../simulators/billsby';
 import { startWebexSimulator, type WebexSimulator } from '../../simulators/webex';
 import { DATA_DIR } from '../../temporal/paths';
 import type { DevServer } from '../../temporal/dev-server';
@@ -22,7 +23,8 @@ import {
  * The image runs compiled JavaScript (Dockerfile: tsconfig.build.json into dist/app, then
  * `node dist/app/…/main.js`), not tsx. Docker cannot run here, so this compiles the same way and
  * runs the compiled worker and gateway as their own Node processes, as the image would: an account
- * connects through them and its events are delivered once, in order.
+ * connects through them and its events are delivered once, in order; then a Billsby public webhook
+ * is filled from Billsby's API (whose reads run on the compiled read thread) and posted.
  */
 jest.setTimeout(300_000);
 
@@ -30,6 +32,7 @@ const ROOT = path.join(__dirname, '..', '..');
 // Inside the project (git-ignored), so the compiled code finds package.json above it as in the image.
 const compiledDir = mkdtempSync(path.join(DATA_DIR, 'compiled-'));
 let sim: WebexSimulator;
+let billsby: BillsbySimulator | undefined;
 let server: DevServer | undefined;
 const processes: ProductProcess[] = [];
 
@@ -49,6 +52,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop()));
   await sim?.close();
+  await billsby?.close();
   await server?.stop();
   rmSync(compiledDir, { recursive: true, force: true });
 });
@@ -56,6 +60,7 @@ afterAll(async () => {
 describe('the compiled worker and gateway (what the image runs)', () => {
   it('start with node alone and deliver an account’s events once, in order', async () => {
     sim = await startWebexSimulator({ port: 0 });
+    billsby = await startBillsbySimulator({ apiKey: 'compiled-billsby-key', companyDomain: 'compiledco' });
     const gatewayPort = await freePort();
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const env = productEnv({
@@ -65,6 +70,11 @@ describe('the compiled worker and gateway (what the image runs)', () => {
       publicBaseUrl: gatewayUrl,
       sim,
       dataDir: mkdtempSync(path.join(tmpdir(), 'compiled-')),
+      extra: {
+        BILLSBY_API_BASE_URL: billsby.baseUrl,
+        BILLSBY_COMPANY_DOMAIN: 'compiledco',
+        BILLSBY_API_KEY: 'compiled-billsby-key',
+      },
     });
     processes.push(await startWorkerProcess(env, { compiledDir }));
     processes.push(await startGatewayProcess(env, { compiledDir }));
@@ -79,5 +89,30 @@ describe('the compiled worker and gateway (what the image runs)', () => {
     expect(sending.tally).toEqual({ accepted: 5, duplicate: 0, other: [] });
     await waitForDelivered(sim, accounts, 5, 5);
     expectDeliveredOnceInOrder(sim, accounts, 5, () => 'compiled', sending.tally);
+
+    // Billsby's own CustomerCreated names no address: the city comes from the API read.
+    const [account] = accounts;
+    billsby.control.setWebhook({
+      url: `${gatewayUrl}/webhooks/billsby/${account!.accountId}`,
+      secret: account!.secret,
+    });
+    const sent = await billsby.control.createCustomer({
+      email: 'compiled@example.com',
+      firstName: 'Compiled',
+      lastName: 'Reader',
+      billingAddress: {
+        addressLine1: '1 Thread Street',
+        addressLine2: '',
+        city: 'Threadville',
+        state: '',
+        country: 'GB',
+        postCode: 'TH1 1RD',
+      },
+    });
+    expect(sent.ok).toBe(true);
+    await waitForDelivered(sim, accounts, 6, 6);
+    const last = sim.control.messages(account!.roomId).at(-1)?.text ?? '';
+    expect(last).toContain('CustomerDetails_BillingAddress_City: Threadville');
+    expect(last).toContain('CustomerDetails_Email: compiled@example.com');
   });
 });
