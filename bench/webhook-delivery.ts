@@ -190,12 +190,13 @@ async function run(opts: Options, teardown: Teardown, signal: AbortSignal): Prom
   }
 
   if (has('public')) {
-    const { customers, latencyMs, rounds } = opts.public;
+    const { customers, latencyMs, rounds, warmupCustomers } = opts.public;
     log(
       `public: ${rounds} round(s) of ${customers} customers × 4 thin Billsby webhooks, then as many rich — ${machineLoad()}`,
     );
     const run = await runPublic(env, await getProduct(), billsby, {
       customers,
+      warmupCustomers,
       latencyMs,
       rounds,
       concurrency: opts.concurrency,

@@ -59,8 +59,10 @@ export interface Options {
    */
   public: {
     customers: number;
+    /** Customers of a first round that is not counted (0: none). */
+    warmupCustomers: number;
     latencyMs: number;
-    /** Thin-then-rich pairs, one after the other; the verdict is on the median ratio. */
+    /** Thin/rich pairs, one after the other, alternating which goes first; the verdict is on the median ratio. */
     rounds: number;
     readsPerAccount?: number;
     readsPerProcess?: number;
@@ -85,7 +87,8 @@ const FULL = {
   backlog: 20_000,
   many: { accounts: 1_000, idleMinutes: 10, eventsPerAccount: 5, seconds: 60, settleSeconds: 30 },
   publicCustomers: 250,
-  publicRounds: 3,
+  publicWarmup: 50,
+  publicRounds: 5,
 };
 const QUICK = {
   a: { accounts: 3, perAccount: 50 },
@@ -96,6 +99,7 @@ const QUICK = {
   backlog: 500,
   many: { accounts: 50, idleMinutes: 1, eventsPerAccount: 5, seconds: 10, settleSeconds: 10 },
   publicCustomers: 25,
+  publicWarmup: 0,
   publicRounds: 1,
 };
 
@@ -122,7 +126,8 @@ export const USAGE = `npm run bench:webhook -- [flags]
   --many-connect-concurrency C            accounts connecting at once (16)
   --public-customers N                    public: N customers × 4 thin Billsby webhooks, then as many rich (250)
   --public-latency-ms MS                  public: the Billsby simulator answers every read after MS (50)
-  --public-rounds R                       public: R thin-then-rich pairs; the target is judged on the median ratio (3)
+  --public-rounds R                       public: R thin/rich pairs, alternating which goes first; the target is judged on the median ratio (5)
+  --public-warmup N                       public: a first round of N customers, not counted (50; 0: none)
   --public-reads-per-account N            public: the product's Billsby reads in flight per account's batch
   --public-reads-per-process N            and per worker process (default: the product's, 64 and 128)
   --public-billsby-in-process             public: the Billsby simulator in this process, not its own
@@ -167,6 +172,7 @@ export function parseOptions(argv: string[]): Options {
       'public-customers': { type: 'string' },
       'public-latency-ms': { type: 'string' },
       'public-rounds': { type: 'string' },
+      'public-warmup': { type: 'string' },
       'public-reads-per-account': { type: 'string' },
       'public-reads-per-process': { type: 'string' },
       'public-billsby-in-process': { type: 'boolean', default: false },
@@ -262,6 +268,7 @@ export function parseOptions(argv: string[]): Options {
       customers: int('public-customers', values['public-customers'], d.publicCustomers),
       latencyMs: int('public-latency-ms', values['public-latency-ms'], 50, 0),
       rounds: int('public-rounds', values['public-rounds'], d.publicRounds),
+      warmupCustomers: int('public-warmup', values['public-warmup'], d.publicWarmup, 0),
       readsPerAccount: optionalInt('public-reads-per-account', values['public-reads-per-account']),
       readsPerProcess: optionalInt('public-reads-per-process', values['public-reads-per-process']),
       billsbyInProcess: values['public-billsby-in-process'],

@@ -135,7 +135,7 @@ function roundText(r: PublicRound, index: number): string {
     ? `\n  served      each read arrived → answered at Billsby: ${fmtPct(reads.served.latency)}; at most ${reads.served.maxInFlight} in flight`
     : '';
   const same = (n: number, of: number) => `${n === of ? 'OK' : 'FAIL'} (${fmtInt(n)}/${fmtInt(of)})`;
-  return `round ${index + 1}
+  return `round ${index + 1} (${r.first} first)
 thin          ${fmtInt(thin.check.posted)} posted in ${fmtS(thin.deliverMs)} → ${fmtRate(thin.deliveredPerS)} delivered/s (first 202 → last post); ${fmtRate(thin.acceptedPerS)} accepted/s
   reads       ${fmtInt(reads.total)} Billsby reads = ${reads.perEvent.toFixed(2)} per event (${kinds || 'none'}); ${fmtInt(reads.repeated)} of an object read before (another batch); ${reads.notOk} not 200${served}
   waits       ${waitsText(thin, r.waits.thin)}
@@ -153,6 +153,6 @@ export function printPublicRun(run: PublicRun) {
   const events = first ? fmtInt(first.thin.events) : '?';
   console.log(`
 ── public Billsby webhooks: 1 account × ${events} thin (filled, Billsby in ${run.billsbyWhere} +${run.latencyMs} ms, reads ${run.readsPerAccount} per account / ${run.readsPerProcess} per process) vs 1 account × ${events} rich, ${run.rounds.length} round(s): ${first?.thin.label ?? ''}
-${run.rounds.map(roundText).join('\n')}
+${run.warmup ? `warm-up       ${fmtInt(run.warmup.customers * 4)} thin, then as many rich, not counted: ratio ${fmtRatio(run.warmup.ratio)}, checks ${run.warmup.ok ? 'OK' : 'FAILED'}\n` : ''}${run.rounds.map(roundText).join('\n')}
 medians       thin ${fmtRate(run.thinPerS)} · rich ${fmtRate(run.richPerS)} delivered/s; ratio ${fmtRatio(run.ratio)} (rounds: ${run.rounds.map((r) => fmtRatio(r.ratio)).join(', ')}); ${publicVerdict(run.ratio)}`);
 }

@@ -37,6 +37,8 @@ import { logTimesSince, type LogTimes } from './timed-log';
 
 export interface PublicOptions {
   customers: number;
+  /** Customers of an uncounted first round (0: none). */
+  warmupCustomers: number;
   latencyMs: number;
   rounds: number;
   concurrency: number;
@@ -46,6 +48,8 @@ export interface PublicOptions {
 }
 
 export interface PublicRound {
+  /** Which of the pair ran first. */
+  first: 'thin' | 'rich';
   thin: DeliveryRun;
   rich: DeliveryRun;
   /** thin delivered/s ÷ rich delivered/s. */
@@ -69,7 +73,7 @@ export interface PublicRound {
   ok: boolean;
 }
 
-export interface PublicRun extends Omit<PublicOptions, 'concurrency' | 'rounds'> {
+export interface PublicRun extends Omit<PublicOptions, 'concurrency' | 'rounds' | 'warmupCustomers'> {
   /** Where the Billsby simulator ran: `its own process` or `this process`. */
   billsbyWhere: string;
   rounds: PublicRound[];
@@ -78,6 +82,8 @@ export interface PublicRun extends Omit<PublicOptions, 'concurrency' | 'rounds'>
   richPerS: number;
   ratio: number;
   readsPerEvent: number;
+  /** The uncounted first round, when there was one. */
+  warmup?: { customers: number; ratio: number; ok: boolean };
   ok: boolean;
 }
 
@@ -87,10 +93,18 @@ export async function runPublic(
   billsby: BenchBillsby,
   opts: PublicOptions,
 ): Promise<PublicRun> {
+  let warmup: PublicRound | undefined;
+  if (opts.warmupCustomers > 0 && !env.signal.aborted) {
+    // Not counted: the process's first fill (the read thread's start, Billsby connections, JIT of
+    // the fill path) is paid once per worker process, not once per burst.
+    log(`public: warm-up round, ${opts.warmupCustomers} customers (not counted)`);
+    warmup = await runRound(env, program, billsby, opts, `${env.suffix}w`, 'thin', opts.warmupCustomers);
+  }
   const rounds: PublicRound[] = [];
   for (let round = 1; round <= opts.rounds && !env.signal.aborted; round++) {
-    log(`public: round ${round} of ${opts.rounds}`);
-    rounds.push(await runRound(env, program, billsby, opts, `${env.suffix}r${round}`));
+    const first = round % 2 === 1 ? 'thin' : 'rich';
+    log(`public: round ${round} of ${opts.rounds} (${first} first)`);
+    rounds.push(await runRound(env, program, billsby, opts, `${env.suffix}r${round}`, first));
   }
   const median = (values: number[]) =>
     percentile(
@@ -108,7 +122,8 @@ export async function runPublic(
     richPerS: median(rounds.map((r) => r.rich.deliveredPerS)),
     ratio: median(rounds.map((r) => r.ratio)),
     readsPerEvent: rounds.reduce((n, r) => n + r.reads.perEvent, 0) / Math.max(1, rounds.length),
-    ok: rounds.length === opts.rounds && rounds.every((r) => r.ok),
+    ...(warmup && { warmup: { customers: opts.warmupCustomers, ratio: warmup.ratio, ok: warmup.ok } }),
+    ok: rounds.length === opts.rounds && rounds.every((r) => r.ok) && (warmup?.ok ?? true),
   };
 }
 
@@ -118,10 +133,12 @@ async function runRound(
   billsby: BenchBillsby,
   opts: PublicOptions,
   tag: string,
+  first: 'thin' | 'rich',
+  customerCount = opts.customers,
 ): Promise<PublicRound> {
   const thinAccount = await program.addAccount(`p-public-thin-${tag}`);
   const richAccount = await program.addAccount(`p-public-rich-${tag}`);
-  const customers = Array.from({ length: opts.customers }, (_, i) => publicCustomer(tag, i));
+  const customers = Array.from({ length: customerCount }, (_, i) => publicCustomer(tag, i));
   await billsby.seed(customers.map(billsbyRecords));
   await billsby.setLatency(opts.latencyMs);
   const n = customers.length * PUBLIC_KINDS.length;
@@ -149,29 +166,46 @@ async function runRound(
   };
 
   const thinPlan = plan('thin', thinEvent);
-  const logBefore = (await billsby.requestLog()).length;
-  const timelineBefore = (await billsby.timeline())?.length ?? 0;
-  const logAtStart: LogTimes = program.logTimes();
-  log(`public: ${fmtInt(n)} thin webhooks, filled from Billsby`);
-  const thin = await measureDelivery(env, program, [thinAccount], thinPlan.events, {
-    tag: 'public-thin',
-    concurrency: opts.concurrency,
-    rate: 0,
-    eventIdOf: thinPlan.eventIdOf,
-  });
-  const requests = (await billsby.requestLog()).slice(logBefore);
-  const served = (await billsby.timeline())?.slice(timelineBefore);
-  const logAfterThin = program.logTimes();
-
   const richPlan = plan('rich', (type, c, id) => richEvent(type, c, id, paidOn));
-  log(`public: ${fmtInt(n)} rich events of the same types and data`);
-  const rich = await measureDelivery(env, program, [richAccount], richPlan.events, {
-    tag: 'public-rich',
-    concurrency: opts.concurrency,
-    rate: 0,
-    eventIdOf: richPlan.eventIdOf,
-  });
-  const logAfterRich = program.logTimes();
+  const runThin = async () => {
+    const logBefore = (await billsby.requestLog()).length;
+    const timelineBefore = (await billsby.timeline())?.length ?? 0;
+    const logAtStart: LogTimes = program.logTimes();
+    log(`public: ${fmtInt(n)} thin webhooks, filled from Billsby`);
+    const run = await measureDelivery(env, program, [thinAccount], thinPlan.events, {
+      tag: 'public-thin',
+      concurrency: opts.concurrency,
+      rate: 0,
+      eventIdOf: thinPlan.eventIdOf,
+    });
+    const requests = (await billsby.requestLog()).slice(logBefore);
+    const served = (await billsby.timeline())?.slice(timelineBefore);
+    return { run, requests, served, logCalls: logTimesSince(logAtStart, program.logTimes()) };
+  };
+  const runRich = async () => {
+    const logAtStart: LogTimes = program.logTimes();
+    log(`public: ${fmtInt(n)} rich events of the same types and data`);
+    const run = await measureDelivery(env, program, [richAccount], richPlan.events, {
+      tag: 'public-rich',
+      concurrency: opts.concurrency,
+      rate: 0,
+      eventIdOf: richPlan.eventIdOf,
+    });
+    return { run, logCalls: logTimesSince(logAtStart, program.logTimes()) };
+  };
+  // Alternating which goes first: whatever the first run of a pair pays (a colder process, the
+  // other's leftovers) falls on each kind in turn.
+  let thinResult: Awaited<ReturnType<typeof runThin>>;
+  let richResult: Awaited<ReturnType<typeof runRich>>;
+  if (first === 'thin') {
+    thinResult = await runThin();
+    richResult = await runRich();
+  } else {
+    richResult = await runRich();
+    thinResult = await runThin();
+  }
+  const { run: thin, requests, served } = thinResult;
+  const rich = richResult.run;
 
   const byKind: Record<string, number> = {};
   for (const r of requests) byKind[readKind(r.path)] = (byKind[readKind(r.path)] ?? 0) + 1;
@@ -198,16 +232,14 @@ async function runRound(
     }),
   };
   return {
+    first,
     thin,
     rich,
     ratio: thin.deliveredPerS / rich.deliveredPerS,
     reads,
     texts,
     waits: { thin: waitsOf(thin, served), rich: waitsOf(rich) },
-    logCalls: {
-      thin: logTimesSince(logAtStart, logAfterThin),
-      rich: logTimesSince(logAfterThin, logAfterRich),
-    },
+    logCalls: { thin: thinResult.logCalls, rich: richResult.logCalls },
     ok: thin.ok && rich.ok && reads.notOk === 0 && texts.thinSame === n && texts.richSame === n,
   };
 }
