@@ -21,7 +21,7 @@ import {
   credentialsInUse,
   type BillsbyCredentials,
 } from '../../../connectors/billsby/credentials';
-import { BatchReads } from './reads';
+import { BatchReads, type ReadStore } from './reads';
 import type { Semaphore } from './semaphore';
 import type { FillShared } from './shared';
 
@@ -42,8 +42,14 @@ export interface BillsbyFillDeps {
 export const DEFAULT_FILL_READS_PER_ACCOUNT = 64;
 export const DEFAULT_FILL_READS_PER_PROCESS = 128;
 const DEFAULT_BILLSBY_TIMEOUT_MS = 10_000;
-/** How far past its batch a batch starts reads (the integration's default batch size). */
+/** A batch's worth of events at least (the integration's default batch size). */
 const READ_AHEAD_EVENTS = 200;
+/**
+ * How many batches' worth past its own a batch starts reads for. Two: the reads for the batch
+ * after next are already queued behind the next one's, so the account's reads never stand idle
+ * between batches and keep ahead of posting within the same bound on reads in flight.
+ */
+const READ_AHEAD_BATCHES = 2;
 
 type Prepared = { state: 'pending' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 
@@ -119,7 +125,7 @@ export class BatchFiller {
     // Credentials Billsby refused already: nothing is read until they change.
     if (!filler.blocked()) {
       filler.startReads();
-      if (client) void readAhead(log, accountId, events, client, bounds, deps.shared, scope);
+      if (client) void readAhead(log, accountId, events, client, bounds, deps.shared, scope, reads.reads);
     }
     return filler;
   }
@@ -199,10 +205,12 @@ export class BatchFiller {
 }
 
 /**
- * Starts the reads of the events queued right after this batch (a batch's worth), for the batch
- * that will follow: they run behind this batch's own reads (the bounds are FIFO) while it posts,
- * so the next batch starts posting without waiting for Billsby. Best effort: a failure here only
- * means the next batch reads for itself.
+ * Starts the reads of the events queued right after this batch (READ_AHEAD_BATCHES batches'
+ * worth), for the batches that will follow: they run behind this batch's own reads (the bounds are
+ * FIFO) while it posts, so the next batch starts posting without waiting for Billsby. Reads this
+ * batch already has, or a batch before it started ahead, are taken over, not repeated; the store
+ * handed on holds only what the events ahead need. Best effort: a failure here only means the next
+ * batch reads for itself.
  */
 async function readAhead(
   log: EventLog,
@@ -212,12 +220,14 @@ async function readAhead(
   bounds: { account: Semaphore; process: Semaphore },
   shared: FillShared,
   scope: string,
+  current: ReadStore,
 ): Promise<void> {
   try {
     const last = events[events.length - 1]!.seq;
-    // A short batch (the first of a burst) still looks a full batch ahead.
-    const next = await log.readQueued(accountId, last + 1, last + Math.max(events.length, READ_AHEAD_EVENTS));
-    const ahead = new BatchReads(client, bounds, undefined);
+    // A short batch (the first of a burst) still looks full batches ahead.
+    const span = READ_AHEAD_BATCHES * Math.max(events.length, READ_AHEAD_EVENTS);
+    const next = await log.readQueued(accountId, last + 1, last + span);
+    const ahead = new BatchReads(client, bounds, undefined, undefined, current);
     let any = false;
     for (const event of next) {
       if (!isPublicEvent(event.payload)) continue;

@@ -17,28 +17,41 @@ import type { PublicBillsbyEvent } from '../../../domain/billsby/public-event';
 import { invoiceLacksCustomerNames, type FillReads } from './assemble';
 import type { Semaphore } from './semaphore';
 
+/**
+ * Reads started ahead are used by a batch that starts within this long, else read again; an answer
+ * handed on from batch to batch is used while it is younger than this.
+ */
+export const PREFETCH_TTL_MS = 30_000;
+
 /** Kinds after which the lines are left empty and the message posts. */
 const EMPTY_LINES = new Set(['not_found', 'bad_request', 'invalid_response']);
 
 /**
  * Reads started and reads answered, by object. A batch has its own; the reads a batch starts ahead
- * for the next one (prefetch.ts) are handed over to it as its store.
+ * for the batches after it (batch-filler.ts) are handed over to the next one as its store.
  */
 export class ReadStore {
   readonly started = new Map<string, Promise<unknown>>();
   readonly done = new Map<string, unknown>();
+  /** Reads started without the batch's abort signal (read ahead): safe to hand on while in flight. */
+  readonly detached = new Set<string>();
+  /** When each object's read started (kept when it is handed on). */
+  readonly readAt = new Map<string, number>();
 }
 
 export class BatchReads implements FillReads {
   /**
    * @param client null: no credentials, every read is null.
    * @param store the reads already started for these events (a prefetch), else a fresh one.
+   * @param from reads to take over rather than start again: those answered, and those in flight
+   *   that no batch's end can cancel (a read ahead hands the next one what the batch after needs).
    */
   constructor(
     private readonly client: BillsbyClient | null,
     private readonly bounds: { account: Semaphore; process: Semaphore },
     private readonly signal: AbortSignal | undefined,
     private readonly store = new ReadStore(),
+    private readonly from?: ReadStore,
   ) {}
 
   get reads(): ReadStore {
@@ -94,26 +107,54 @@ export class BatchReads implements FillReads {
 
   private read(kind: ReadKind, id: string): Promise<unknown> {
     const key = `${kind}\0${id}`;
-    const { started, done } = this.store;
+    const { started, done, detached, readAt } = this.store;
     let pending = started.get(key);
     if (!pending) {
-      const client = this.client!;
-      const call = this.signal ? { signal: this.signal } : {};
-      pending = this.bounds.account
-        .run(() => this.bounds.process.run(() => READ[kind](client, id, call)))
-        .catch((err: unknown) => {
-          if (isBillsbyApiError(err) && EMPTY_LINES.has(err.kind)) return null;
-          // Not kept: whoever needs the object next (a retry, the next batch) reads it again.
-          started.delete(key);
-          throw err;
-        })
-        .then((value) => {
+      const taken = this.takeOver(key);
+      const at = taken?.at ?? Date.now();
+      pending = (taken?.read ?? this.fetch(kind, id)).then(
+        (value) => {
           done.set(key, value);
           return value;
-        });
+        },
+        (err: unknown) => {
+          // Not kept: whoever needs the object next (a retry, the next batch) reads it again.
+          started.delete(key);
+          detached.delete(key);
+          readAt.delete(key);
+          throw err;
+        },
+      );
       started.set(key, pending);
+      readAt.set(key, at);
+      if (!this.signal) detached.add(key);
     }
     return pending;
+  }
+
+  private takeOver(key: string): { read: Promise<unknown>; at: number } | undefined {
+    const from = this.from;
+    if (!from) return undefined;
+    const at = from.readAt.get(key);
+    if (from.done.has(key) && at !== undefined) {
+      return Date.now() - at < PREFETCH_TTL_MS
+        ? { read: Promise.resolve(from.done.get(key)), at }
+        : undefined;
+    }
+    const read = from.detached.has(key) ? from.started.get(key) : undefined;
+    return read && at !== undefined ? { read, at } : undefined;
+  }
+
+  /** One read through both bounds; what finds nothing is null (its lines stay empty). */
+  private fetch(kind: ReadKind, id: string): Promise<unknown> {
+    const client = this.client!;
+    const call = this.signal ? { signal: this.signal } : {};
+    return this.bounds.account
+      .run(() => this.bounds.process.run(() => READ[kind](client, id, call)))
+      .catch((err: unknown) => {
+        if (isBillsbyApiError(err) && EMPTY_LINES.has(err.kind)) return null;
+        throw err;
+      });
   }
 }
 

@@ -8,11 +8,8 @@ import type { BillsbyClient } from '../../../connectors/billsby';
 import { BillsbyReadThread } from '../../../connectors/billsby/read-thread';
 import { TtlLruCache } from '../../../connectors/http/ttl-cache';
 import type { BillsbyCredentials } from '../../../connectors/billsby/credentials';
-import { ReadStore } from './reads';
+import { PREFETCH_TTL_MS, ReadStore } from './reads';
 import { Semaphore } from './semaphore';
-
-/** Reads started ahead are used by a batch that starts within this long, else read again. */
-export const PREFETCH_TTL_MS = 30_000;
 
 export class FillShared {
   private readonly clients = new TtlLruCache<string, BillsbyClient>(1_000, 10 * 60_000);
