@@ -92,7 +92,10 @@ export class BillsbyReadThread {
     const entry = threadEntry();
     const worker = new Worker(entry.source, { eval: entry.eval });
     worker.on('message', (answer: ThreadAnswer) => this.answered(answer));
-    worker.on('error', () => undefined); // 'exit' follows and fails what is in flight
+    // An error ends the thread: 'exit' follows and fails what is in flight, naming the error (a
+    // script that cannot load, say; the reads' own errors are answers, never thrown here).
+    let failure = '';
+    worker.on('error', (err) => void (failure = `: ${String(err.message).slice(0, 200)}`));
     worker.on('exit', () => {
       if (this.worker !== worker) return;
       this.worker = null;
@@ -102,7 +105,7 @@ export class BillsbyReadThread {
           new BillsbyApiError({
             kind: 'network',
             operation: p.operation,
-            message: `Billsby ${p.operation} failed: network: the read thread stopped`,
+            message: `Billsby ${p.operation} failed: network: the read thread stopped${failure}`,
           }),
         );
       }
@@ -147,6 +150,8 @@ function canceled(operation: string): BillsbyApiError {
 function threadEntry(): { source: string; eval: boolean } {
   if (__filename.endsWith('.js'))
     return { source: path.join(__dirname, 'read-thread-entry.js'), eval: false };
+  // Absolute paths: an eval'd script resolves modules from the working directory, not from here.
+  const tsx = JSON.stringify(require.resolve('tsx/cjs/api'));
   const file = JSON.stringify(path.join(__dirname, 'read-thread-entry.ts'));
-  return { source: `require('tsx/cjs/api').register(); require(${file});`, eval: true };
+  return { source: `require(${tsx}).register(); require(${file});`, eval: true };
 }
